@@ -1,0 +1,63 @@
+# The project's one entry point. `make run` and `make test` work on a fresh
+# clone with only Python 3.11, make and git installed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
+MANAGE := $(BIN)/python manage.py
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po */locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run test lint format messages compilemessages check clean
+
+setup: $(STAMP) $(MO_FILES)
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+	msgfmt --check-format -o $@ $< 2>/dev/null || $(BIN)/python -c "import polib,sys; polib.pofile(sys.argv[1]).save_as_mofile(sys.argv[2])" $< $@
+
+compilemessages: $(STAMP)
+	for po in $(PO_FILES); do $(MAKE) --no-print-directory $${po%.po}.mo; done
+
+run: setup
+	$(MANAGE) migrate --no-input
+	$(MANAGE) load_demo_data
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: setup
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+	$(BIN)/pytest
+
+check: setup
+	DJANGO_SETTINGS_MODULE=academy_site.settings.test $(MANAGE) check
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Each feature app keeps its own catalogue in <app>/locale; the top-level
+# locale/ holds the strings of academy_site, home and search.
+APPS_WITH_LOCALE := courses partners donations
+messages: setup
+	$(MANAGE) makemessages --locale it --locale en --no-obsolete \
+		--ignore ".venv/*" --ignore "var/*" $(foreach app,$(APPS_WITH_LOCALE),--ignore "$(app)/*")
+	for app in $(APPS_WITH_LOCALE); do \
+		if [ -d $$app/locale ]; then (cd $$app && ../$(MANAGE) makemessages --locale it --locale en --no-obsolete); fi; \
+	done
+	$(MAKE) --no-print-directory compilemessages
+
+clean:
+	rm -rf $(VENV) var static .pytest_cache .ruff_cache

@@ -1,0 +1,80 @@
+"""Shared fixtures: the page tree root, the default site and both locales
+are built once per test session; each test runs in a transaction on top."""
+
+import io
+
+import pytest
+
+from django.core.cache import cache
+from django.core.management import call_command
+from django.utils import translation
+
+from wagtail.models import Locale, Page, Site
+
+from home.models import HomePage
+
+from .factories import HomePageFactory
+
+
+def build_site():
+    """Root → Italian home page (the site's root) with its English translation."""
+    italian, _ = Locale.objects.get_or_create(language_code="it")
+    english, _ = Locale.objects.get_or_create(language_code="en")
+    if HomePage.objects.exists():
+        return
+    root = Page.get_first_root_node()
+    for page in root.get_children():
+        page.delete()
+    home = HomePageFactory(parent=root, slug="home", locale=italian)
+    home_en = home.copy_for_translation(english)
+    home_en.title = "Territorial Academy"
+    home_en.hero_title = "Learn a trade"
+    home_en.save_revision().publish()
+    Site.objects.all().delete()
+    Site.objects.create(hostname="testserver", port=80, root_page=home, is_default_site=True)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        build_site()
+
+
+@pytest.fixture
+def italian(db):
+    return Locale.objects.get(language_code="it")
+
+
+@pytest.fixture
+def english(db):
+    return Locale.objects.get(language_code="en")
+
+
+@pytest.fixture
+def home(db):
+    return HomePage.objects.get(locale__language_code="it", depth=2)
+
+
+@pytest.fixture
+def home_en(db):
+    return HomePage.objects.get(locale__language_code="en", depth=2)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Wagtail caches site root paths; a rolled-back test must not leave them."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _italian_by_default():
+    """Each test starts with the site's default language, whatever the last did."""
+    with translation.override("it"):
+        yield
+
+
+@pytest.fixture
+def demo_site(db):
+    call_command("load_demo_data", "--no-users", stdout=io.StringIO())

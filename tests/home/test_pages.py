@@ -1,0 +1,44 @@
+"""The page tree rules and the editors' blocks."""
+
+import pytest
+import wagtail_factories
+
+from wagtail.blocks import StructBlockValidationError
+from wagtail.models import Page
+from wagtail.test.utils import WagtailPageTestCase
+
+from home.blocks import CallToActionBlock, ImageBlock
+from home.models import HomePage, StandardPage
+
+
+class TestPageTree(WagtailPageTestCase):
+    def test_home_page_sits_at_the_root_only(self):
+        self.assertAllowedParentPageTypes(HomePage, {Page})
+
+    def test_standard_pages_go_under_home_or_each_other(self):
+        self.assertAllowedParentPageTypes(StandardPage, {HomePage, StandardPage})
+        self.assertAllowedSubpageTypes(StandardPage, {StandardPage})
+        self.assertCanCreateAt(HomePage, StandardPage)
+        self.assertCanNotCreateAt(StandardPage, HomePage)
+
+
+@pytest.mark.django_db
+def test_image_block_needs_alt_text_unless_decorative():
+    block = ImageBlock()
+    image = wagtail_factories.ImageFactory()
+    with pytest.raises(StructBlockValidationError) as error:
+        block.clean({"image": image, "alt_text": "", "decorative": False, "caption": ""})
+    assert list(error.value.block_errors) == ["alt_text"]
+    decorative = {"image": image, "alt_text": "", "decorative": True, "caption": ""}
+    assert block.clean(decorative)["decorative"] is True
+
+
+def test_call_to_action_needs_exactly_one_destination():
+    block = CallToActionBlock()
+    value = block.to_python({"title": "Iscriviti", "button_label": "Vai", "page": None, "url": ""})
+    with pytest.raises(StructBlockValidationError):
+        block.clean(value)
+    value = block.to_python(
+        {"title": "Iscriviti", "button_label": "Vai", "page": None, "url": "https://example.org/"}
+    )
+    assert block.clean(value)["url"] == "https://example.org/"
