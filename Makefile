@@ -55,7 +55,7 @@ messages: setup
 	$(MANAGE) makemessages --locale it --locale en --no-obsolete \
 		--ignore ".venv/*" --ignore "var/*" $(foreach app,$(APPS_WITH_LOCALE),--ignore "$(app)/*")
 	for app in $(APPS_WITH_LOCALE); do \
-		if [ -d $$app/locale ]; then (cd $$app && ../$(MANAGE) makemessages --locale it --locale en --no-obsolete); fi; \
+		if [ -d $$app/locale ]; then (cd $$app && ../$(BIN)/python ../manage.py makemessages --locale it --locale en --no-obsolete); fi; \
 	done
 	$(MAKE) --no-print-directory compilemessages
 
