@@ -10,7 +10,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint format messages compilemessages check clean
+.PHONY: setup run test e2e lint format messages compilemessages check clean
 
 setup: $(STAMP) $(MO_FILES)
 
@@ -36,6 +36,15 @@ test: setup
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest
+
+# End-to-end tests in the machine's Chromium (apt-get install -y chromium);
+# axe-core comes from npm (package.json).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+e2e: setup node_modules/.installed
+	$(BIN)/pytest tests/e2e --override-ini="addopts=-p no:cacheprovider -q"
 
 check: setup
 	DJANGO_SETTINGS_MODULE=academy_site.settings.test $(MANAGE) check
