@@ -62,7 +62,7 @@ format: setup
 APPS_WITH_LOCALE := courses partners donations
 messages: setup
 	$(MANAGE) makemessages --locale it --locale en --no-obsolete \
-		--ignore ".venv/*" --ignore "var/*" $(foreach app,$(APPS_WITH_LOCALE),--ignore "$(app)/*")
+		--ignore ".venv/*" --ignore "var/*" --ignore "node_modules/*" $(foreach app,$(APPS_WITH_LOCALE),--ignore "$(app)/*")
 	for app in $(APPS_WITH_LOCALE); do \
 		if [ -d $$app/locale ]; then (cd $$app && ../$(BIN)/python ../manage.py makemessages --locale it --locale en --no-obsolete); fi; \
 	done
