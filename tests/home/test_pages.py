@@ -9,6 +9,7 @@ from wagtail.test.utils import WagtailPageTestCase
 
 from home.blocks import CallToActionBlock, ImageBlock
 from home.models import HomePage, StandardPage
+from partners.models import ObservatoryPage
 
 
 class TestPageTree(WagtailPageTestCase):
@@ -17,7 +18,8 @@ class TestPageTree(WagtailPageTestCase):
 
     def test_standard_pages_go_under_home_or_each_other(self):
         self.assertAllowedParentPageTypes(StandardPage, {HomePage, StandardPage})
-        self.assertAllowedSubpageTypes(StandardPage, {StandardPage})
+        # The observatories may sit under an area page (partners app).
+        self.assertAllowedSubpageTypes(StandardPage, {StandardPage, ObservatoryPage})
         self.assertCanCreateAt(HomePage, StandardPage)
         self.assertCanNotCreateAt(StandardPage, HomePage)
 
