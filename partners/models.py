@@ -1,11 +1,13 @@
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import TranslatableMixin
+from wagtail.models import Locale, TranslatableMixin
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.blocks import RICH_TEXT_FEATURES, BodyBlock
 from home.choices import Comune
@@ -28,6 +30,13 @@ class PartnerIndexPage(BasePage):
     class Meta:
         verbose_name = _("partner directory")
         verbose_name_plural = _("partner directories")
+
+    def get_context(self, request, *args, **kwargs):
+        from .directory import directory_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(directory_context(self, request))
+        return context
 
 
 class PartnerPage(BasePage):
@@ -121,6 +130,31 @@ class PartnerPage(BasePage):
         index.FilterField("partner_type"),
     ]
 
+    # Explicit, because wagtail-localize would otherwise offer the stored
+    # form of comuni/sectors ("|pioltello|segrate|") as text to translate.
+    translatable_fields = [
+        TranslatableField("title"),
+        TranslatableField("slug"),
+        TranslatableField("seo_title"),
+        TranslatableField("search_description"),
+        TranslatableField("listing_summary"),
+        SynchronizedField("listing_image"),
+        TranslatableField("short_description"),
+        TranslatableField("description"),
+        TranslatableField("address"),
+        TranslatableField("accessibility_notes"),
+        SynchronizedField("partner_type"),
+        SynchronizedField("logo"),
+        SynchronizedField("comuni"),
+        SynchronizedField("sectors"),
+        SynchronizedField("website"),
+        SynchronizedField("email"),
+        SynchronizedField("phone"),
+        SynchronizedField("facebook_url"),
+        SynchronizedField("instagram_url"),
+        SynchronizedField("linkedin_url"),
+    ]
+
     parent_page_types = ["partners.PartnerIndexPage"]
     # Feature apps add their page types here (courses, challenges...).
     subpage_types = []
@@ -128,6 +162,24 @@ class PartnerPage(BasePage):
     class Meta:
         verbose_name = _("partner")
         verbose_name_plural = _("partners")
+
+    def public_children(self):
+        """The live public pages of this partner's section (courses,
+        challenges...), each rendered by its `listing_card_template` if it
+        has one, else by partners/includes/child_card.html."""
+        return self.get_children().live().public().specific()
+
+    @property
+    def social_links(self):
+        return [
+            (label, url)
+            for label, url in (
+                ("Facebook", self.facebook_url),
+                ("Instagram", self.instagram_url),
+                ("LinkedIn", self.linkedin_url),
+            )
+            if url
+        ]
 
     @property
     def comuni_labels(self):
@@ -199,7 +251,9 @@ class ObservatoryPage(BasePage):
         index.SearchField("findings"),
     ]
 
-    parent_page_types = ["home.HomePage"]
+    # The demo puts the four observatories under the area page "Osservatori
+    # Civici sul Lavoro"; they may also sit directly under the home page.
+    parent_page_types = ["home.HomePage", "home.StandardPage"]
     subpage_types = []
 
     class Meta:
@@ -207,7 +261,15 @@ class ObservatoryPage(BasePage):
         verbose_name_plural = _("observatories")
 
     def labour_needs(self):
-        return LabourNeed.objects.filter(comune=self.comune, locale=self.locale)
+        """This comune's needs in the page's language; needs not translated
+        yet are shown in the default language rather than hidden."""
+        needs = LabourNeed.objects.filter(comune=self.comune)
+        default_locale = Locale.get_default()
+        in_this_language = Q(locale=self.locale_id)
+        if self.locale_id != default_locale.pk:
+            translated = needs.filter(locale=self.locale_id).values("translation_key")
+            in_this_language |= Q(locale=default_locale) & ~Q(translation_key__in=translated)
+        return needs.filter(in_this_language).select_related("locale").order_by("-noted_on", "pk")
 
 
 __all__ = [

@@ -10,6 +10,7 @@ from wagtail.test.utils import WagtailPageTestCase
 from home.blocks import CallToActionBlock, ImageBlock
 from home.models import HomePage, StandardPage
 from home.search_query import clean_search_query
+from partners.models import ObservatoryPage
 
 
 class TestPageTree(WagtailPageTestCase):
@@ -18,7 +19,8 @@ class TestPageTree(WagtailPageTestCase):
 
     def test_standard_pages_go_under_home_or_each_other(self):
         self.assertAllowedParentPageTypes(StandardPage, {HomePage, StandardPage})
-        self.assertAllowedSubpageTypes(StandardPage, {StandardPage})
+        # The observatories may sit under an area page (partners app).
+        self.assertAllowedSubpageTypes(StandardPage, {StandardPage, ObservatoryPage})
         self.assertCanCreateAt(HomePage, StandardPage)
         self.assertCanNotCreateAt(StandardPage, HomePage)
 
