@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import django_filters
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
+from django.http import HttpResponseForbidden
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -31,10 +31,13 @@ class DonationFilterSet(WagtailFilterSet):
         fields = ["created_at", "donor_type", "status", "frequency"]
 
 
+def _euros(cents):
+    return (Decimal(cents or 0) / 100).quantize(Decimal("0.01"))
+
+
 class EuroColumn(Column):
     def get_value(self, instance):
-        cents = super().get_value(instance) or 0
-        return f"{Decimal(cents) / 100:.2f}"
+        return f"{_euros(super().get_value(instance)):.2f}"
 
 
 class DonationReportView(ReportView):
@@ -103,7 +106,8 @@ class DonationReportView(ReportView):
 
     def dispatch(self, request, *args, **kwargs):
         if not can_see_donations(request.user):
-            raise PermissionDenied
+            # A plain 403: Wagtail would turn PermissionDenied into a redirect.
+            return HttpResponseForbidden(_("Only the Academy staff can see the donations."))
         return super().dispatch(request, *args, **kwargs)
 
     def get_filename(self):
@@ -118,9 +122,9 @@ class DonationReportView(ReportView):
         ).order_by("-created_at")
 
     def to_row_dict(self, item):
-        item.amount_euros = Decimal(item.amount_cents) / 100
-        item.received_euros = Decimal(item.received_cents) / 100
-        item.refunded_euros = Decimal(item.refunded_total_cents) / 100
+        item.amount_euros = _euros(item.amount_cents)
+        item.received_euros = _euros(item.received_cents)
+        item.refunded_euros = _euros(item.refunded_total_cents)
         return super().to_row_dict(item)
 
     def get_context_data(self, **kwargs):
