@@ -415,6 +415,10 @@ class Payment(models.Model):
     def net_cents(self):
         return self.amount_cents - self.refunded_cents
 
+    @property
+    def net(self):
+        return Decimal(self.net_cents) / 100
+
 
 class ReceiptSequence(models.Model):
     """The last receipt number given in a year (locked while numbering)."""
