@@ -22,6 +22,7 @@ urlpatterns = [
         name="robots_txt",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("donations/", include("donations.urls")),
 ]
 
 if settings.DEBUG:

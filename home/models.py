@@ -103,7 +103,12 @@ class HomePage(BasePage):
 
     parent_page_types = ["wagtailcore.Page"]
     # Feature apps add their index pages here as they arrive.
-    subpage_types = ["home.StandardPage", "partners.PartnerIndexPage", "partners.ObservatoryPage"]
+    subpage_types = [
+        "home.StandardPage",
+        "partners.PartnerIndexPage",
+        "partners.ObservatoryPage",
+        "donations.DonationPage",
+    ]
 
     class Meta:
         verbose_name = _("home page")
@@ -134,7 +139,7 @@ class StandardPage(BasePage):
     ]
 
     parent_page_types = ["home.HomePage", "home.StandardPage"]
-    subpage_types = ["home.StandardPage", "partners.PartnerIndexPage", "partners.ObservatoryPage"]
+    subpage_types = ["home.StandardPage", "partners.ObservatoryPage"]
 
     class Meta:
         verbose_name = _("standard page")

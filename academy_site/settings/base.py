@@ -35,6 +35,7 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "static")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
