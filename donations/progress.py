@@ -78,6 +78,11 @@ class Progress:
         used = self.base_percent + self.gifts_percent
         return max(0, min(100 - used, self._share(self.campaign_cents)))
 
+    @property
+    def campaign_offset(self):
+        """Where the campaign's segment starts on the bar (after the gifts)."""
+        return self.base_percent + self.gifts_percent
+
     @staticmethod
     def euros(cents):
         return Decimal(cents) / 100

@@ -119,3 +119,24 @@ def test_random_paths_and_queries_never_fail(client, path, query):
     for prefix in ("/it/", "/en/"):
         response = client.get(prefix + path, query)
         assert response.status_code < 500, (prefix + path, query)
+
+
+def test_public_pages_need_no_inline_script_or_style(client, public_urls):
+    """The Content-Security-Policy forbids inline scripts and styles: a page
+    that used them would break in browsers."""
+    from bs4 import BeautifulSoup
+
+    offenders = []
+    for url in public_urls:
+        response = client.get(url)
+        if response.status_code != 200 or "html" not in response["Content-Type"]:
+            continue
+        html = BeautifulSoup(response.content, "html.parser")
+        for script in html.find_all("script"):
+            if not script.get("src") and script.get("type") != "application/ld+json":
+                offenders.append((url, "inline script"))
+        for tag in html.find_all(style=True):
+            offenders.append((url, f"style attribute on <{tag.name}>"))
+        if html.find_all("style"):
+            offenders.append((url, "<style> element"))
+    assert offenders == []
