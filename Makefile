@@ -10,7 +10,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test e2e lint format messages compilemessages check clean
+.PHONY: setup run test e2e bench bench-render bench-load lint format messages compilemessages check clean
 
 setup: $(STAMP) $(MO_FILES)
 
@@ -45,6 +45,16 @@ node_modules/.installed: package.json package-lock.json
 
 e2e: setup node_modules/.installed
 	$(BIN)/pytest tests/e2e --override-ini="addopts=-p no:cacheprovider -q"
+
+# Benchmarks print figures (see bench/README.md and docs/performance.md).
+bench: bench-render bench-load
+
+bench-render: setup
+	$(BIN)/python bench/render.py --scale 1
+	$(BIN)/python bench/render.py --scale 20
+
+bench-load: setup
+	$(BIN)/python bench/load.py --scale 1
 
 check: setup
 	DJANGO_SETTINGS_MODULE=academy_site.settings.test $(MANAGE) check

@@ -17,9 +17,10 @@ from .models import DonationPage, Payment, ReceiptSequence
 logger = logging.getLogger(__name__)
 
 
+@transaction.atomic
 def next_number(year):
     """The next receipt number of `year`, with the year's row locked until
-    the transaction ends, so two payments never share a number."""
+    the (caller's) transaction ends, so two payments never share a number."""
     ReceiptSequence.objects.get_or_create(year=year)
     sequence = ReceiptSequence.objects.select_for_update().get(year=year)
     sequence.last_number += 1
