@@ -1,0 +1,60 @@
+"""Whole pages are cached for anonymous visitors and go stale on any change."""
+
+import pytest
+
+from django.contrib.auth import get_user_model
+
+from home.models import SiteFooter
+from tests.factories import StandardPageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    SiteFooter.load()  # created on first use, which counts as a change
+
+
+def test_second_view_is_served_from_the_cache_without_queries(
+    client, home, django_assert_num_queries
+):
+    StandardPageFactory(parent=home, title="Il progetto", slug="il-progetto")
+    assert client.get("/it/il-progetto/")["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        response = client.get("/it/il-progetto/")
+    assert response["X-Page-Cache"] == "hit"
+    assert b"Il progetto" in response.content
+
+
+def test_publishing_a_change_invalidates_cached_pages(client, home):
+    page = StandardPageFactory(parent=home, title="Prima", slug="pagina")
+    client.get("/it/pagina/")
+    client.get("/it/")
+    page.title = "Dopo"
+    page.save_revision().publish()
+    response = client.get("/it/pagina/")
+    assert response["X-Page-Cache"] == "miss"
+    assert b"Dopo" in response.content
+    assert client.get("/it/")["X-Page-Cache"] == "miss"
+
+
+def test_languages_and_query_strings_are_cached_apart(client, home):
+    StandardPageFactory(parent=home, slug="pagina")
+    client.get("/it/search/", {"query": "sartoria"})
+    assert client.get("/it/search/", {"query": "excel"})["X-Page-Cache"] == "miss"
+    assert client.get("/en/")["X-Page-Cache"] == "miss"
+
+
+def test_logged_in_editors_always_get_a_fresh_page(client, home):
+    StandardPageFactory(parent=home, slug="pagina")
+    client.get("/it/pagina/")
+    user = get_user_model().objects.create_superuser("editor", "e@example.org", "pw")
+    client.force_login(user)
+    response = client.get("/it/pagina/")
+    assert "X-Page-Cache" not in response
+
+
+def test_errors_are_not_cached(client):
+    client.get("/it/non-esiste/")
+    assert "X-Page-Cache" not in client.get("/it/non-esiste/")
