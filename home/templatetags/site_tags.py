@@ -1,9 +1,13 @@
 from django import template
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import translate_url
 from django.utils.translation import get_language
 
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Page, Site
+
+from home.cache import content_generation
+from home.models import SiteFooter
 
 register = template.Library()
 
@@ -41,18 +45,45 @@ def language_links(context):
     return links
 
 
-@register.simple_tag(takes_context=True)
-def main_menu(context):
-    """The pages below the home page that editors marked "show in menus"."""
-    home = _home_page(context["request"])
+def _link(page, request):
+    if page is None:
+        return None
+    localized = page.localized
+    page = localized if localized.live else page
+    return {"pk": page.pk, "title": page.title, "url": page.get_url(request)}
+
+
+def _build_chrome(request):
+    home = _home_page(request)
     if home is None:
-        return []
-    return list(home.get_children().live().public().in_menu().only("title", "url_path", "locale"))
+        return {"home_url": "/", "menu": [], "footer": None, "privacy": None, "accessibility": None}
+    menu = home.get_children().live().public().in_menu().only("title", "url_path", "locale")
+    footer = SiteFooter.load(request_or_site=request)
+    return {
+        "home_url": home.get_url(request),
+        "menu": [{"pk": p.pk, "title": p.title, "url": p.get_url(request)} for p in menu],
+        "footer": {
+            "contact_email": footer.contact_email,
+            "contact_phone": footer.contact_phone,
+            "address": footer.address,
+        },
+        "privacy": _link(footer.privacy_page, request),
+        "accessibility": _link(footer.accessibility_page, request),
+    }
 
 
 @register.simple_tag(takes_context=True)
-def home_page(context):
-    return _home_page(context["request"])
+def site_chrome(context):
+    """What the header and footer of every page show (home link, menu,
+    contacts, privacy and accessibility links), built once per language and
+    content generation and then read from the cache."""
+    request = context["request"]
+    key = f"chrome:{content_generation()}:{request.get_host()}:{get_language()}"
+    chrome = cache.get(key)
+    if chrome is None:
+        chrome = _build_chrome(request)
+        cache.set(key, chrome, 3600)
+    return chrome
 
 
 @register.simple_tag(takes_context=True)
@@ -62,17 +93,3 @@ def breadcrumbs(context):
     if not isinstance(page, Page) or page.depth <= 2:
         return []
     return list(page.get_ancestors().filter(depth__gte=2).only("title", "url_path", "locale"))
-
-
-@register.filter
-def localized_page(page):
-    """A page in the active language, when it has been translated."""
-    if page is None:
-        return None
-    localized = page.localized
-    return localized if localized.live else page
-
-
-@register.simple_tag
-def active_locale():
-    return Locale.get_active()
