@@ -43,10 +43,13 @@ def issue_token(at=None):
 def _seconds_since(token):
     """Seconds since the form was shown, or None if the token is forged or stale."""
     try:
-        issued = signing.loads(token, salt=_SIGNING_SALT, max_age=MAX_AGE_SECONDS)
+        issued = signing.loads(token, salt=_SIGNING_SALT)
     except (signing.BadSignature, TypeError):
         return None
-    return timezone.now().timestamp() - issued
+    if not isinstance(issued, int):
+        return None
+    seconds = timezone.now().timestamp() - issued
+    return seconds if seconds <= MAX_AGE_SECONDS else None
 
 
 class EnquiryForm(forms.Form):
