@@ -107,6 +107,7 @@ class HomePage(BasePage):
         "home.StandardPage",
         "partners.PartnerIndexPage",
         "partners.ObservatoryPage",
+        "partners.OpportunityIndexPage",
         "donations.DonationPage",
     ]
 

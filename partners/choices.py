@@ -36,3 +36,29 @@ class NeedSource(models.TextChoices):
     WORKERS = "workers", _("Workers and job seekers")
     COMPANIES = "companies", _("Companies")
     SERVICES = "services", _("Public and social services")
+
+
+class Audience(models.TextChoices):
+    """Who an offer is for: the same list as the courses'."""
+
+    UNEMPLOYED = "unemployed", _("Unemployed people")
+    WOMEN_RETURNING = "women_returning", _("Women returning to work")
+    YOUNG_NEET = "young_neet", _("Young people not in work or study (NEET)")
+    OVER_50 = "over_50", _("People over 50")
+    FOREIGNERS = "foreigners", _("Foreign citizens")
+    EVERYONE = "everyone", _("Everyone")
+
+
+class OpportunityKind(models.TextChoices):
+    FUNDING = "funding", _("Funding or micro-grant")
+    INTERNSHIP = "internship", _("Internship (tirocinio)")
+    JOB = "job", _("Job opening")
+    MENTORING = "mentoring", _("Mentoring")
+    SERVICE = "service", _("Free service")
+    CALL = "call", _("Call from a public body")
+
+
+class ApplyMethod(models.TextChoices):
+    LINK = "link", _("A link to a web page or online form")
+    EMAIL = "email", _("An e-mail to an address you give")
+    FORM = "form", _("The portal's contact form (messages reach your contact e-mail)")

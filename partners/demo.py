@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from home.demo import add_child, child_by_slug, demo_image, translate
 from home.models import StandardPage
 
+from . import demo_opportunities
 from .choices import DISTRICT, NeedSource, PartnerType, Sector
 from .models import LabourNeed, ObservatoryPage, PartnerIndexPage, PartnerPage
 from .moderation import STAFF_GROUP_NAME, ensure_staff_and_workflow
@@ -530,3 +531,4 @@ def load(context):
     ensure_staff_user(context)
     ensure_observatories(context, home)
     context.log(f"Partner network ready: {len(PARTNERS)} partners ({new_partners} new).")
+    demo_opportunities.load(context)  # opportunities: partners/demo_opportunities.py

@@ -74,3 +74,20 @@ def add_partner_panel(request, panels):
     partners = list(partners_of(request.user))
     if partners:
         panels.append(PartnerSectionPanel(partners))
+
+
+# --- Opportunities: enquiries received through the contact form ------------
+from . import opportunity_admin  # noqa: E402
+
+
+@hooks.register("register_admin_urls")
+def register_enquiry_urls():
+    return opportunity_admin.admin_urls()
+
+
+@hooks.register("register_admin_menu_item")
+def register_enquiry_menu_item():
+    return opportunity_admin.menu_item()
+
+
+# --- end opportunities ------------------------------------------------------

@@ -2,5 +2,6 @@
 
 from .network import PartnerIndexPage, PartnerPage
 from .observatories import LabourNeed, ObservatoryPage
+from .opportunities import Enquiry, OpportunityIndexPage, OpportunityPage, OpportunityRelatedPage  # noqa: F401
 
 __all__ = ["LabourNeed", "ObservatoryPage", "PartnerIndexPage", "PartnerPage"]
