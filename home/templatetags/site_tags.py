@@ -93,3 +93,12 @@ def breadcrumbs(context):
     if not isinstance(page, Page) or page.depth <= 2:
         return []
     return list(page.get_ancestors().filter(depth__gte=2).only("title", "url_path", "locale"))
+
+
+@register.filter
+def localized_page(page):
+    """A page in the active language, when it has a live translation."""
+    if page is None:
+        return None
+    localized = page.localized
+    return localized if localized.live else page
