@@ -103,7 +103,12 @@ class HomePage(BasePage):
 
     parent_page_types = ["wagtailcore.Page"]
     # Feature apps add their index pages here as they arrive.
-    subpage_types = ["home.StandardPage", "partners.PartnerIndexPage", "partners.ObservatoryPage"]
+    subpage_types = [
+        "home.StandardPage",
+        "partners.PartnerIndexPage",
+        "partners.ObservatoryPage",
+        "courses.CourseIndexPage",
+    ]
 
     class Meta:
         verbose_name = _("home page")

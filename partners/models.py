@@ -123,7 +123,7 @@ class PartnerPage(BasePage):
 
     parent_page_types = ["partners.PartnerIndexPage"]
     # Feature apps add their page types here (courses, challenges...).
-    subpage_types = []
+    subpage_types = ["courses.CoursePage"]
 
     class Meta:
         verbose_name = _("partner")
