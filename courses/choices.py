@@ -56,6 +56,13 @@ class Certificate(models.TextChoices):
     QUALIFICATION = "qualification", _("Recognised qualification or licence")
 
 
+class When(models.TextChoices):
+    """Ready-made date ranges of the catalogue filter."""
+
+    WEEK = "week", _("This week")
+    MONTH = "month", _("This month")
+
+
 class TopicIcon(models.TextChoices):
     """Icons for topics; each maps to a symbol drawn by the templates."""
 

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import StreamField
 from wagtail.models import Locale, Page
@@ -18,11 +20,14 @@ from home.models import BasePage
 
 from ..choices import Audience, Certificate, Level, SignupMode, TaughtLanguage
 from ..forms import CoursePageForm
+from ..serializers import ChoiceListSerializerField, PartnerField, SessionsField, SlugsField
 
 
-class CourseIndexPage(BasePage):
+class CourseIndexPage(RoutablePageMixin, BasePage):
     """The catalogue: every live course of the site in the visitor's language,
-    whatever partner section it lives in."""
+    whatever partner section it lives in. Its filters are plain GET
+    parameters; `export/csv/` and `export/json/` below it give the same
+    selection as open data."""
 
     intro = models.TextField(_("introduction"), blank=True, max_length=500)
     empty_text = models.TextField(
@@ -46,7 +51,23 @@ class CourseIndexPage(BasePage):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(catalogue_context(self, request))
+        context["export_csv_url"] = self.url + self.reverse_subpage("export", args=["csv"])
+        context["export_json_url"] = self.url + self.reverse_subpage("export", args=["json"])
         return context
+
+    @path("")
+    def catalogue(self, request):
+        response = self.render(request)
+        if response.context_data.get("filters_invalid"):
+            # The page still shows, with the errors next to the filters.
+            response.status_code = 400
+        return response
+
+    @re_path(r"^export/(csv|json)/$", name="export")
+    def export(self, request, file_format):
+        from ..export import export_response
+
+        return export_response(request, file_format)
 
 
 class CoursePage(BasePage):
@@ -268,6 +289,31 @@ class CoursePage(BasePage):
         SynchronizedField("signup_mode"),
     ]
 
+    api_fields = [
+        APIField("intro"),
+        APIField("description"),
+        APIField("learning_outcomes"),
+        APIField("audiences", serializer=ChoiceListSerializerField()),
+        APIField("prerequisites"),
+        APIField("level"),
+        APIField("languages", serializer=ChoiceListSerializerField()),
+        APIField("hours"),
+        APIField("is_free"),
+        APIField("price"),
+        APIField("price_note"),
+        APIField("certificate"),
+        APIField("certificate_note"),
+        APIField("topics", serializer=SlugsField()),
+        APIField("area"),
+        APIField("signup_mode"),
+        APIField("contact_name"),
+        APIField("contact_email"),
+        APIField("contact_phone"),
+        APIField("accessibility_notes"),
+        APIField("partner", serializer=PartnerField()),
+        APIField("sessions", serializer=SessionsField()),
+    ]
+
     parent_page_types = ["partners.PartnerPage"]
     subpage_types = []
 
@@ -283,6 +329,13 @@ class CoursePage(BasePage):
     @property
     def summary(self):
         return self.listing_summary or self.intro
+
+    def get_context(self, request, *args, **kwargs):
+        from ..detail import course_page_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(course_page_context(self, request))
+        return context
 
     @property
     def is_source(self):
