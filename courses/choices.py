@@ -89,7 +89,7 @@ TOPIC_SYMBOLS = {
     TopicIcon.COMPUTER: "⌨",
     TopicIcon.SPEECH: "✎",
     TopicIcon.HEART: "♥",
-    TopicIcon.TRUCK: "⛟",
+    TopicIcon.TRUCK: "⇄",
     TopicIcon.LEAF: "❦",
     TopicIcon.BRIEFCASE: "✉",
     TopicIcon.SHOP: "⌂",
