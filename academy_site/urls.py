@@ -6,14 +6,21 @@ from django.views.generic import TemplateView
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.documents import urls as wagtaildocs_urls
 
+from courses.api import CourseAPIViewSet
 from home import views as home_views
 from home.sitemaps import AllLocalesSitemap
 from search import views as search_views
 
+# Open data, read-only (Wagtail API v2).
+api_router = WagtailAPIRouter("wagtailapi")
+api_router.register_endpoint("courses", CourseAPIViewSet)
+
 urlpatterns = [
     path("django-admin/", admin.site.urls),
+    path("api/v2/", api_router.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", AllLocalesSitemap.as_view(), name="sitemap"),

@@ -109,6 +109,7 @@ class HomePage(BasePage):
         "partners.ObservatoryPage",
         "partners.OpportunityIndexPage",
         "donations.DonationPage",
+        "courses.CourseIndexPage",
     ]
 
     class Meta:

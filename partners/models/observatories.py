@@ -95,3 +95,38 @@ class ObservatoryPage(BasePage):
             translated = needs.filter(locale=self.locale_id).values("translation_key")
             in_this_language |= Q(locale=default_locale) & ~Q(translation_key__in=translated)
         return needs.filter(in_this_language).select_related("locale").order_by("-noted_on", "pk")
+
+    def needs_with_courses(self):
+        """This comune's needs split into those that live courses answer,
+        as [(need, [courses])], and those no course answers yet.
+
+        Courses are reached only through the reverse relation `courses`
+        (courses.CoursePage.labour_needs), matched by translation key, and
+        shown in the page's language when they have been translated."""
+        needs = list(self.labour_needs())
+        course_model = LabourNeed._meta.get_field("courses").related_model
+        default_locale_id = Locale.get_default().pk
+        courses = (
+            course_model.objects.live()
+            .public()
+            .filter(locale_id__in={self.locale_id, default_locale_id})
+            .order_by("title")
+        )
+        linked = LabourNeed.objects.filter(
+            translation_key__in=[need.translation_key for need in needs]
+        ).prefetch_related(models.Prefetch("courses", queryset=courses))
+        by_need = {}
+        for need in linked:
+            for course in need.courses.all():
+                chosen = by_need.setdefault(need.translation_key, {})
+                current = chosen.get(course.translation_key)
+                if current is None or course.locale_id == self.locale_id:
+                    chosen[course.translation_key] = course
+        answered, unanswered = [], []
+        for need in needs:
+            found = sorted(by_need.get(need.translation_key, {}).values(), key=lambda c: c.title)
+            if found:
+                answered.append((need, found))
+            else:
+                unanswered.append(need)
+        return {"answered": answered, "unanswered": unanswered}

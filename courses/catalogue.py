@@ -1,0 +1,363 @@
+"""The catalogue: which courses a visitor sees, filtered, sorted and ready
+for cards, in a constant number of queries whatever the number of courses
+and sessions.
+
+Sessions live on the Italian page of a course only (docs/architecture.md),
+so every question about dates, places and formats looks at the sessions of
+the Italian page with the same `translation_key`. That is done with
+subqueries on the course query rather than with denormalised columns: the
+"next date" of a course changes with the clock, not only when an editor
+publishes, so a stored value would go stale.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Length, Substr
+from django.utils import timezone
+
+from wagtail.images import get_image_model
+from wagtail.models import Locale, Page
+
+from home.choices import Comune
+from home.fields import ChoiceListField
+from partners.models import PartnerPage
+
+from .choices import Audience, Format, SessionStatus, When
+from .forms import CatalogueFilterForm
+from .models import CoursePage, CourseSession, Topic
+
+PER_PAGE = 12
+CARD_IMAGE_SPEC = "fill-480x270|format-webp"
+MAX_SEARCH_RESULTS = 1000
+
+
+def default_locale_id():
+    return Locale.get_default().pk
+
+
+def course_base_queryset(locale, default_id):
+    """Live, public courses in `locale`, plus Italian courses that have no
+    live translation in it (shown as "Italian only")."""
+    courses = CoursePage.objects.live().public()
+    if locale.pk == default_id:
+        return courses.filter(locale_id=default_id)
+    translated = (
+        CoursePage.objects.live()
+        .public()
+        .filter(locale_id=locale.pk, translation_key=OuterRef("translation_key"))
+    )
+    return courses.filter(Q(locale_id=locale.pk) | Q(locale_id=default_id) & ~Exists(translated))
+
+
+def source_sessions(default_id, **filters):
+    """A subquery: the sessions of the Italian page of the outer course."""
+    return CourseSession.objects.filter(
+        page__translation_key=OuterRef("translation_key"), page__locale_id=default_id, **filters
+    )
+
+
+def annotate_dates(courses, default_id, now=None):
+    now = now or timezone.now()
+    upcoming = (
+        source_sessions(default_id, end__gte=now)
+        .exclude(status=SessionStatus.CANCELLED)
+        .order_by("start")
+        .values("start")[:1]
+    )
+    last_end = source_sessions(default_id).order_by("-end").values("end")[:1]
+    return courses.annotate(
+        next_start=Subquery(upcoming),
+        last_end=Subquery(last_end),
+        parent_path=Substr("path", 1, Length("path") - Page.steplen),
+    )
+
+
+def date_range(data, today=None):
+    """The [start, end) instants of the period chosen in the filters."""
+    today = today or timezone.localdate()
+    start = end = None
+    when = data.get("when")
+    if when == When.WEEK:
+        start = today
+        end = today + datetime.timedelta(days=7 - today.weekday())
+    elif when == When.MONTH:
+        start = today
+        end = (today.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    if data.get("date_from"):
+        start = data["date_from"]
+    if data.get("date_to"):
+        end = data["date_to"] + datetime.timedelta(days=1)
+
+    def instant(day):
+        if day is None:
+            return None
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+    return instant(start), instant(end)
+
+
+def search_ids(query):
+    """Ids of the courses (any language) whose text matches `query`."""
+    results = CoursePage.objects.search(query)[:MAX_SEARCH_RESULTS]
+    return [page.pk for page in results]
+
+
+def partner_key(partner_id):
+    return Page.objects.filter(pk=partner_id).values_list("translation_key", flat=True).first()
+
+
+def apply_filters(courses, data, default_id, now=None):
+    """Narrow `courses` (annotated by `annotate_dates`) with the cleaned filter data."""
+    now = now or timezone.now()
+    if data.get("q"):
+        courses = courses.filter(pk__in=search_ids(data["q"]))
+    if data.get("topic"):
+        courses = courses.filter(
+            Exists(Topic.objects.filter(courses=OuterRef("pk"), slug=data["topic"]))
+        )
+    if data.get("area"):
+        courses = courses.filter(area=data["area"])
+    if data.get("partner_type"):
+        courses = courses.filter(
+            Exists(
+                PartnerPage.objects.filter(
+                    path=OuterRef("parent_path"), partner_type=data["partner_type"]
+                )
+            )
+        )
+    if data.get("partner"):
+        key = partner_key(data["partner"])
+        courses = courses.filter(
+            Exists(Page.objects.filter(path=OuterRef("parent_path"), translation_key=key))
+            | Exists(
+                PartnerPage.objects.filter(co_organised_courses=OuterRef("pk"), translation_key=key)
+            )
+        )
+    if data.get("comune"):
+        courses = courses.filter(Exists(source_sessions(default_id, venue__comune=data["comune"])))
+    if data.get("format"):
+        courses = courses.filter(Exists(source_sessions(default_id, format=data["format"])))
+    if data.get("audience"):
+        courses = courses.filter(
+            Q(**ChoiceListField.contains("audiences", data["audience"]))
+            | Q(**ChoiceListField.contains("audiences", Audience.EVERYONE))
+        )
+    if data.get("language"):
+        courses = courses.filter(**ChoiceListField.contains("languages", data["language"]))
+    if data.get("free"):
+        courses = courses.filter(is_free=True)
+    start, end = date_range(data)
+    if start or end:
+        period = {}
+        if start:
+            period["start__gte"] = start
+        if end:
+            period["start__lt"] = end
+        in_period = source_sessions(default_id, **period).exclude(status=SessionStatus.CANCELLED)
+        courses = courses.filter(Exists(in_period))
+    if data.get("archive"):
+        courses = courses.filter(last_end__lt=now)
+    else:
+        courses = courses.filter(Q(last_end__isnull=True) | Q(last_end__gte=now))
+    return courses
+
+
+def apply_sort(courses, data):
+    if data.get("archive"):
+        return courses.order_by(F("last_end").desc(nulls_last=True), "title", "pk")
+    if data.get("sort") == "newest":
+        return courses.order_by(F("first_published_at").desc(nulls_last=True), "pk")
+    return courses.order_by(F("next_start").asc(nulls_last=True), "title", "pk")
+
+
+@dataclass
+class CourseCard:
+    """What a course card shows, gathered for many courses at once."""
+
+    partner: object = None
+    sessions: list = field(default_factory=list)
+    topics: list = field(default_factory=list)
+    italian_only: bool = False
+    now: datetime.datetime = None
+
+    @property
+    def upcoming(self):
+        return [s for s in self.sessions if s.end >= self.now]
+
+    @property
+    def next_session(self):
+        upcoming = self.upcoming
+        for session in upcoming:
+            if session.status != SessionStatus.CANCELLED:
+                return session
+        return upcoming[0] if upcoming else (self.sessions[-1] if self.sessions else None)
+
+    @property
+    def is_past(self):
+        return bool(self.sessions) and not self.upcoming
+
+    @property
+    def comuni(self):
+        names = dict(Comune.choices)
+        found = {s.venue.comune for s in self.upcoming or self.sessions if s.venue_id}
+        return [names[c] for c in sorted(found)]
+
+    @property
+    def formats(self):
+        names = dict(Format.choices)
+        found = {s.format for s in self.upcoming or self.sessions}
+        return [names[f] for f in Format.values if f in found]
+
+    @property
+    def total_capacity(self):
+        return sum(s.capacity for s in self.upcoming if s.status != SessionStatus.CANCELLED)
+
+    @property
+    def all_cancelled(self):
+        upcoming = self.upcoming
+        return bool(upcoming) and all(s.status == SessionStatus.CANCELLED for s in upcoming)
+
+    @property
+    def all_full(self):
+        open_ = [s for s in self.upcoming if s.status != SessionStatus.CANCELLED]
+        return bool(open_) and all(s.status == SessionStatus.FULL for s in open_)
+
+
+def localized_topics(locale, default_id):
+    """Topic names in `locale`, by translation key (falling back to Italian)."""
+    names = {}
+    for topic in Topic.objects.filter(locale_id__in={locale.pk, default_id}):
+        if topic.locale_id == locale.pk or topic.translation_key not in names:
+            names[topic.translation_key] = topic
+    return names
+
+
+def attach_cards(courses, locale=None, default_id=None, topics_by_key=None, now=None):
+    """Give each course of `courses` (a list) a `card` with its partner,
+    sessions and topics, in a few queries whatever their number."""
+    locale = locale or Locale.get_active()
+    default_id = default_id or default_locale_id()
+    now = now or timezone.now()
+    if topics_by_key is None:
+        topics_by_key = localized_topics(locale, default_id)
+    keys = {course.translation_key for course in courses}
+    sessions_by_key = {}
+    sessions = (
+        CourseSession.objects.filter(page__translation_key__in=keys, page__locale_id=default_id)
+        .select_related("venue")
+        .annotate(course_key=F("page__translation_key"))
+        .order_by("start", "sort_order")
+    )
+    for session in sessions:
+        sessions_by_key.setdefault(session.course_key, []).append(session)
+    parent_paths = {course.path[: -Page.steplen] for course in courses}
+    partners = {
+        p.path: p for p in PartnerPage.objects.filter(path__in=parent_paths).select_related("logo")
+    }
+    for course in courses:
+        course_topics = [
+            topics_by_key.get(topic.translation_key, topic) for topic in course.topics.all()
+        ]
+        course.card = CourseCard(
+            partner=partners.get(course.path[: -Page.steplen]),
+            sessions=sessions_by_key.get(course.translation_key, []),
+            topics=course_topics,
+            italian_only=course.locale_id != locale.pk,
+            now=now,
+        )
+    return courses
+
+
+def card_queryset(courses):
+    """Prefetches for cards: topics and the card image with its rendition."""
+    return courses.prefetch_related(
+        "topics",
+        Prefetch(
+            "listing_image",
+            queryset=get_image_model().objects.prefetch_renditions(CARD_IMAGE_SPEC),
+        ),
+    )
+
+
+def filter_choices(locale, default_id, topics_by_key):
+    """Choices for the topic and partner filters in the visitor's language."""
+    topics = sorted(
+        ((topic.slug, topic.name) for topic in topics_by_key.values()), key=lambda c: c[1]
+    )
+    partners = {}
+    for partner in (
+        PartnerPage.objects.live()
+        .public()
+        .filter(locale_id__in={locale.pk, default_id})
+        .only("id", "title", "translation_key", "locale_id")
+    ):
+        entry = partners.setdefault(partner.translation_key, {})
+        entry[partner.locale_id] = partner
+    options = []
+    for versions in partners.values():
+        source = versions.get(default_id)
+        if source is None:
+            continue
+        shown = versions.get(locale.pk, source)
+        options.append((source.pk, shown.title))
+    options.sort(key=lambda c: c[1].lower())
+    return topics, options
+
+
+def filtered_courses(request, locale, default_id):
+    """The filter form and the matching, sorted courses (a queryset)."""
+    topics_by_key = localized_topics(locale, default_id)
+    topics, partners = filter_choices(locale, default_id, topics_by_key)
+    form = CatalogueFilterForm(request.GET or None, topics=topics, partners=partners)
+    data = form.valid_data() if request.GET else {}
+    courses = annotate_dates(course_base_queryset(locale, default_id), default_id)
+    courses = apply_sort(apply_filters(courses, data, default_id), data)
+    return form, data, courses, topics_by_key
+
+
+def relax_hints(form, data, request, locale, default_id):
+    """For an empty result: how many courses each filter, removed alone, would let in."""
+    hints = []
+    for name, label in form.active_filters(data):
+        relaxed = {key: value for key, value in data.items() if key != name}
+        if name == "when":
+            relaxed.pop("date_from", None)
+            relaxed.pop("date_to", None)
+        courses = annotate_dates(course_base_queryset(locale, default_id), default_id)
+        count = apply_filters(courses, relaxed, default_id).count()
+        query = request.GET.copy()
+        for key in (name, "page"):
+            query.pop(key, None)
+        hints.append({"label": label, "count": count, "url": "?" + query.urlencode()})
+    return hints
+
+
+def catalogue_context(index_page, request):
+    locale = Locale.get_active()
+    default_id = default_locale_id()
+    form, data, courses, topics_by_key = filtered_courses(request, locale, default_id)
+    paginator = Paginator(card_queryset(courses), PER_PAGE)
+    try:
+        results = paginator.page(request.GET.get("page", 1))
+    except PageNotAnInteger:
+        results = paginator.page(1)
+    except EmptyPage:
+        results = paginator.page(paginator.num_pages)
+    results.object_list = list(results.object_list)
+    attach_cards(results.object_list, locale, default_id, topics_by_key)
+    hints = []
+    if not paginator.count:
+        hints = relax_hints(form, data, request, locale, default_id)
+    active = form.active_filters(data)
+    return {
+        "filter_form": form,
+        "courses": results,
+        "archive": bool(data.get("archive")),
+        "active_filters": active,
+        "relax_hints": hints,
+        "filters_invalid": bool(form.errors),
+        "export_query": request.GET.urlencode(),
+    }

@@ -1,0 +1,153 @@
+"""Forms of the courses app: the editor's course form and the catalogue filters."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.formsets import DELETION_FIELD_NAME
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.models import Locale
+
+from home.choices import Comune, ProjectArea
+from partners.choices import PartnerType
+
+from .choices import Audience, Format, TaughtLanguage, When
+
+
+class CoursePageForm(WagtailAdminPageForm):
+    """Refuses sessions on a translation: they belong to the Italian page,
+    so that seats are never split between languages."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        locale = getattr(self.instance, "locale", None) or (
+            self.parent_page.locale if self.parent_page else None
+        )
+        if locale is None or locale.pk == Locale.get_default().pk:
+            return cleaned_data
+        sessions = self.formsets.get("sessions")
+        if sessions is None:
+            return cleaned_data
+        # The formsets are not cleaned yet: read what the editor sent.
+        kept = [
+            form
+            for form in sessions.forms
+            if (form.has_changed() or form.instance.pk)
+            and not (sessions.can_delete and form[DELETION_FIELD_NAME].value())
+        ]
+        if kept:
+            raise ValidationError(
+                _(
+                    "Sessions are added on the Italian page of the course; this translation "
+                    "shows them automatically. Remove the sessions from this form."
+                ),
+                code="sessions_on_translation",
+            )
+        return cleaned_data
+
+
+class CatalogueFilterForm(forms.Form):
+    """The catalogue's filters: a plain GET form whose URL can be shared.
+
+    Values are language-independent (topic slugs, partner ids, choice keys),
+    so a link keeps working when the visitor switches language."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    topic = forms.ChoiceField(label=_("Topic"), required=False)
+    area = forms.ChoiceField(
+        label=_("Project area"),
+        required=False,
+        choices=[("", _("Any area")), *ProjectArea.choices],
+    )
+    partner_type = forms.ChoiceField(
+        label=_("Type of partner"),
+        required=False,
+        choices=[("", _("Any type")), *PartnerType.choices],
+    )
+    partner = forms.TypedChoiceField(
+        label=_("Partner"), required=False, coerce=int, empty_value=None
+    )
+    comune = forms.ChoiceField(
+        label=_("Comune"), required=False, choices=[("", _("Any comune")), *Comune.choices]
+    )
+    format = forms.ChoiceField(
+        label=_("Format"), required=False, choices=[("", _("Any format")), *Format.choices]
+    )
+    audience = forms.ChoiceField(
+        label=_("For"), required=False, choices=[("", _("Anyone")), *Audience.choices]
+    )
+    language = forms.ChoiceField(
+        label=_("Taught in"),
+        required=False,
+        choices=[("", _("Any language")), *TaughtLanguage.choices],
+    )
+    when = forms.ChoiceField(
+        label=_("When"),
+        required=False,
+        choices=[("", _("Any date")), *When.choices],
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    free = forms.BooleanField(label=_("Free courses only"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[("next", _("Next date")), ("newest", _("Newest"))],
+    )
+    archive = forms.BooleanField(label=_("Past courses"), required=False)
+
+    # Fields that narrow the results, in the order the "relax" hints list them.
+    FILTERS = (
+        "q",
+        "topic",
+        "area",
+        "partner_type",
+        "partner",
+        "comune",
+        "format",
+        "audience",
+        "language",
+        "when",
+        "date_from",
+        "date_to",
+        "free",
+    )
+
+    def __init__(self, *args, topics=(), partners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].choices = [("", _("Any topic")), *topics]
+        self.fields["partner"].choices = [("", _("Any partner")), *partners]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        date_from, date_to = cleaned_data.get("date_from"), cleaned_data.get("date_to")
+        if date_from and date_to and date_to < date_from:
+            self.add_error("date_to", _("The end of the period comes before its start."))
+        return cleaned_data
+
+    def valid_data(self):
+        """The values that passed validation: invalid ones are reported and ignored."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {name: value for name, value in data.items() if name not in self.errors}
+
+    def active_filters(self, data):
+        """(field name, human label) for each filter that narrows the results."""
+        active = []
+        for name in self.FILTERS:
+            value = data.get(name)
+            if value in (None, "", False):
+                continue
+            field = self.fields[name]
+            if isinstance(field, forms.BooleanField):
+                shown = field.label
+            else:
+                choices = dict(getattr(field, "choices", []))
+                shown_value = choices.get(value, choices.get(str(value), value))
+                shown = f"{field.label}: {shown_value}"
+            active.append((name, shown))
+        return active

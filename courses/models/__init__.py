@@ -1,0 +1,8 @@
+"""Courses: the catalogue page, course pages, their dated sessions, topics
+and venues. One module per concept, re-exported here."""
+
+from .pages import CourseIndexPage, CoursePage
+from .sessions import CourseSession
+from .snippets import Topic, Venue
+
+__all__ = ["CourseIndexPage", "CoursePage", "CourseSession", "Topic", "Venue"]

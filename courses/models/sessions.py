@@ -1,0 +1,152 @@
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.models import Orderable
+
+from ..choices import Format, SessionStatus
+
+# Changes to these fields change what a calendar shows: they bump `sequence`.
+CALENDAR_FIELDS = ("start", "end", "venue_id", "status")
+
+
+class CourseSession(Orderable):
+    """One dated meeting of a course.
+
+    Sessions exist only on the Italian (source) page of a course; its English
+    translation shows the same rows, so seats are never split or doubled (see
+    docs/architecture.md). They are edited inline and go through revisions, so
+    nothing that must survive an old revision (seat counts, the calendar UID
+    or sequence) is taken from the edited instance: `save` keeps `uid` and
+    `sequence` from the stored row and bumps the sequence itself.
+    """
+
+    page = ParentalKey("courses.CoursePage", on_delete=models.CASCADE, related_name="sessions")
+    start = models.DateTimeField(_("starts at"), help_text=_("Date and time, Italian time."))
+    end = models.DateTimeField(_("ends at"))
+    format = models.CharField(
+        _("format"), max_length=20, choices=Format.choices, default=Format.IN_PERSON
+    )
+    venue = models.ForeignKey(
+        "courses.Venue",
+        verbose_name=_("venue"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+        help_text=_("Needed for sessions in person or blended. Add new venues under Snippets."),
+    )
+    online_notes = models.TextField(
+        _("how to join online"),
+        blank=True,
+        max_length=1000,
+        help_text=_(
+            "For online or blended sessions: the platform, and when people get the link. "
+            "Do not paste private meeting links here: this text is public."
+        ),
+    )
+    capacity = models.PositiveIntegerField(
+        _("seats"), help_text=_("How many people can take part.")
+    )
+    signup_deadline = models.DateTimeField(
+        _("sign-ups close at"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to accept sign-ups until the session starts."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=SessionStatus.choices,
+        default=SessionStatus.SCHEDULED,
+        help_text=_("Cancel a session instead of deleting it, so people signed up are told."),
+    )
+    note = models.CharField(
+        _("note"),
+        max_length=250,
+        blank=True,
+        help_text=_("Shown next to the date, e.g. 'Bring a USB stick'."),
+    )
+    # The calendar identity of the session (iCalendar UID and SEQUENCE).
+    uid = models.UUIDField(
+        _("calendar identifier"), default=uuid.uuid4, unique=True, editable=False
+    )
+    sequence = models.PositiveIntegerField(_("calendar revision"), default=0, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    modified_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
+        FieldPanel("format"),
+        FieldPanel("venue"),
+        FieldPanel("online_notes"),
+        FieldRowPanel([FieldPanel("capacity"), FieldPanel("signup_deadline")]),
+        MultiFieldPanel([FieldPanel("status"), FieldPanel("note")], heading=_("Status")),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="session_ends_after_start"
+            )
+        ]
+        indexes = [models.Index(fields=["start"])]
+
+    def __str__(self):
+        return f"{self.page.title}: {self.start:%Y-%m-%d %H:%M}"
+
+    def clean(self):
+        errors = {}
+        if self.start and self.end and self.end <= self.start:
+            errors["end"] = _("The session must end after it starts.")
+        if self.format in (Format.IN_PERSON, Format.BLENDED) and not self.venue_id:
+            errors["venue"] = _("Choose where the session takes place.")
+        if self.format in (Format.ONLINE, Format.BLENDED) and not self.online_notes.strip():
+            errors["online_notes"] = _("Say how people will join online.")
+        if self.signup_deadline and self.end and self.signup_deadline > self.end:
+            errors["signup_deadline"] = _("Sign-ups must close before the session ends.")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        stored = None
+        if self.pk is not None:
+            stored = (
+                type(self)
+                .objects.filter(pk=self.pk)
+                .values("uid", "sequence", *CALENDAR_FIELDS)
+                .first()
+            )
+        if stored is not None:
+            # A revision (possibly an old one) must not move the calendar
+            # identity backwards: the stored row is the reference.
+            self.uid = stored["uid"]
+            changed = any(getattr(self, name) != stored[name] for name in CALENDAR_FIELDS)
+            self.sequence = stored["sequence"] + (1 if changed else 0)
+        elif self.pk is not None:
+            # A deleted session brought back by an old revision: calendars
+            # saw it go, so they must see it come back as a newer version.
+            self.sequence += 1
+        super().save(*args, **kwargs)
+
+    @property
+    def is_cancelled(self):
+        return self.status == SessionStatus.CANCELLED
+
+    @property
+    def is_full(self):
+        return self.status == SessionStatus.FULL
+
+    @property
+    def needs_venue(self):
+        return self.format in (Format.IN_PERSON, Format.BLENDED)
+
+    @property
+    def is_online(self):
+        return self.format in (Format.ONLINE, Format.BLENDED)

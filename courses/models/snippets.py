@@ -1,0 +1,115 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.models import TranslatableMixin
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+from home.choices import Comune
+
+from ..choices import TOPIC_SYMBOLS, TopicIcon
+
+
+@register_snippet
+class Topic(TranslatableMixin, index.Indexed, models.Model):
+    """What a course is about (tailoring, welding, digital skills...).
+
+    The slug is the same in every language, so a catalogue URL filtered by
+    topic works whatever the visitor's language."""
+
+    name = models.CharField(_("name"), max_length=80)
+    slug = models.SlugField(
+        _("short name for addresses"),
+        max_length=80,
+        help_text=_("Lowercase letters, digits and hyphens; used in catalogue links."),
+    )
+    icon = models.CharField(
+        _("icon"), max_length=20, choices=TopicIcon.choices, default=TopicIcon.BOOK
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("icon")]
+    translatable_fields = [
+        TranslatableField("name"),
+        SynchronizedField("slug"),
+        SynchronizedField("icon"),
+    ]
+    search_fields = [index.SearchField("name"), index.FilterField("locale_id")]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "locale"], name="unique_topic_slug_per_locale")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def symbol(self):
+        return TOPIC_SYMBOLS.get(self.icon, "•")
+
+
+@register_snippet
+class Venue(index.Indexed, models.Model):
+    """A place where sessions happen; reused by every course held there."""
+
+    name = models.CharField(_("name"), max_length=150)
+    address = models.CharField(
+        _("address"), max_length=250, help_text=_("Street and number, postcode and town.")
+    )
+    comune = models.CharField(_("comune"), max_length=20, choices=Comune.choices)
+    accessibility = models.TextField(
+        _("accessibility"),
+        blank=True,
+        max_length=1000,
+        help_text=_(
+            "Step-free entrance, lift, accessible toilet, nearest bus or metro stop, parking..."
+        ),
+    )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text=_("Optional, for maps and calendars: e.g. 45.4977 (right-click in a map)."),
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text=_("Optional: e.g. 9.2923."),
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("address"),
+        FieldPanel("comune"),
+        FieldPanel("accessibility"),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")])],
+            heading=_("Position on the map"),
+        ),
+    ]
+    search_fields = [index.SearchField("name"), index.SearchField("address")]
+
+    class Meta:
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+        ordering = ["comune", "name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_comune_display()})"
+
+    @property
+    def has_coordinates(self):
+        return self.latitude is not None and self.longitude is not None

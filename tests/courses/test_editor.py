@@ -1,0 +1,129 @@
+"""The editor's course form, through the admin's URLs."""
+
+import datetime
+
+import pytest
+
+from django.urls import reverse
+from django.utils import timezone
+
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+
+from courses.models import CoursePage, CourseSession
+
+from .factories import (
+    CoursePageFactory,
+    CourseSessionFactory,
+    PartnerIndexPageFactory,
+    PartnerPageFactory,
+    VenueFactory,
+)
+
+
+@pytest.fixture
+def admin_client(client, django_user_model):
+    user = django_user_model.objects.create_superuser("staff", "staff@example.org", "pw")
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def course(home):
+    directory = PartnerIndexPageFactory(parent=home)
+    partner = PartnerPageFactory(parent=directory)
+    course = CoursePageFactory(parent=partner, slug="sartoria")
+    CourseSessionFactory(page=course)
+    course.save_revision().publish()
+    return course
+
+
+def _local(value):
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
+def course_form_data(page, sessions, initial=0):
+    return nested_form_data(
+        {
+            "title": page.title,
+            "slug": page.slug,
+            "intro": page.intro,
+            "listing_summary": "",
+            "description": streamfield([]),
+            "learning_outcomes": "",
+            "audiences": page.audiences,
+            "prerequisites": "",
+            "level": page.level,
+            "languages": page.languages,
+            "hours": "",
+            "is_free": "on",
+            "price": "",
+            "price_note": "",
+            "certificate": page.certificate,
+            "certificate_note": "",
+            "area": page.area,
+            "signup_mode": page.signup_mode,
+            "contact_name": "",
+            "contact_email": "",
+            "contact_phone": "",
+            "accessibility_notes": "",
+            "documents": streamfield([]),
+            "sessions": inline_formset(sessions, initial=initial),
+            "comments": inline_formset([]),
+        }
+    )
+
+
+def _session_row(venue, **extra):
+    start = timezone.now() + datetime.timedelta(days=10)
+    return {
+        "start": _local(start),
+        "end": _local(start + datetime.timedelta(hours=2)),
+        "format": "in_person",
+        "venue": venue.pk,
+        "online_notes": "",
+        "capacity": "10",
+        "signup_deadline": "",
+        "status": "scheduled",
+        "note": "",
+        **extra,
+    }
+
+
+@pytest.mark.django_db
+def test_editor_adds_a_session_on_the_italian_page(admin_client, course):
+    venue = VenueFactory()
+    existing = course.sessions.get()
+    rows = [
+        {
+            "id": existing.pk,
+            **_session_row(existing.venue, start=_local(existing.start), end=_local(existing.end)),
+        },
+        _session_row(venue),
+    ]
+    url = reverse("wagtailadmin_pages:edit", args=[course.pk])
+    response = admin_client.post(
+        url, {**course_form_data(course, rows, initial=1), "action-publish": "1"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    sessions = CourseSession.objects.filter(page=course).order_by("start")
+    assert [s.uid for s in sessions][0] == existing.uid
+    assert sessions.count() == 2
+
+
+@pytest.mark.django_db
+def test_editor_cannot_add_sessions_to_a_translation(admin_client, course, english, home_en):
+    partner = course.get_parent()
+    partner.get_parent().copy_for_translation(english)
+    partner.copy_for_translation(english)
+    translation = course.copy_for_translation(english)
+    translation.save_revision().publish()
+    translation = CoursePage.objects.get(pk=translation.pk)
+    url = reverse("wagtailadmin_pages:edit", args=[translation.pk])
+    data = course_form_data(translation, [_session_row(VenueFactory())])
+    response = admin_client.post(url, {**data, "action-publish": "1"})
+    assert response.status_code == 200
+    assert "Gli incontri si inseriscono nella pagina italiana" in response.content.decode()
+    assert not CourseSession.objects.filter(page=translation).exists()
+    # Without sessions the same form saves.
+    response = admin_client.post(url, {**course_form_data(translation, []), "action-publish": "1"})
+    assert response.status_code == 302
