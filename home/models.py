@@ -108,6 +108,7 @@ class HomePage(BasePage):
         "partners.PartnerIndexPage",
         "partners.ObservatoryPage",
         "donations.DonationPage",
+        "partners.ChallengeIndexPage",
     ]
 
     class Meta:

@@ -74,3 +74,9 @@ def add_partner_panel(request, panels):
     partners = list(partners_of(request.user))
     if partners:
         panels.append(PartnerSectionPanel(partners))
+
+
+# --- challenges: application review (partners/challenge_admin.py registers
+# its admin URLs, menu item and page-deletion guard when imported) ---
+from . import challenge_admin  # noqa: E402, F401
+# --- end challenges ---

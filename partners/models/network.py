@@ -153,7 +153,7 @@ class PartnerPage(BasePage):
 
     parent_page_types = ["partners.PartnerIndexPage"]
     # Feature apps add their page types here (courses, challenges...).
-    subpage_types = []
+    subpage_types = ["partners.ChallengePage"]
 
     class Meta:
         verbose_name = _("partner")
