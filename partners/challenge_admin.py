@@ -11,7 +11,7 @@ import django_filters
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponseForbidden
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -131,10 +131,22 @@ class ApplicationReportView(ReportView):
         return super().to_row_dict(item)
 
 
+def _not_yours():
+    # A plain 403, whether the application exists or not: an Http404 here would
+    # be turned into a redirect to a language-prefixed URL by LocaleMiddleware,
+    # and PermissionDenied into a redirect by Wagtail.
+    return HttpResponseForbidden(_("This application is not among those you may review."))
+
+
 def application_detail(request, pk):
-    application = get_object_or_404(
-        applications.visible_applications(request.user).prefetch_related("attachments"), pk=pk
+    application = (
+        applications.visible_applications(request.user)
+        .prefetch_related("attachments")
+        .filter(pk=pk)
+        .first()
     )
+    if application is None:
+        return _not_yours()
     form = StatusForm(
         request.POST or None,
         initial={"status": application.status, "note": application.status_note},
@@ -170,15 +182,11 @@ def application_detail(request, pk):
 
 
 def attachment_download(request, pk):
-    attachment = get_object_or_404(
-        ApplicationAttachment.objects.select_related("application"), pk=pk
-    )
-    if (
-        not applications.visible_applications(request.user)
-        .filter(pk=attachment.application_id)
-        .exists()
-    ):
-        raise Http404
+    attachment = ApplicationAttachment.objects.filter(
+        pk=pk, application__in=applications.visible_applications(request.user)
+    ).first()
+    if attachment is None:
+        return _not_yours()
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError as error:
