@@ -110,6 +110,7 @@ class HomePage(BasePage):
         "partners.OpportunityIndexPage",
         "donations.DonationPage",
         "courses.CourseIndexPage",
+        "partners.ChallengeIndexPage",
     ]
 
     class Meta:

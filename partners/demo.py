@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from home.demo import add_child, child_by_slug, demo_image, translate
 from home.models import StandardPage
 
-from . import demo_opportunities
+from . import demo_challenges, demo_opportunities
 from .choices import DISTRICT, NeedSource, PartnerType, Sector
 from .models import LabourNeed, ObservatoryPage, PartnerIndexPage, PartnerPage
 from .moderation import STAFF_GROUP_NAME, ensure_staff_and_workflow
@@ -530,5 +530,6 @@ def load(context):
             context.logins.append((f"Partner: {row[0]}", row[10], PARTNER_PASSWORD))
     ensure_staff_user(context)
     ensure_observatories(context, home)
+    demo_challenges.load(context)
     context.log(f"Partner network ready: {len(PARTNERS)} partners ({new_partners} new).")
     demo_opportunities.load(context)  # opportunities: partners/demo_opportunities.py

@@ -91,3 +91,7 @@ def register_enquiry_menu_item():
 
 
 # --- end opportunities ------------------------------------------------------
+# --- challenges: application review (partners/challenge_admin.py registers
+# its admin URLs, menu item and page-deletion guard when imported) ---
+from . import challenge_admin  # noqa: E402, F401
+# --- end challenges ---

@@ -1,7 +1,26 @@
 """The partners app's models, one module per concept."""
 
+from .challenges import (
+    ApplicationAttachment,
+    ChallengeApplication,
+    ChallengeCourse,
+    ChallengeIndexPage,
+    ChallengePage,
+    ChallengeQuestion,
+)
 from .network import PartnerIndexPage, PartnerPage
 from .observatories import LabourNeed, ObservatoryPage
 from .opportunities import Enquiry, OpportunityIndexPage, OpportunityPage, OpportunityRelatedPage  # noqa: F401
 
-__all__ = ["LabourNeed", "ObservatoryPage", "PartnerIndexPage", "PartnerPage"]
+__all__ = [
+    "ApplicationAttachment",
+    "ChallengeApplication",
+    "ChallengeCourse",
+    "ChallengeIndexPage",
+    "ChallengePage",
+    "ChallengeQuestion",
+    "LabourNeed",
+    "ObservatoryPage",
+    "PartnerIndexPage",
+    "PartnerPage",
+]

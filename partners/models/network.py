@@ -153,7 +153,7 @@ class PartnerPage(BasePage):
 
     parent_page_types = ["partners.PartnerIndexPage"]
     # Feature apps add their page types here (courses, challenges...).
-    subpage_types = ["courses.CoursePage", "partners.OpportunityPage"]
+    subpage_types = ["courses.CoursePage", "partners.ChallengePage", "partners.OpportunityPage"]
 
     class Meta:
         verbose_name = _("partner")

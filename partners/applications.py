@@ -1,0 +1,297 @@
+"""Applications to challenge calls: checking attachments by their content,
+taking an application, the signed link to view or withdraw it, the review
+statuses and their e-mails, and who may see what. Views, the admin and the
+demo call these functions."""
+
+import os
+import secrets
+import uuid
+
+import filetype
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from wagtail.models import Locale
+
+from .challenge_choices import REVIEW_STATUSES, ApplicationStatus, CallState
+from .models import ApplicationAttachment, ChallengeApplication
+from .moderation import is_academy_staff
+from .onboarding import partners_of
+
+MAX_ATTACHMENTS = 3
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+# What applicants may attach, by the type found in the file's first bytes.
+ALLOWED_TYPES = {
+    "application/pdf": "pdf",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "image/heic": "heic",
+    "application/msword": "doc",
+    "application/vnd.ms-excel": "xls",
+    "application/vnd.ms-powerpoint": "ppt",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+    "application/vnd.oasis.opendocument.presentation": "odp",
+}
+TOKEN_SALT = "partners.challenge-application"  # noqa: S105 - a signing salt
+THROTTLE_LIMITS = (
+    # (what, how many, seconds)
+    ("ip", 8, 10 * 60),
+    ("email", 4, 60 * 60),
+)
+
+
+class ApplicationClosed(Exception):
+    """The call does not accept applications (or withdrawals) now."""
+
+
+# --- attachments ------------------------------------------------------------
+def check_attachment(upload):
+    """Return (content type, extension) read from the file's content; raise a
+    translated ValidationError for a file too large or of a type not accepted,
+    whatever its name says."""
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(
+            _("“%(name)s” is too large: files may be at most %(size)s MB.")
+            % {"name": upload.name, "size": MAX_ATTACHMENT_BYTES // (1024 * 1024)},
+            code="too_large",
+        )
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head) if head else None
+    if kind is None or kind.mime not in ALLOWED_TYPES:
+        raise ValidationError(
+            _(
+                "“%(name)s” is not a file type we accept. Send PDF, images (JPEG, PNG) or "
+                "office documents (Word, Excel, PowerPoint, LibreOffice)."
+            )
+            % {"name": upload.name},
+            code="bad_type",
+        )
+    return kind.mime, ALLOWED_TYPES[kind.mime]
+
+
+# --- rate limits ------------------------------------------------------------
+def client_ip(request):
+    """The address the reverse proxy saw (the last X-Forwarded-For entry)."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded:
+        return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def allow_submission(request, email):
+    """Count one attempt; False when a limit per IP or per e-mail is exceeded."""
+    values = {"ip": client_ip(request), "email": email.strip().lower()}
+    allowed = True
+    for what, limit, seconds in THROTTLE_LIMITS:
+        key = f"partners:challenge-apply:{what}:{values[what]}"
+        cache.add(key, 0, seconds)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, seconds)
+            count = 1
+        if count > limit:
+            allowed = False
+    return allowed
+
+
+# --- taking an application --------------------------------------------------
+def _new_reference():
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    while True:
+        code = "".join(secrets.choice(alphabet) for _ in range(8))
+        reference = f"SF-{timezone.localdate():%Y}-{code}"
+        if not ChallengeApplication.objects.filter(reference=reference).exists():
+            return reference
+
+
+def submit_application(challenge, data, answers, uploads, language, now=None):
+    """Store an application to `challenge` (any language; it is filed on the
+    source challenge) and send the receipt after commit. `answers` is a list
+    of {"question", "answer"}; `uploads` a list of (file, type, extension)
+    already checked by `check_attachment`. Raises ApplicationClosed."""
+    now = now or timezone.now()
+    source = challenge.source()
+    if source.call_state(now) != CallState.OPEN:
+        raise ApplicationClosed
+    with transaction.atomic():
+        application = ChallengeApplication.objects.create(
+            challenge=source,
+            reference=_new_reference(),
+            language=language,
+            applicant_type=data["applicant_type"],
+            name=data["name"].strip(),
+            email=data["email"].strip(),
+            phone=data.get("phone", "").strip(),
+            organisation=data.get("organisation", "").strip(),
+            team_members=data.get("team_members", "").strip(),
+            answers=answers,
+            idea=data["idea"].strip(),
+            privacy_consent_at=now,
+            sharing_consent_at=now,
+            created_at=now,
+        )
+        for upload, content_type, extension in uploads:
+            attachment = ApplicationAttachment(
+                application=application,
+                original_name=os.path.basename(upload.name)[:200],
+                content_type=content_type,
+                size=upload.size,
+            )
+            # A random name: nothing about the applicant in the path.
+            attachment.file.save(f"{uuid.uuid4().hex}.{extension}", upload, save=False)
+            attachment.save()
+        transaction.on_commit(lambda: send_receipt(application))
+    return application
+
+
+# --- the signed link ----------------------------------------------------------
+def make_token(application):
+    return signing.dumps(str(application.uuid), salt=TOKEN_SALT, compress=False)
+
+
+def application_for_token(token):
+    """The application a signed token names, or None if tampered or unknown."""
+    try:
+        value = signing.loads(token, salt=TOKEN_SALT)
+    except signing.BadSignature:
+        return None
+    try:
+        reference = uuid.UUID(str(value))
+    except ValueError:
+        return None
+    return (
+        ChallengeApplication.objects.select_related("challenge")
+        .prefetch_related("attachments")
+        .filter(uuid=reference)
+        .first()
+    )
+
+
+def manage_url(application):
+    with translation.override(application.language):
+        path = reverse("challenge_application", args=[make_token(application)])
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def can_still_change(application, now=None):
+    """The applicant may view and withdraw until the deadline."""
+    now = now or timezone.now()
+    return now < application.challenge.closes_at and not application.withdrawn
+
+
+def withdraw(application, now=None):
+    now = now or timezone.now()
+    if not can_still_change(application, now):
+        raise ApplicationClosed
+    application.status = ApplicationStatus.WITHDRAWN
+    application.withdrawn_at = now
+    application.status_changed_at = now
+    application.save(update_fields=["status", "withdrawn_at", "status_changed_at"])
+    return application
+
+
+# --- review -------------------------------------------------------------------
+def visible_applications(user):
+    """Staff see every application; a partner's group members see those to
+    the challenges in their own section; everyone else none."""
+    applications = ChallengeApplication.objects.select_related("challenge")
+    if not user.is_authenticated or not user.is_active:
+        return applications.none()
+    if is_academy_staff(user):
+        return applications
+    sections = Q()
+    found = False
+    for partner in partners_of(user):
+        sections |= Q(challenge__path__startswith=partner.path)
+        found = True
+    if not found:
+        return applications.none()
+    return applications.filter(sections)
+
+
+def can_review_any(user):
+    return user.is_authenticated and (is_academy_staff(user) or partners_of(user).exists())
+
+
+def change_status(application, status, note="", user=None, now=None):
+    """Set a review status and its note; e-mail the applicant when the status
+    changes. A withdrawn application stays withdrawn."""
+    if status not in dict(REVIEW_STATUSES):
+        raise ValueError(status)
+    if application.withdrawn:
+        raise ApplicationClosed
+    changed = application.status != status
+    application.status = status
+    application.status_note = note.strip()
+    if changed:
+        application.status_changed_at = now or timezone.now()
+    application.save(update_fields=["status", "status_note", "status_changed_at"])
+    if changed:
+        transaction.on_commit(lambda: send_status_email(application))
+    return changed
+
+
+# --- e-mails ------------------------------------------------------------------
+def challenge_in(application):
+    """The challenge in the applicant's language where translated."""
+    challenge = application.challenge
+    locale = Locale.objects.filter(language_code=application.language).first()
+    if locale is not None and locale.pk != challenge.locale_id:
+        translated = challenge.get_translation_or_none(locale)
+        if translated is not None and translated.live:
+            return translated.specific
+    return challenge
+
+
+def _send(application, template, subject, extra):
+    challenge = challenge_in(application)
+    context = {"application": application, "challenge": challenge, **extra}
+    with translation.override(application.language):
+        text = render_to_string(f"partners/challenges/email/{template}.txt", context)
+        html = render_to_string(f"partners/challenges/email/{template}.html", context)
+        subject = subject(challenge)
+    message = EmailMultiAlternatives(subject, text, to=[application.email])
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def send_receipt(application):
+    _send(
+        application,
+        "receipt",
+        lambda challenge: (
+            _("Application received: %(challenge)s (%(reference)s)")
+            % {"challenge": challenge.title, "reference": application.reference}
+        ),
+        {"manage_url": manage_url(application)},
+    )
+
+
+def send_status_email(application):
+    _send(
+        application,
+        "status",
+        lambda challenge: (
+            _("Your application %(reference)s: %(status)s")
+            % {"reference": application.reference, "status": application.get_status_display()}
+        ),
+        {},
+    )

@@ -1,0 +1,155 @@
+"""The challenge index: a plain GET filter form and a constant number of
+queries (the partners, the challenges with their images, the page count),
+whatever the number of challenges."""
+
+from django import forms
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Case, DateTimeField, F, IntegerField, Prefetch, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.images import get_image_model
+from wagtail.models import Locale
+
+from home.choices import Comune
+from home.fields import ChoiceListField
+
+from .challenge_choices import CallState
+from .choices import DISTRICT, Sector
+from .models import ChallengePage, PartnerPage
+
+CHALLENGES_PER_PAGE = 12
+CARD_IMAGE_SPEC = "fill-480x270"
+STEPLEN = 4  # treebeard: a page's parent path is its path minus 4 characters
+
+
+class ChallengeFilterForm(forms.Form):
+    partner = forms.ChoiceField(label=_("Proposed by"), required=False)
+    comune = forms.ChoiceField(
+        label=_("Comune"), required=False, choices=[("", _("All comuni")), *Comune.choices]
+    )
+    sector = forms.ChoiceField(
+        label=_("Sector"), required=False, choices=[("", _("All sectors")), *Sector.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Open and closed")), *CallState.choices]
+    )
+
+    def __init__(self, *args, partners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].choices = [("", _("All partners")), *partners]
+
+    def active_filters(self):
+        if not self.is_valid():
+            return []
+        active = []
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if value:
+                active.append((name, value, f"{field.label}: {dict(field.choices)[value]}"))
+        return active
+
+
+def index_challenges(index):
+    """Live public challenges in the index's language; in a translated index,
+    challenges not translated yet appear in the default language."""
+    challenges = ChallengePage.objects.live().public()
+    in_this_language = Q(locale_id=index.locale_id)
+    default_locale = Locale.get_default()
+    if index.locale_id != default_locale.pk:
+        translated = challenges.filter(locale_id=index.locale_id).values("translation_key")
+        in_this_language |= Q(locale_id=default_locale.pk) & ~Q(translation_key__in=translated)
+    return challenges.filter(in_this_language)
+
+
+def order_open_first(challenges, now):
+    """Open calls (nearest deadline first), then those opening soon, then
+    closed ones (most recent first)."""
+    return challenges.annotate(
+        state_order=Case(
+            When(opens_at__lte=now, closes_at__gt=now, then=Value(0)),
+            When(opens_at__gt=now, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        ),
+        coming_deadline=Case(
+            When(closes_at__gt=now, then=F("closes_at")),
+            default=None,
+            output_field=DateTimeField(),
+        ),
+    ).order_by("state_order", F("coming_deadline").asc(nulls_last=True), "-closes_at", "pk")
+
+
+def filter_challenges(challenges, filters, partner_paths, now):
+    if filters.get("partner"):
+        paths = partner_paths.get(filters["partner"], [])
+        condition = Q(pk__in=[])
+        for path in paths:
+            condition |= Q(path__startswith=path)
+        challenges = challenges.filter(condition)
+    if filters.get("comune"):
+        challenges = challenges.filter(
+            Q(**ChoiceListField.contains("comuni", filters["comune"]))
+            | Q(**ChoiceListField.contains("comuni", DISTRICT))
+        )
+    if filters.get("sector"):
+        challenges = challenges.filter(sector=filters["sector"])
+    status = filters.get("status")
+    if status == CallState.OPEN:
+        challenges = challenges.filter(opens_at__lte=now, closes_at__gt=now)
+    elif status == CallState.UPCOMING:
+        challenges = challenges.filter(opens_at__gt=now)
+    elif status == CallState.CLOSED:
+        challenges = challenges.filter(closes_at__lte=now)
+    return challenges
+
+
+def _partners(base, index):
+    """{path: (translation key, title)} of the partners whose challenges are
+    in `base`, in one query."""
+    parent_paths = {path[:-STEPLEN] for path in base.values_list("path", flat=True)}
+    rows = PartnerPage.objects.filter(path__in=parent_paths).values_list(
+        "path", "translation_key", "title", "locale_id"
+    )
+    partners = {}
+    for path, key, title, locale_id in rows:
+        partners[path] = (str(key), title, locale_id == index.locale_id)
+    return partners
+
+
+def challenge_index_context(index, request):
+    now = timezone.now()
+    base = index_challenges(index)
+    partners = _partners(base, index)
+    choices, partner_paths = {}, {}
+    for path, (key, title, same_language) in partners.items():
+        partner_paths.setdefault(key, []).append(path)
+        if key not in choices or same_language:
+            choices[key] = title
+    form = ChallengeFilterForm(
+        request.GET or None,
+        partners=sorted(choices.items(), key=lambda item: item[1].lower()),
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    challenges = order_open_first(filter_challenges(base, filters, partner_paths, now), now)
+    image_model = get_image_model()
+    challenges = challenges.select_related("locale").prefetch_related(
+        Prefetch("listing_image", queryset=image_model.objects.prefetch_renditions(CARD_IMAGE_SPEC))
+    )
+    paginator = Paginator(challenges, CHALLENGES_PER_PAGE)
+    try:
+        page = paginator.page(request.GET.get("page", 1))
+    except PageNotAnInteger:
+        page = paginator.page(1)
+    except EmptyPage:
+        page = paginator.page(paginator.num_pages)
+    page.object_list = list(page.object_list)
+    for challenge in page.object_list:
+        partner = partners.get(challenge.path[:-STEPLEN])
+        challenge.partner_title = partner[1] if partner else ""
+    return {
+        "filter_form": form,
+        "challenges": page,
+        "active_filters": form.active_filters(),
+        "now": now,
+    }
