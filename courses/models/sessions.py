@@ -9,6 +9,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import Orderable
 
 from ..choices import Format, SessionStatus
+from .bookings import SessionQuerySet  # sign-ups: CourseSession.objects.with_seats()
 
 # Changes to these fields change what a calendar shows: they bump `sequence`.
 CALENDAR_FIELDS = ("start", "end", "venue_id", "status")
@@ -78,6 +79,8 @@ class CourseSession(Orderable):
     sequence = models.PositiveIntegerField(_("calendar revision"), default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     modified_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    objects = SessionQuerySet.as_manager()  # sign-ups: seats taken and waiting
 
     panels = [
         FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
