@@ -149,11 +149,8 @@ def _lapse(session, now):
 
 
 def normalise_email(email):
-    email = (email or "").strip()
-    if "@" in email:
-        local, domain = email.rsplit("@", 1)
-        email = f"{local}@{domain.lower()}"
-    return email
+    """Addresses are compared without regard to case."""
+    return (email or "").strip().lower()
 
 
 def sign_up(
@@ -243,6 +240,11 @@ def _locked_signup(signup_id):
     return session, Signup.objects.select_related("session").get(pk=signup_id)
 
 
+LAPSED_MESSAGE = _(
+    "This reservation lapsed because it was not confirmed in time. You can sign up again."
+)
+
+
 def confirm_email(signup_id, now=None):
     """One click from the e-mail: the address is real. A reserved seat
     becomes confirmed; a waiting-list place stops lapsing."""
@@ -251,33 +253,26 @@ def confirm_email(signup_id, now=None):
         session, signup = _locked_signup(signup_id)
         if not signup.is_active:
             if signup.status == SignupStatus.LAPSED:
-                raise BookingError(
-                    _(
-                        "This reservation lapsed because it was not confirmed in time. "
-                        "You can sign up again."
-                    ),
-                    "lapsed",
-                )
+                raise BookingError(LAPSED_MESSAGE, "lapsed")
             raise BookingError(_("This sign-up is no longer active."), "inactive")
         if signup.email_confirmed_at:
             return signup
-        # Lapse first: an expired reservation must not come back to life.
-        if signup.expires_at and signup.expires_at <= now:
-            _lapse(session, now)
+        # An expired reservation must not come back to life: lapse it and
+        # pass its seat on (committed), then say so.
+        expired = bool(signup.expires_at and signup.expires_at <= now)
+        if expired:
+            for lapsed in _lapse(session, now):
+                _notify(lapsed, "lapsed")
             _promote(session, now)
-            raise BookingError(
-                _(
-                    "This reservation lapsed because it was not confirmed in time. "
-                    "You can sign up again."
-                ),
-                "lapsed",
-            )
-        signup.email_confirmed_at = now
-        signup.expires_at = None
-        if signup.status == SignupStatus.RESERVED:
-            signup.status = SignupStatus.CONFIRMED
-        signup.save(update_fields=["email_confirmed_at", "expires_at", "status", "updated_at"])
-        _notify(signup, "confirmed" if signup.holds_seat else "waitlisted")
+        else:
+            signup.email_confirmed_at = now
+            signup.expires_at = None
+            if signup.status == SignupStatus.RESERVED:
+                signup.status = SignupStatus.CONFIRMED
+            signup.save(update_fields=["email_confirmed_at", "expires_at", "status", "updated_at"])
+            _notify(signup, "confirmed" if signup.holds_seat else "waitlisted")
+    if expired:
+        raise BookingError(LAPSED_MESSAGE, "lapsed")
     return signup
 
 
@@ -480,3 +475,30 @@ def person_data(participant):
             for s in participant.signups.select_related("session__page").order_by("id")
         ],
     }
+
+
+# --- Reminders --------------------------------------------------------------------
+
+
+def send_reminders(within, now=None):
+    """Queue one reminder per confirmed seat in sessions starting within
+    `within`. The conditional update marks each sign-up before its e-mail
+    is queued, so overlapping runs never send twice."""
+    now = now or timezone.now()
+    due = Signup.objects.filter(
+        status=SignupStatus.CONFIRMED,
+        reminder_sent_at__isnull=True,
+        session__status=SessionStatus.SCHEDULED,
+        session__start__gt=now,
+        session__start__lte=now + within,
+    ).exclude(email="")
+    sent = 0
+    for signup_id in due.values_list("id", flat=True):
+        with transaction.atomic():
+            claimed = Signup.objects.filter(pk=signup_id, reminder_sent_at__isnull=True).update(
+                reminder_sent_at=now
+            )
+            if claimed:
+                _notify(Signup.objects.get(pk=signup_id), "reminder")
+                sent += 1
+    return sent

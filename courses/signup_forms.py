@@ -122,6 +122,9 @@ class AssistedSignupForm(BaseSignupForm):
     e-mail is optional (a phone number is then enough), and the operator
     states that the person consented to the privacy notice."""
 
+    language = forms.ChoiceField(
+        label=_("Language for e-mails"), choices=settings.LANGUAGES, initial="it"
+    )
     consent_given = forms.BooleanField(
         label=_("The person was told about the privacy notice and gave consent"),
         error_messages={"required": _("Sign-ups need the person's consent.")},

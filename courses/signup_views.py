@@ -158,6 +158,7 @@ def done(request, token):
         return bad_link(request)
     context = result_context(signup)
     context["again"] = request.GET.get("again") == "1"
+    context["hours"] = booking.confirmation_hours()
     return render(request, "courses/signup/done.html", context)
 
 

@@ -165,6 +165,10 @@ class Signup(models.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
     @property
+    def comune_label(self):
+        return dict(residence_choices()).get(self.comune, self.comune)
+
+    @property
     def holds_seat(self):
         return self.status in SEAT_STATUSES
 
