@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
 from . import ical
-from .signup_links import action_url, my_signups_url
+from .signup_links import absolute, action_url, my_signups_url
 
 SUBJECTS = {
     "confirm_address": _("Please confirm your e-mail address: %(course)s"),
@@ -40,6 +40,12 @@ def localized_course(page, language):
         if translated is not None and translated.live:
             return translated.specific
     return page
+
+
+def course_url(page):
+    """The course's address on the public site (WAGTAILADMIN_BASE_URL)."""
+    url = page.get_url()
+    return absolute(url) if url and url.startswith("/") else (url or "")
 
 
 def series_sessions(session):
@@ -86,7 +92,7 @@ def build_message(signup, kind):
             "session": session,
             "sessions": sessions,
             "course": course,
-            "course_url": course.full_url,
+            "course_url": course_url(course),
             "venue": session.venue,
             "position": signup.waitlist_position(),
             "confirm_url": action_url(signup, "confirm"),
@@ -106,7 +112,7 @@ def build_message(signup, kind):
         message.attach_alternative(html, "text/html")
         if kind in WITH_CALENDAR and (signup.holds_seat or kind == "session_cancelled"):
             events = [
-                ical.session_vevent(s, title=course.title, url=course.full_url) for s in sessions
+                ical.session_vevent(s, title=course.title, url=course_url(course)) for s in sessions
             ]
             cal = ical.calendar(events, name=course.title)
             message.attach("session.ics", cal.to_ical(), "text/calendar; charset=utf-8")
