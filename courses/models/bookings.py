@@ -147,7 +147,7 @@ class Signup(models.Model):
         verbose_name_plural = _("sign-ups")
         # The waiting list is served in arrival order: ids are given inside
         # the lock on the session row, so they follow the order of arrival.
-        ordering = ["session", "id"]
+        ordering = ["session_id", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "participant"],
