@@ -76,22 +76,44 @@ def add_upcoming_sessions_panel(request, panels):
     panels.append(UpcomingSessionsPanel(sessions))
 
 
-@hooks.register("before_delete_page")
-def refuse_deleting_courses_with_signups(request, page):
+def _has_signups(page):
     from .models import Signup
 
-    if Signup.objects.filter(session__page__path__startswith=page.path).exists():
-        messages.error(
-            request,
-            _(
-                "'%(title)s' cannot be deleted: people have signed up for its sessions. "
-                "Cancel the sessions instead (set their status to 'Cancelled'), so everyone "
-                "signed up is told; sign-ups are kept for the statistics and removed "
-                "automatically after the retention period."
-            )
-            % {"title": page.get_admin_display_title()},
+    return Signup.objects.filter(session__page__path__startswith=page.path).exists()
+
+
+def _refuse_message(request, page):
+    messages.error(
+        request,
+        _(
+            "'%(title)s' cannot be deleted: people have signed up for its sessions. "
+            "Cancel the sessions instead (set their status to 'Cancelled'), so everyone "
+            "signed up is told; sign-ups are kept for the statistics and removed "
+            "automatically after the retention period."
         )
+        % {"title": page.get_admin_display_title()},
+    )
+
+
+@hooks.register("before_delete_page")
+def refuse_deleting_courses_with_signups(request, page):
+    if _has_signups(page):
+        _refuse_message(request, page)
         return redirect("wagtailadmin_pages:edit", page.pk)
+    return None
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_deleting_courses_with_signups(request, action_type, objects, action_class):
+    from wagtail.models import Page
+
+    if action_type != "delete":
+        return None
+    booked = [obj for obj in objects if isinstance(obj, Page) and _has_signups(obj)]
+    for page in booked:
+        _refuse_message(request, page)
+    if booked:
+        return redirect("wagtailadmin_explore", booked[0].get_parent().pk)
     return None
 
 

@@ -216,3 +216,14 @@ def test_a_course_with_signups_cannot_be_deleted(admin_client, world):
     partner = world["alfa"]
     admin_client.post(reverse("wagtailadmin_pages:delete", args=[partner.pk]))
     assert partner.__class__.objects.filter(pk=partner.pk).exists()
+
+
+def test_bulk_delete_refuses_courses_with_signups(admin_client, world):
+    course = world["course_a"]
+    url = (
+        reverse("wagtail_bulk_action", args=["wagtailcore", "page", "delete"])
+        + f"?id={course.pk}&childOf={course.get_parent().pk}"
+    )
+    response = admin_client.post(url, {"id": [course.pk]})
+    assert response.status_code == 302
+    assert course.__class__.objects.filter(pk=course.pk).exists()
