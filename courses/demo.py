@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from courses import demo_signups
 from home.demo import add_child, child_by_slug, demo_image, translate
 from partners.choices import PartnerType
 from partners.models import LabourNeed, PartnerIndexPage, PartnerPage
@@ -423,3 +424,5 @@ def load(context):
                 _translate_course(course, row, context)
     total = CoursePage.objects.filter(locale=context.italian).count()
     context.log(f"Course catalogue ready: {total} courses ({created} new).")
+    # Sign-ups on the demo sessions (some full, with waiting lists).
+    demo_signups.load(context)

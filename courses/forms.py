@@ -20,6 +20,11 @@ class CoursePageForm(WagtailAdminPageForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        # --- Sign-ups: no removing booked sessions, no capacity below seats given.
+        from .signup_forms import check_booked_sessions
+
+        check_booked_sessions(self)
+        # --- end sign-ups
         locale = getattr(self.instance, "locale", None) or (
             self.parent_page.locale if self.parent_page else None
         )

@@ -1,8 +1,24 @@
 """Courses: the catalogue page, course pages, their dated sessions, topics
 and venues. One module per concept, re-exported here."""
 
+from .bookings import (
+    Participant,
+    Signup,
+    SignupQuestion,
+    SignupStatus,
+)
 from .pages import CourseIndexPage, CoursePage
 from .sessions import CourseSession
 from .snippets import Topic, Venue
 
-__all__ = ["CourseIndexPage", "CoursePage", "CourseSession", "Topic", "Venue"]
+__all__ = [
+    "CourseIndexPage",
+    "CoursePage",
+    "CourseSession",
+    "Participant",
+    "Signup",
+    "SignupQuestion",
+    "SignupStatus",
+    "Topic",
+    "Venue",
+]

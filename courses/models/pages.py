@@ -211,7 +211,12 @@ class CoursePage(BasePage):
             heading=_("What"),
         ),
         MultiFieldPanel(
-            [FieldPanel("signup_mode"), InlinePanel("sessions", label=_("Session"))],
+            [
+                FieldPanel("signup_mode"),
+                InlinePanel("sessions", label=_("Session")),
+                # Sign-ups (courses/models/bookings.py): the partner's optional questions.
+                InlinePanel("signup_questions", label=_("Question for people signing up")),
+            ],
             heading=_("When and where (on the Italian page only)"),
             help_text=_(
                 "Add one row per meeting. Sessions are written on the Italian page; the "
@@ -255,7 +260,7 @@ class CoursePage(BasePage):
 
     # Sessions belong to the Italian page only (docs/architecture.md):
     # never copied into a translation, never synchronised.
-    exclude_fields_in_copy = ["sessions"]
+    exclude_fields_in_copy = ["sessions", "signup_questions"]
     translatable_fields = [
         TranslatableField("title"),
         TranslatableField("slug"),
@@ -364,7 +369,8 @@ class CoursePage(BasePage):
         if source is None:
             return CourseSession.objects.none()
         return (
-            CourseSession.objects.filter(page_id=source.pk)
+            CourseSession.objects.with_seats()
+            .filter(page_id=source.pk)
             .select_related("venue")
             .order_by("start", "sort_order")
         )

@@ -9,6 +9,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import Orderable
 
 from ..choices import Format, SessionStatus
+from .bookings import SessionQuerySet  # sign-ups: CourseSession.objects.with_seats()
 
 # Changes to these fields change what a calendar shows: they bump `sequence`.
 CALENDAR_FIELDS = ("start", "end", "venue_id", "status")
@@ -79,6 +80,8 @@ class CourseSession(Orderable):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     modified_at = models.DateTimeField(_("last changed"), auto_now=True)
 
+    objects = SessionQuerySet.as_manager()  # sign-ups: seats taken and waiting
+
     panels = [
         FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
         FieldPanel("format"),
@@ -134,6 +137,14 @@ class CourseSession(Orderable):
             # saw it go, so they must see it come back as a newer version.
             self.sequence += 1
         super().save(*args, **kwargs)
+
+    @property
+    def seats_left(self):
+        """Free seats, when the queryset counted them (`with_seats()`)."""
+        taken = getattr(self, "seats_taken", None)
+        if taken is None:
+            return None
+        return max(0, self.capacity - taken)
 
     @property
     def is_cancelled(self):

@@ -68,6 +68,7 @@ def course_form_data(page, sessions, initial=0):
             "accessibility_notes": "",
             "documents": streamfield([]),
             "sessions": inline_formset(sessions, initial=initial),
+            "signup_questions": inline_formset([]),  # sign-ups branch
             "comments": inline_formset([]),
         }
     )

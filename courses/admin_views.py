@@ -1,0 +1,391 @@
+"""The partner's side of sign-ups in the Wagtail admin.
+
+Every queryset of personal data starts from `visible_sessions(user)`:
+superusers and the "Academy staff" group see everything; a partner's users
+see the sessions of courses living under the PartnerPage whose `group` is
+one of theirs; anybody else sees nothing."""
+
+import csv
+import io
+import json
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from . import booking
+from .models import CourseSession, Participant, Signup, SignupStatus
+from .models.bookings import Attendance, Channel
+from .signup_forms import AssistedSignupForm, CapacityForm
+
+STAFF_GROUP = "Academy staff"
+
+
+def is_staff(user):
+    return user.is_active and (user.is_superuser or user.groups.filter(name=STAFF_GROUP).exists())
+
+
+def partner_paths(user):
+    from partners.models import PartnerPage
+
+    return list(
+        PartnerPage.objects.filter(group__in=user.groups.all()).values_list("path", flat=True)
+    )
+
+
+def visible_sessions(user):
+    sessions = CourseSession.objects.all()
+    if is_staff(user):
+        return sessions
+    paths = partner_paths(user)
+    if not paths:
+        return sessions.none()
+    condition = Q()
+    for path in paths:
+        condition |= Q(page__path__startswith=path)
+    return sessions.filter(condition)
+
+
+def visible_signups(user):
+    return Signup.objects.filter(session__in=visible_sessions(user))
+
+
+def can_see_signups(user):
+    return is_staff(user) or bool(partner_paths(user))
+
+
+class SignupFilterForm(forms.Form):
+    course = forms.TypedChoiceField(
+        label=gettext_lazy("Course"), required=False, coerce=int, empty_value=None
+    )
+    session = forms.TypedChoiceField(
+        label=gettext_lazy("Session"), required=False, coerce=int, empty_value=None
+    )
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
+
+    def __init__(self, data, sessions):
+        super().__init__(data)
+        sessions = list(sessions.select_related("page").order_by("-start"))
+        courses = {s.page_id: s.page.title for s in sessions}
+        self.fields["course"].choices = [
+            ("", _("All courses")),
+            *sorted(courses.items(), key=lambda c: c[1]),
+        ]
+        self.fields["session"].choices = [
+            ("", _("All sessions")),
+            *[
+                (s.pk, f"{s.page.title} — {timezone.localtime(s.start):%d/%m/%Y %H:%M}")
+                for s in sessions
+            ],
+        ]
+        self.fields["status"].choices = [("", _("All statuses")), *SignupStatus.choices]
+
+    def filter(self, signups):
+        if not self.is_valid():
+            return signups.none()
+        data = self.cleaned_data
+        if data["course"]:
+            signups = signups.filter(session__page_id=data["course"])
+        if data["session"]:
+            signups = signups.filter(session_id=data["session"])
+        if data["status"]:
+            signups = signups.filter(status=data["status"])
+        return signups
+
+
+def _filtered(request):
+    sessions = visible_sessions(request.user)
+    form = SignupFilterForm(request.GET or None, sessions)
+    signups = visible_signups(request.user).select_related("session__page", "entered_by")
+    if request.GET:
+        signups = form.filter(signups)
+    return form, signups.order_by("session__start", "session_id", "id")
+
+
+def _require_access(request):
+    if not can_see_signups(request.user):
+        raise PermissionDenied
+
+
+def sessions_overview(request):
+    _require_access(request)
+    now = timezone.now()
+    sessions = (
+        visible_sessions(request.user)
+        .with_seats()
+        .select_related("page", "venue")
+        .filter(end__gte=now - timezone.timedelta(days=30))
+        .order_by("start")
+    )
+    return render(
+        request,
+        "courses/signup/admin/sessions.html",
+        {"sessions": sessions, "now": now, "is_staff": is_staff(request.user)},
+    )
+
+
+def signup_list(request):
+    _require_access(request)
+    form, signups = _filtered(request)
+    page = Paginator(signups, 50).get_page(request.GET.get("p"))
+    return render(
+        request,
+        "courses/signup/admin/signups.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "query": request.GET.urlencode(),
+            "next": request.get_full_path(),
+        },
+    )
+
+
+EXPORT_COLUMNS = [
+    ("course", gettext_lazy("Course")),
+    ("session", gettext_lazy("Session")),
+    ("status", gettext_lazy("Status")),
+    ("position", gettext_lazy("Waiting-list position")),
+    ("first_name", gettext_lazy("First name")),
+    ("last_name", gettext_lazy("Last name")),
+    ("email", gettext_lazy("E-mail")),
+    ("phone", gettext_lazy("Phone")),
+    ("comune", gettext_lazy("Comune")),
+    ("answers", gettext_lazy("Answers")),
+    ("future_courses", gettext_lazy("Wants news of future courses")),
+    ("attendance", gettext_lazy("Attendance")),
+    ("channel", gettext_lazy("Channel")),
+    ("entered_by", gettext_lazy("Entered by")),
+    ("created_at", gettext_lazy("Signed up at")),
+]
+
+
+def _safe(value):
+    """Spreadsheets run cells starting with = + - @ as formulas."""
+    value = "" if value is None else str(value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def export_rows(signups):
+    positions = {}
+    for signup in signups:
+        position = None
+        if signup.status == SignupStatus.WAITLISTED:
+            positions[signup.session_id] = positions.get(signup.session_id, 0) + 1
+            position = positions[signup.session_id]
+        yield [
+            _safe(v)
+            for v in (
+                signup.session.page.title,
+                timezone.localtime(signup.session.start).strftime("%d/%m/%Y %H:%M"),
+                signup.get_status_display(),
+                position or "",
+                signup.first_name,
+                signup.last_name,
+                signup.email,
+                signup.phone,
+                signup.comune,
+                "; ".join(f"{a['question']}: {a['answer']}" for a in signup.answers),
+                _("yes") if signup.future_courses_consent else _("no"),
+                signup.get_attendance_display() if signup.attendance else "",
+                signup.get_channel_display(),
+                signup.entered_by.get_username() if signup.entered_by else "",
+                timezone.localtime(signup.created_at).strftime("%d/%m/%Y %H:%M"),
+            )
+        ]
+
+
+def export(request, fmt):
+    _require_access(request)
+    _form, signups = _filtered(request)
+    header = [str(label) for _name, label in EXPORT_COLUMNS]
+    rows = export_rows(signups)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(rows)
+        response = HttpResponse(
+            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="signups-{stamp}.csv"'
+        return response
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Sign-ups")[:31]
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="signups-{stamp}.xlsx"'
+    return response
+
+
+def _back(request, default):
+    target = request.POST.get("next") or default
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = default
+    return redirect(target)
+
+
+@require_POST
+def signup_action(request, signup_id, action):
+    _require_access(request)
+    signup = get_object_or_404(visible_signups(request.user), pk=signup_id)
+    try:
+        if action == "attended":
+            booking.mark_attendance(signup.pk, Attendance.ATTENDED)
+        elif action == "absent":
+            booking.mark_attendance(signup.pk, Attendance.ABSENT)
+        elif action == "seat":
+            booking.move_to_seat(signup.pk)
+            messages.success(request, _("%(name)s now has a seat.") % {"name": signup.full_name})
+        elif action == "cancel":
+            result = booking.cancel(signup.pk, by_organiser=True)
+            text = _("Sign-up of %(name)s cancelled.") % {"name": signup.full_name}
+            if result.promoted:
+                text += " " + _("Seat given to %(names)s from the waiting list.") % {
+                    "names": ", ".join(p.full_name for p in result.promoted)
+                }
+            messages.success(request, text)
+        else:
+            raise PermissionDenied
+    except booking.BookingError as error:
+        messages.error(request, error.message)
+    return _back(request, reverse("course_signups:list"))
+
+
+def session_detail(request, session_id):
+    _require_access(request)
+    session = get_object_or_404(
+        visible_sessions(request.user).with_seats().select_related("page", "venue"),
+        pk=session_id,
+    )
+    questions = list(session.page.signup_questions.all())
+    capacity_form = CapacityForm(initial={"capacity": session.capacity})
+    assisted_form = AssistedSignupForm(questions=questions, language="it")
+    if request.method == "POST" and "capacity" in request.POST:
+        capacity_form = CapacityForm(request.POST)
+        if capacity_form.is_valid():
+            try:
+                promoted = booking.set_capacity(session.pk, capacity_form.cleaned_data["capacity"])
+            except booking.BookingError as error:
+                capacity_form.add_error("capacity", error.message)
+            else:
+                text = _("Seats changed.")
+                if promoted:
+                    text += " " + _("Seat given to %(names)s from the waiting list.") % {
+                        "names": ", ".join(p.full_name for p in promoted)
+                    }
+                messages.success(request, text)
+                return redirect("course_signups:session", session_id=session.pk)
+    elif request.method == "POST":
+        assisted_form = AssistedSignupForm(request.POST, questions=questions, language="it")
+        if assisted_form.is_valid():
+            data = assisted_form.cleaned_data
+            try:
+                result = booking.sign_up(
+                    session,
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    email=data["email"],
+                    phone=data["phone"],
+                    comune=data["comune"],
+                    answers=assisted_form.answers(),
+                    future_courses_consent=data["future_courses"],
+                    language=data["language"],
+                    channel=Channel.ASSISTED,
+                    entered_by=request.user,
+                )
+            except booking.BookingError as error:
+                assisted_form.add_error(None, error.message)
+            else:
+                signup = result.signup
+                if not result.created:
+                    messages.warning(
+                        request,
+                        _("%(name)s was already signed up: nothing changed.")
+                        % {"name": signup.full_name},
+                    )
+                elif signup.holds_seat:
+                    messages.success(
+                        request, _("%(name)s has a seat.") % {"name": signup.full_name}
+                    )
+                else:
+                    messages.success(
+                        request,
+                        _(
+                            "The session is full: %(name)s is on the waiting list, "
+                            "position %(position)s."
+                        )
+                        % {"name": signup.full_name, "position": signup.waitlist_position()},
+                    )
+                return redirect("course_signups:session", session_id=session.pk)
+    signups = (
+        visible_signups(request.user)
+        .filter(session=session)
+        .select_related("session__page", "entered_by")
+        .order_by("id")
+    )
+    return render(
+        request,
+        "courses/signup/admin/session.html",
+        {
+            "session": session,
+            "signups": signups,
+            "capacity_form": capacity_form,
+            "assisted_form": assisted_form,
+            "closed_reason": booking.closed_reason(session),
+            "next": request.get_full_path(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def person(request):
+    """GDPR articles 15 and 17: staff export or erase one person's data."""
+    if not is_staff(request.user):
+        raise PermissionDenied
+    email = (request.POST.get("email") or request.GET.get("email") or "").strip().lower()
+    participant = Participant.objects.filter(email=email).first() if email else None
+    if request.method == "POST" and participant is not None:
+        if request.POST.get("action") == "export":
+            data = json.dumps(booking.person_data(participant), indent=2, ensure_ascii=False)
+            response = HttpResponse(data, content_type="application/json; charset=utf-8")
+            response["Content-Disposition"] = 'attachment; filename="personal-data.json"'
+            return response
+        if request.POST.get("action") == "erase":
+            count = booking.erase_person(participant)
+            messages.success(
+                request,
+                _("The personal data of %(email)s were erased from %(count)s sign-ups.")
+                % {"email": email, "count": count},
+            )
+            return redirect("course_signups:person")
+    signups = (
+        participant.signups.select_related("session__page").order_by("-session__start")
+        if participant
+        else []
+    )
+    return render(
+        request,
+        "courses/signup/admin/person.html",
+        {"email": email, "participant": participant, "signups": signups},
+    )

@@ -1,0 +1,504 @@
+"""Seats and waiting lists.
+
+Every path that gives, frees or moves a seat goes through this module:
+sign-up (online and assisted), e-mail confirmation, cancellation, lapse,
+release after a reminder, capacity change, moves from the waiting list and
+promotion. Each runs in a transaction that first locks the session row
+(`select_for_update`), so two requests can never count the same free seat.
+On SQLite, where there are no row locks, the database is opened with
+`BEGIN IMMEDIATE` (see settings), which serialises writers the same way.
+
+E-mails are queued (django-tasks) inside the same transaction, so they
+describe what was actually stored.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import SessionStatus
+from .models import CourseSession, Participant, Signup, SignupStatus
+from .models.bookings import ACTIVE_STATUSES, SEAT_STATUSES, Attendance, Channel
+
+
+def confirmation_hours():
+    return getattr(settings, "SIGNUP_CONFIRMATION_HOURS", 48)
+
+
+def reminder_hours():
+    return getattr(settings, "SIGNUP_REMINDER_HOURS", 24)
+
+
+def retention_months():
+    return getattr(settings, "SIGNUP_RETENTION_MONTHS", 12)
+
+
+class BookingError(Exception):
+    """A refusal the person can understand; `message` is translated."""
+
+    def __init__(self, message, code):
+        super().__init__(str(message))
+        self.message = message
+        self.code = code
+
+
+@dataclass
+class SignupResult:
+    signup: Signup
+    created: bool
+    promoted: list = field(default_factory=list)
+
+
+def _notify(signup, kind):
+    from .emails import queue_email
+
+    queue_email(signup, kind)
+
+
+def _lock(session_id):
+    return CourseSession.objects.select_for_update().get(pk=session_id)
+
+
+def seats_taken(session):
+    return Signup.objects.filter(session_id=session.pk, status__in=SEAT_STATUSES).count()
+
+
+def series_anchor(session):
+    """The session that carries the sign-ups: itself, or for a course whose
+    one sign-up covers the whole series, the course's first session."""
+    from .choices import SignupMode
+
+    page = session.page
+    if page.signup_mode != SignupMode.SERIES:
+        return session
+    first = (
+        CourseSession.objects.filter(page_id=session.page_id)
+        .order_by("start", "sort_order")
+        .first()
+    )
+    return first or session
+
+
+def closed_reason(session, now=None):
+    """Why a session takes no sign-ups, or None when it is open."""
+    now = now or timezone.now()
+    if session.status == SessionStatus.CANCELLED:
+        return _("This session has been cancelled.")
+    if session.start <= now:
+        return _("This session has already started or taken place.")
+    if session.signup_deadline and session.signup_deadline <= now:
+        return _("Sign-ups for this session closed on %(date)s.") % {
+            "date": timezone.localtime(session.signup_deadline).strftime("%d/%m/%Y %H:%M")
+        }
+    return None
+
+
+def _gives_seats(session, now):
+    # After the sign-up deadline seats still pass on: the people waiting
+    # signed up in time.
+    return session.status == SessionStatus.SCHEDULED and session.start > now
+
+
+def _promote(session, now):
+    """Give free seats to the waiting list in arrival order (session locked)."""
+    promoted = []
+    if not _gives_seats(session, now):
+        return promoted
+    free = session.capacity - seats_taken(session)
+    if free <= 0:
+        return promoted
+    waiting = Signup.objects.filter(session_id=session.pk, status=SignupStatus.WAITLISTED).order_by(
+        "id"
+    )[:free]
+    for signup in waiting:
+        _give_seat(signup, now)
+        promoted.append(signup)
+        _notify(signup, "promoted")
+    return promoted
+
+
+def _give_seat(signup, now):
+    if signup.email_confirmed_at or signup.channel == Channel.ASSISTED or not signup.email:
+        signup.status = SignupStatus.CONFIRMED
+        signup.expires_at = None
+    else:
+        signup.status = SignupStatus.RESERVED
+        signup.expires_at = now + datetime.timedelta(hours=confirmation_hours())
+    signup.save(update_fields=["status", "expires_at", "updated_at"])
+
+
+def _lapse(session, now):
+    """End unconfirmed sign-ups past their time (session locked)."""
+    expired = list(
+        Signup.objects.filter(
+            session_id=session.pk,
+            status__in=[SignupStatus.RESERVED, SignupStatus.WAITLISTED],
+            email_confirmed_at__isnull=True,
+            expires_at__lte=now,
+        )
+    )
+    for signup in expired:
+        signup.status = SignupStatus.LAPSED
+        signup.ended_at = now
+        signup.save(update_fields=["status", "ended_at", "updated_at"])
+    return expired
+
+
+def normalise_email(email):
+    """Addresses are compared without regard to case."""
+    return (email or "").strip().lower()
+
+
+def sign_up(
+    session,
+    *,
+    first_name,
+    last_name,
+    email="",
+    phone="",
+    comune,
+    answers=None,
+    future_courses_consent=False,
+    language="it",
+    channel=Channel.ONLINE,
+    entered_by=None,
+    now=None,
+):
+    """Reserve a seat, or a place on the waiting list, for one person.
+
+    The same e-mail address never holds two places in a session: signing up
+    again returns the existing sign-up (created=False) and sends its e-mail
+    again."""
+    now = now or timezone.now()
+    email = normalise_email(email)
+    with transaction.atomic():
+        session = _lock(series_anchor(session).pk)
+        reason = closed_reason(session, now)
+        if reason:
+            raise BookingError(reason, "closed")
+        _lapse(session, now)
+        if email:
+            participant, _created = Participant.objects.get_or_create(
+                email=email, defaults={"language": language}
+            )
+            existing = (
+                Signup.objects.filter(
+                    session_id=session.pk, participant=participant, status__in=ACTIVE_STATUSES
+                )
+                .order_by("id")
+                .first()
+            )
+            if existing is not None:
+                _notify(
+                    existing, "confirm_address" if not existing.email_confirmed_at else "status"
+                )
+                return SignupResult(existing, created=False)
+            if participant.language != language:
+                participant.language = language
+                participant.save(update_fields=["language"])
+        else:
+            participant = Participant.objects.create(email="", language=language)
+        free = session.capacity - seats_taken(session)
+        has_seat = free > 0 and session.status == SessionStatus.SCHEDULED
+        assisted = channel == Channel.ASSISTED
+        if has_seat:
+            status = SignupStatus.CONFIRMED if assisted else SignupStatus.RESERVED
+        else:
+            status = SignupStatus.WAITLISTED
+        signup = Signup.objects.create(
+            session=session,
+            participant=participant,
+            status=status,
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
+            email=email,
+            phone=phone.strip(),
+            comune=comune,
+            answers=answers or [],
+            privacy_consent_at=now,
+            future_courses_consent=future_courses_consent,
+            language=language,
+            channel=channel,
+            entered_by=entered_by,
+            expires_at=None if assisted else now + datetime.timedelta(hours=confirmation_hours()),
+        )
+        if assisted:
+            _notify(signup, "confirmed" if has_seat else "waitlisted")
+        else:
+            _notify(signup, "confirm_address")
+    return SignupResult(signup, created=True)
+
+
+def _locked_signup(signup_id):
+    """Lock the signup's session, then read the signup fresh."""
+    session_id = Signup.objects.values_list("session_id", flat=True).get(pk=signup_id)
+    session = _lock(session_id)
+    return session, Signup.objects.select_related("session").get(pk=signup_id)
+
+
+LAPSED_MESSAGE = _(
+    "This reservation lapsed because it was not confirmed in time. You can sign up again."
+)
+
+
+def confirm_email(signup_id, now=None):
+    """One click from the e-mail: the address is real. A reserved seat
+    becomes confirmed; a waiting-list place stops lapsing."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        session, signup = _locked_signup(signup_id)
+        if not signup.is_active:
+            if signup.status == SignupStatus.LAPSED:
+                raise BookingError(LAPSED_MESSAGE, "lapsed")
+            raise BookingError(_("This sign-up is no longer active."), "inactive")
+        if signup.email_confirmed_at:
+            return signup
+        # An expired reservation must not come back to life: lapse it and
+        # pass its seat on (committed), then say so.
+        expired = bool(signup.expires_at and signup.expires_at <= now)
+        if expired:
+            for lapsed in _lapse(session, now):
+                _notify(lapsed, "lapsed")
+            _promote(session, now)
+        else:
+            signup.email_confirmed_at = now
+            signup.expires_at = None
+            if signup.status == SignupStatus.RESERVED:
+                signup.status = SignupStatus.CONFIRMED
+            signup.save(update_fields=["email_confirmed_at", "expires_at", "status", "updated_at"])
+            _notify(signup, "confirmed" if signup.holds_seat else "waitlisted")
+    if expired:
+        raise BookingError(LAPSED_MESSAGE, "lapsed")
+    return signup
+
+
+def cancel(signup_id, *, status=SignupStatus.CANCELLED, by_organiser=False, now=None):
+    """End a sign-up (the person cancels, releases after a reminder, or the
+    organiser cancels it); a freed seat goes to the waiting list at once."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        session, signup = _locked_signup(signup_id)
+        if not signup.is_active:
+            raise BookingError(_("This sign-up was already cancelled."), "inactive")
+        signup.status = status
+        signup.ended_at = now
+        signup.save(update_fields=["status", "ended_at", "updated_at"])
+        _notify(signup, "cancelled_by_organiser" if by_organiser else "cancelled")
+        promoted = _promote(session, now)
+    return SignupResult(signup, created=False, promoted=promoted)
+
+
+def release(signup_id, now=None):
+    """'I can't come any more', from the reminder."""
+    return cancel(signup_id, status=SignupStatus.RELEASED, now=now)
+
+
+def still_coming(signup_id, now=None):
+    now = now or timezone.now()
+    with transaction.atomic():
+        _session, signup = _locked_signup(signup_id)
+        if not signup.holds_seat:
+            raise BookingError(_("This sign-up no longer holds a seat."), "inactive")
+        if signup.still_coming_at is None:
+            signup.still_coming_at = now
+            if signup.status == SignupStatus.RESERVED:
+                # Answering the reminder proves the address works.
+                signup.status = SignupStatus.CONFIRMED
+                signup.email_confirmed_at = signup.email_confirmed_at or now
+                signup.expires_at = None
+            signup.save()
+    return signup
+
+
+def lapse_expired(now=None):
+    """End every unconfirmed sign-up past its time; free seats pass on."""
+    now = now or timezone.now()
+    session_ids = set(
+        Signup.objects.filter(
+            status__in=[SignupStatus.RESERVED, SignupStatus.WAITLISTED],
+            email_confirmed_at__isnull=True,
+            expires_at__lte=now,
+        ).values_list("session_id", flat=True)
+    )
+    lapsed = 0
+    for session_id in sorted(session_ids):
+        with transaction.atomic():
+            session = _lock(session_id)
+            expired = _lapse(session, now)
+            for signup in expired:
+                _notify(signup, "lapsed")
+            lapsed += len(expired)
+            _promote(session, now)
+    return lapsed
+
+
+def set_capacity(session_id, capacity, now=None):
+    """Change the number of seats: never below the seats already given;
+    a raise promotes the waiting list."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        session = _lock(session_id)
+        taken = seats_taken(session)
+        if capacity < taken:
+            raise BookingError(
+                _("%(taken)s seats are already given: the session cannot have fewer seats.")
+                % {"taken": taken},
+                "below_taken",
+            )
+        CourseSession.objects.filter(pk=session.pk).update(capacity=capacity, modified_at=now)
+        session.capacity = capacity
+        return _promote(session, now)
+
+
+def seats_changed(session_id, now=None):
+    """After an editor changed a session (capacity, status): promote if seats
+    are free now."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        session = _lock(session_id)
+        return _promote(session, now)
+
+
+def move_to_seat(signup_id, now=None):
+    """The organiser gives a seat to someone on the waiting list. With no
+    free seat the session gets one more seat, so nobody loses theirs."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        session, signup = _locked_signup(signup_id)
+        if signup.status != SignupStatus.WAITLISTED:
+            raise BookingError(_("This person is not on the waiting list."), "not_waiting")
+        if session.capacity - seats_taken(session) <= 0:
+            session.capacity += 1
+            CourseSession.objects.filter(pk=session.pk).update(
+                capacity=session.capacity, modified_at=now
+            )
+        _give_seat(signup, now)
+        _notify(signup, "promoted")
+    return signup
+
+
+def mark_attendance(signup_id, attendance):
+    with transaction.atomic():
+        _session, signup = _locked_signup(signup_id)
+        if not signup.holds_seat:
+            raise BookingError(_("Only people holding a seat can be marked."), "inactive")
+        if attendance not in Attendance.values:
+            raise BookingError(_("Unknown attendance value."), "bad_value")
+        signup.attendance = attendance
+        signup.save(update_fields=["attendance", "updated_at"])
+    return signup
+
+
+def session_cancelled(session_id):
+    """Tell everyone signed up that the session is cancelled."""
+    signups = Signup.objects.filter(session_id=session_id, status__in=ACTIVE_STATUSES)
+    for signup in signups:
+        _notify(signup, "session_cancelled")
+
+
+# --- Personal data ----------------------------------------------------------
+
+
+ANONYMISED = {
+    "first_name": "",
+    "last_name": "",
+    "email": "",
+    "phone": "",
+    "answers": [],
+    "participant": None,
+}
+
+
+def purge_personal_data(now=None):
+    """Anonymise sign-ups of sessions that ended more than the retention
+    period ago; counts, statuses and comune stay for statistics."""
+    now = now or timezone.now()
+    months = retention_months()
+    cutoff = now - datetime.timedelta(days=round(months * 30.44))
+    signups = Signup.objects.filter(session__end__lt=cutoff, anonymised_at__isnull=True)
+    with transaction.atomic():
+        count = signups.update(anonymised_at=now, **ANONYMISED)
+        Participant.objects.filter(signups__isnull=True).delete()
+    return count
+
+
+def erase_person(participant, now=None):
+    """GDPR art. 17: free the person's seats, then remove their data."""
+    now = now or timezone.now()
+    for signup_id in participant.signups.filter(status__in=ACTIVE_STATUSES).values_list(
+        "id", flat=True
+    ):
+        with transaction.atomic():
+            session, signup = _locked_signup(signup_id)
+            signup.status = SignupStatus.CANCELLED
+            signup.ended_at = now
+            signup.save(update_fields=["status", "ended_at", "updated_at"])
+            _promote(session, now)
+    with transaction.atomic():
+        count = Signup.objects.filter(participant=participant).update(
+            anonymised_at=now, **ANONYMISED
+        )
+        participant.delete()
+    return count
+
+
+def person_data(participant):
+    """GDPR art. 15: everything stored about the person."""
+    return {
+        "email": participant.email,
+        "language": participant.language,
+        "created_at": participant.created_at.isoformat(),
+        "signups": [
+            {
+                "course": s.session.page.title,
+                "session_start": timezone.localtime(s.session.start).isoformat(),
+                "status": s.status,
+                "first_name": s.first_name,
+                "last_name": s.last_name,
+                "email": s.email,
+                "phone": s.phone,
+                "comune": s.comune,
+                "answers": s.answers,
+                "privacy_consent_at": s.privacy_consent_at.isoformat(),
+                "future_courses_consent": s.future_courses_consent,
+                "language": s.language,
+                "channel": s.channel,
+                "email_confirmed_at": s.email_confirmed_at and s.email_confirmed_at.isoformat(),
+                "reminder_sent_at": s.reminder_sent_at and s.reminder_sent_at.isoformat(),
+                "attendance": s.attendance,
+                "created_at": s.created_at.isoformat(),
+            }
+            for s in participant.signups.select_related("session__page").order_by("id")
+        ],
+    }
+
+
+# --- Reminders --------------------------------------------------------------------
+
+
+def send_reminders(within, now=None):
+    """Queue one reminder per confirmed seat in sessions starting within
+    `within`. The conditional update marks each sign-up before its e-mail
+    is queued, so overlapping runs never send twice."""
+    now = now or timezone.now()
+    due = Signup.objects.filter(
+        status=SignupStatus.CONFIRMED,
+        reminder_sent_at__isnull=True,
+        session__status=SessionStatus.SCHEDULED,
+        session__start__gt=now,
+        session__start__lte=now + within,
+    ).exclude(email="")
+    sent = 0
+    for signup_id in due.values_list("id", flat=True):
+        with transaction.atomic():
+            claimed = Signup.objects.filter(pk=signup_id, reminder_sent_at__isnull=True).update(
+                reminder_sent_at=now
+            )
+            if claimed:
+                _notify(Signup.objects.get(pk=signup_id), "reminder")
+                sent += 1
+    return sent

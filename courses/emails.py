@@ -1,0 +1,126 @@
+"""Sign-up e-mails: plain text plus HTML, in the person's language, sent by
+a background task (django-tasks) so a slow mail server never blocks a
+request. Queued inside the booking transaction, they describe what was
+stored."""
+
+from django_tasks import task
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.models import Locale
+
+from . import ical
+from .signup_links import absolute, action_url, my_signups_url
+
+SUBJECTS = {
+    "confirm_address": _("Please confirm your e-mail address: %(course)s"),
+    "status": _("Your sign-up: %(course)s"),
+    "confirmed": _("You have a seat: %(course)s"),
+    "waitlisted": _("You are on the waiting list: %(course)s"),
+    "promoted": _("A seat is free for you: %(course)s"),
+    "cancelled": _("Your sign-up is cancelled: %(course)s"),
+    "cancelled_by_organiser": _("The organiser cancelled your sign-up: %(course)s"),
+    "lapsed": _("Your reservation has lapsed: %(course)s"),
+    "session_cancelled": _("Session cancelled: %(course)s"),
+    "reminder": _("Reminder: %(course)s, are you still coming?"),
+}
+# Kinds whose e-mail carries the session as an .ics attachment.
+WITH_CALENDAR = {"confirmed", "promoted", "reminder", "status", "session_cancelled"}
+
+
+def localized_course(page, language):
+    """The course page in `language` if translated and live, else the page."""
+    locale = Locale.objects.filter(language_code=language).first()
+    if locale is not None and page.locale_id != locale.pk:
+        translated = page.get_translation_or_none(locale)
+        if translated is not None and translated.live:
+            return translated.specific
+    return page
+
+
+def course_url(page):
+    """The course's address on the public site (WAGTAILADMIN_BASE_URL)."""
+    url = page.get_url()
+    return absolute(url) if url and url.startswith("/") else (url or "")
+
+
+def series_sessions(session):
+    from .choices import SignupMode
+    from .models import CourseSession
+
+    if session.page.signup_mode == SignupMode.SERIES:
+        return list(
+            CourseSession.objects.filter(page_id=session.page_id)
+            .select_related("venue", "page")
+            .order_by("start", "sort_order")
+        )
+    return [session]
+
+
+def queue_email(signup, kind):
+    if not signup.email:
+        return
+    send_signup_email.enqueue(signup.pk, kind)
+
+
+@task()
+def send_signup_email(signup_id, kind):
+    from .models import Signup
+
+    signup = (
+        Signup.objects.select_related("session__page", "session__venue", "participant")
+        .filter(pk=signup_id)
+        .first()
+    )
+    if signup is None or not signup.email:
+        return
+    build_message(signup, kind).send()
+
+
+def build_message(signup, kind):
+    with translation.override(signup.language):
+        session = signup.session
+        course = localized_course(session.page, signup.language)
+        sessions = series_sessions(session)
+        context = {
+            "kind": kind,
+            "signup": signup,
+            "session": session,
+            "sessions": sessions,
+            "course": course,
+            "course_url": course_url(course),
+            "venue": session.venue,
+            "position": signup.waitlist_position(),
+            "confirm_url": action_url(signup, "confirm"),
+            "cancel_url": action_url(signup, "cancel"),
+            "coming_url": action_url(signup, "coming"),
+            "release_url": action_url(signup, "release"),
+            "mine_url": my_signups_url(signup.participant) if signup.participant else "",
+            "hours": _hours(signup),
+            "site_name": _("Territorial Academy"),
+        }
+        subject = str(SUBJECTS[kind] % {"course": course.title})
+        text = render_to_string("courses/emails/signup.txt", context)
+        html = render_to_string("courses/emails/signup.html", context)
+        message = EmailMultiAlternatives(
+            subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[signup.email]
+        )
+        message.attach_alternative(html, "text/html")
+        if kind in WITH_CALENDAR and (signup.holds_seat or kind == "session_cancelled"):
+            events = [
+                ical.session_vevent(s, title=course.title, url=course_url(course)) for s in sessions
+            ]
+            cal = ical.calendar(events, name=course.title)
+            message.attach("session.ics", cal.to_ical(), "text/calendar; charset=utf-8")
+    return message
+
+
+def _hours(signup):
+    if not signup.expires_at:
+        return None
+    delta = signup.expires_at - timezone.now()
+    return max(1, round(delta.total_seconds() / 3600))

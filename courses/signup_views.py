@@ -1,0 +1,261 @@
+"""The citizen's side of sign-ups: the standalone form of a session, the
+page after sending it, and the one-click pages reached from e-mails.
+No JavaScript needed; no account; every link is signed."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import booking, throttle
+from .emails import localized_course, series_sessions
+from .models import CourseSession, Participant, Signup, SignupStatus
+from .models.bookings import ACTIVE_STATUSES
+from .signup_forms import SignupForm, started_token
+from .signup_links import make_token, read_participant_token, read_token
+
+
+def public_session(uid):
+    session = get_object_or_404(CourseSession.objects.select_related("page", "venue"), uid=uid)
+    page = session.page
+    if not page.live or page.get_view_restrictions().exists():
+        raise Http404
+    return session
+
+
+def privacy_url(request):
+    from home.models import SiteFooter
+
+    page = SiteFooter.load(request_or_site=request).privacy_page
+    if page is None:
+        return ""
+    page = page.localized
+    return page.get_url(request) if page.live else ""
+
+
+def signup_context(request, session, form):
+    """What the form needs; shared by the standalone page and the tag."""
+    language = get_language()
+    session = booking.series_anchor(session)
+    seats = CourseSession.objects.with_seats().get(pk=session.pk)
+    return {
+        "session": session,
+        "sessions": series_sessions(session),
+        "course": localized_course(session.page, language),
+        "form": form,
+        "closed_reason": booking.closed_reason(session),
+        "free_seats": max(0, session.capacity - seats.seats_taken),
+        "waiting": seats.waiting,
+        "privacy_url": privacy_url(request),
+        "action": reverse("signups:session", args=[session.uid]),
+    }
+
+
+def new_form(session, data=None):
+    questions = list(session.page.signup_questions.all())
+    return SignupForm(data, questions=questions, language=get_language())
+
+
+def message(request, title, text, status=400, **extra):
+    return render(
+        request,
+        "courses/signup/message.html",
+        {"title": title, "text": text, **extra},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def session_signup(request, uid):
+    session = public_session(uid)
+    anchor = booking.series_anchor(session)
+    if anchor.pk != session.pk:
+        return redirect("signups:session", uid=anchor.uid)
+    if request.method == "GET":
+        context = signup_context(request, session, new_form(session))
+        return render(request, "courses/signup/signup_page.html", context)
+
+    form = new_form(session, request.POST)
+    status = 400
+    if not throttle.hit("ip", throttle.client_ip(request)):
+        form.add_error(None, _("Too many sign-ups from this connection. Please try again later."))
+        status = 429
+    elif form.is_valid():
+        if not throttle.hit("email", form.cleaned_data["email"].lower()):
+            form.add_error(
+                None, _("Too many sign-ups for this e-mail address. Please try again later.")
+            )
+            status = 429
+        else:
+            try:
+                result = booking.sign_up(
+                    session,
+                    first_name=form.cleaned_data["first_name"],
+                    last_name=form.cleaned_data["last_name"],
+                    email=form.cleaned_data["email"],
+                    phone=form.cleaned_data["phone"],
+                    comune=form.cleaned_data["comune"],
+                    answers=form.answers(),
+                    future_courses_consent=form.cleaned_data["future_courses"],
+                    language=get_language(),
+                )
+            except booking.BookingError as error:
+                form.add_error(None, error.message)
+                status = 409
+            else:
+                url = reverse("signups:done", args=[make_token(result.signup, "done")])
+                if not result.created:
+                    url += "?again=1"
+                return redirect(url)
+    if form.has_error("started") and not form.has_error("started", "too_fast"):
+        data = request.POST.copy()
+        data["started"] = started_token()
+        form.data = data
+    context = signup_context(request, session, form)
+    return render(request, "courses/signup/signup_page.html", context, status=status)
+
+
+def _signup_from(token, action, max_age=None):
+    signup_id = read_token(token, action, max_age=max_age)
+    if signup_id is None:
+        return None
+    return (
+        Signup.objects.select_related("session__page", "session__venue", "participant")
+        .filter(pk=signup_id)
+        .first()
+    )
+
+
+def bad_link(request):
+    return message(
+        request,
+        _("This link is not valid"),
+        _(
+            "The link may be incomplete or changed. Please open it again from the e-mail, "
+            "or copy it whole into the browser."
+        ),
+        status=400,
+    )
+
+
+def result_context(signup):
+    course = localized_course(signup.session.page, get_language())
+    return {
+        "signup": signup,
+        "session": signup.session,
+        "sessions": series_sessions(signup.session),
+        "course": course,
+        "position": signup.waitlist_position(),
+    }
+
+
+def done(request, token):
+    signup = _signup_from(token, "done", max_age=7 * 24 * 3600)
+    if signup is None:
+        return bad_link(request)
+    context = result_context(signup)
+    context["again"] = request.GET.get("again") == "1"
+    context["hours"] = booking.confirmation_hours()
+    return render(request, "courses/signup/done.html", context)
+
+
+def confirm(request, token):
+    signup = _signup_from(token, "confirm")
+    if signup is None:
+        return bad_link(request)
+    try:
+        signup = booking.confirm_email(signup.pk)
+    except booking.BookingError as error:
+        return message(request, _("We could not confirm"), error.message, status=409)
+    context = result_context(signup)
+    context["mine_url"] = mine_url(signup)
+    return render(request, "courses/signup/confirmed.html", context)
+
+
+def mine_url(signup):
+    from .signup_links import participant_token
+
+    if signup.participant_id is None:
+        return ""
+    return reverse("signups:mine", args=[participant_token(signup.participant)])
+
+
+@require_http_methods(["GET", "POST"])
+def cancel(request, token, action="cancel"):
+    signup = _signup_from(token, action)
+    if signup is None:
+        return bad_link(request)
+    context = result_context(signup)
+    context.update({"action": action, "mine_url": mine_url(signup)})
+    if request.method == "POST":
+        try:
+            if action == "release":
+                booking.release(signup.pk)
+            else:
+                booking.cancel(signup.pk)
+        except booking.BookingError as error:
+            return message(request, _("Nothing to cancel"), error.message, status=409)
+        context["signup"].refresh_from_db()
+        context["done"] = True
+    elif not signup.is_active:
+        return message(
+            request, _("Nothing to cancel"), _("This sign-up was already cancelled."), status=409
+        )
+    return render(request, "courses/signup/cancel.html", context)
+
+
+def release(request, token):
+    return cancel(request, token, action="release")
+
+
+def coming(request, token):
+    signup = _signup_from(token, "coming")
+    if signup is None:
+        return bad_link(request)
+    try:
+        signup = booking.still_coming(signup.pk)
+    except booking.BookingError as error:
+        return message(request, _("We could not record your answer"), error.message, status=409)
+    context = result_context(signup)
+    context["mine_url"] = mine_url(signup)
+    return render(request, "courses/signup/coming.html", context)
+
+
+def mine(request, token):
+    participant_id = read_participant_token(token)
+    participant = Participant.objects.filter(pk=participant_id).first() if participant_id else None
+    if participant is None:
+        return bad_link(request)
+    language = get_language()
+    signups = list(
+        participant.signups.select_related("session__page", "session__venue").order_by(
+            "-session__start"
+        )
+    )
+    now = timezone.now()
+    rows = []
+    for signup in signups:
+        rows.append(
+            {
+                "signup": signup,
+                "course": localized_course(signup.session.page, language),
+                "position": signup.waitlist_position(),
+                "upcoming": signup.session.end > now,
+                "cancel_url": reverse("signups:cancel", args=[make_token(signup, "cancel")])
+                if signup.status in ACTIVE_STATUSES
+                else "",
+            }
+        )
+    return render(
+        request,
+        "courses/signup/mine.html",
+        {
+            "participant": participant,
+            "upcoming": [r for r in rows if r["upcoming"]],
+            "past": [r for r in rows if not r["upcoming"]],
+            "statuses": SignupStatus,
+        },
+    )

@@ -1,0 +1,18 @@
+from django import template
+
+register = template.Library()
+
+
+@register.inclusion_tag("courses/signup/_form.html", takes_context=True)
+def signup_form(context, session):
+    """The sign-up form of a session, for the course page:
+    `{% load signup_tags %}{% signup_form session %}`. For a course signed up
+    as a whole series, only the first session carries the form."""
+    from courses import booking
+    from courses.signup_views import new_form, signup_context
+
+    request = context["request"]
+    anchor = booking.series_anchor(session)
+    if anchor.pk != session.pk:
+        return {"hidden": True}
+    return signup_context(request, session, new_form(session))

@@ -1,0 +1,34 @@
+"""Rate limits for the public sign-up form, on Django's cache (works with
+the local-memory cache of tests and development and with Redis)."""
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+def limits():
+    return getattr(
+        settings,
+        "SIGNUP_RATE_LIMITS",
+        # (requests, seconds): generous per address, because a job centre's
+        # desk computers share one; tight per e-mail.
+        {"ip": (30, 3600), "email": (5, 3600)},
+    )
+
+
+def hit(scope, value):
+    """Count one request for `value`; False once the limit is passed."""
+    limit, window = limits()[scope]
+    key = f"signup-rate:{scope}:{value}"
+    if cache.add(key, 1, window):
+        return True
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, window)
+        count = 1
+    return count <= limit
+
+
+def client_ip(request):
+    # Behind the reverse proxy, REMOTE_ADDR is set by it (see README).
+    return request.META.get("REMOTE_ADDR", "unknown")

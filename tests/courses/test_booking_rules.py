@@ -1,0 +1,192 @@
+"""Seat rules over time: lapses, reminders, promotions, cancellations by
+the editor, retention, and the course editor's guards."""
+
+import datetime
+import io
+import re
+
+import pytest
+
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from courses import booking
+from courses.choices import SessionStatus
+from courses.models import Participant, Signup, SignupStatus
+from courses.models.bookings import Channel
+
+from .signup_factories import SignupFactory, make_course, make_partner
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def session(home):
+    _course, (session,) = make_course(make_partner(home), capacity=1)
+    return session
+
+
+def person(session, email, **kw):
+    return booking.sign_up(
+        session, first_name="P", last_name="Q", email=email, comune="other", **kw
+    ).signup
+
+
+def run(command, *args):
+    out = io.StringIO()
+    call_command(command, *args, stdout=out)
+    return out.getvalue()
+
+
+def test_unconfirmed_reservation_lapses_and_its_seat_passes_on(session, settings):
+    settings.SIGNUP_CONFIRMATION_HOURS = 2
+    first = person(session, "a@example.org")
+    second = person(session, "b@example.org")
+    booking.confirm_email(second.pk)
+    assert first.expires_at - timezone.now() < datetime.timedelta(hours=2, seconds=5)
+    mail.outbox.clear()
+    assert "Lapsed reservations: 0" in run("lapse_signups")
+    Signup.objects.filter(pk=first.pk).update(expires_at=timezone.now())
+    assert "Lapsed reservations: 1" in run("lapse_signups")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == SignupStatus.LAPSED
+    assert second.status == SignupStatus.CONFIRMED
+    assert {m.to[0] for m in mail.outbox} == {"a@example.org", "b@example.org"}
+    # The lapsed link no longer confirms.
+    with pytest.raises(booking.BookingError):
+        booking.confirm_email(first.pk)
+
+
+def test_a_late_confirmation_does_not_revive_a_lapsed_seat(session, client):
+    first = person(session, "a@example.org")
+    person(session, "b@example.org")
+    Signup.objects.filter(pk=first.pk).update(expires_at=timezone.now())
+    url = re.search(r"http://testserver(/\S+/signup/confirm/\S+/)", mail.outbox[0].body)[1]
+    response = client.get(url)
+    assert response.status_code == 409
+    assert Signup.objects.get(email="b@example.org").status == SignupStatus.RESERVED
+
+
+def test_reminders_go_once_and_release_passes_the_seat(session, client):
+    holder = SignupFactory(session=session)
+    waiting = SignupFactory(session=session, status=SignupStatus.WAITLISTED)
+    SignupFactory(session=session, status=SignupStatus.CANCELLED)
+    session.start = timezone.now() + datetime.timedelta(hours=20)
+    session.end = session.start + datetime.timedelta(hours=2)
+    session.save()
+    assert "Reminders sent: 1" in run("send_reminders")
+    assert "Reminders sent: 0" in run("send_reminders")
+    assert len(mail.outbox) == 1
+    reminder = mail.outbox[0]
+    assert reminder.to == [holder.email] and reminder.attachments
+    html = reminder.alternatives[0][0]
+    coming = re.search(r'href="http://testserver(/it/signup/coming/[^"]+)"', html)[1]
+    release = re.search(r'href="http://testserver(/it/signup/release/[^"]+)"', html)[1]
+    assert client.get(coming).status_code == 200
+    holder.refresh_from_db()
+    assert holder.still_coming_at is not None
+    assert client.get(release).status_code == 200  # asks first
+    assert Signup.objects.get(pk=holder.pk).status == SignupStatus.CONFIRMED
+    client.post(release)
+    holder.refresh_from_db()
+    waiting.refresh_from_db()
+    assert holder.status == SignupStatus.RELEASED
+    assert waiting.status == SignupStatus.CONFIRMED
+    # The promoted person gets the reminder on the next run, once.
+    assert "Reminders sent: 1" in run("send_reminders")
+    assert "Reminders sent: 0" in run("send_reminders")
+
+
+def test_sessions_further_away_get_no_reminder_yet(session):
+    SignupFactory(session=session)
+    assert "Reminders sent: 0" in run("send_reminders")
+    assert "Reminders sent: 1" in run("send_reminders", "--hours", str(24 * 8))
+
+
+def test_a_cancelled_session_tells_everyone(session):
+    holder = SignupFactory(session=session)
+    waiting = SignupFactory(session=session, status=SignupStatus.WAITLISTED)
+    SignupFactory(session=session, status=SignupStatus.CANCELLED)
+    session.status = SessionStatus.CANCELLED
+    session.save()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([holder.email, waiting.email])
+    from icalendar import Calendar
+
+    cal = Calendar.from_ical(mail.outbox[0].attachments[0][1])
+    assert str(cal.walk("VEVENT")[0]["STATUS"]) == "CANCELLED"
+    assert int(cal.walk("VEVENT")[0]["SEQUENCE"]) == 1
+    session.note = "changed"
+    session.save()
+    assert len(mail.outbox) == 2  # told once
+
+
+def test_capacity_raised_in_the_editor_promotes(session):
+    SignupFactory(session=session)
+    waiting = SignupFactory(session=session, status=SignupStatus.WAITLISTED)
+    session.capacity = 2
+    session.save()
+    waiting.refresh_from_db()
+    assert waiting.status == SignupStatus.CONFIRMED
+
+
+def test_lowering_capacity_below_seats_given_is_refused(session):
+    SignupFactory(session=session)
+    with pytest.raises(booking.BookingError):
+        booking.set_capacity(session.pk, 0)
+
+
+def test_assisted_signup_without_email(session):
+    signup = person(session, "", channel=Channel.ASSISTED, phone="333")
+    assert signup.status == SignupStatus.CONFIRMED and mail.outbox == []
+    other = person(session, "", channel=Channel.ASSISTED, phone="334")
+    assert other.status == SignupStatus.WAITLISTED
+
+
+def test_purge_anonymises_old_signups_and_keeps_counts(session, settings):
+    old_start = timezone.now() - datetime.timedelta(days=400)
+    _course, (old,) = make_course(session.page.get_parent().specific, capacity=5)
+    old.start, old.end = old_start, old_start + datetime.timedelta(hours=2)
+    old.save()
+    gone = SignupFactory(session=old, phone="333")
+    kept = SignupFactory(session=session)
+    assert "anonymised: 1" in run("purge_personal_data")
+    gone.refresh_from_db()
+    kept.refresh_from_db()
+    assert gone.first_name == gone.email == gone.phone == "" and gone.anonymised_at
+    assert gone.status == SignupStatus.CONFIRMED and gone.comune == "segrate"
+    assert kept.first_name and kept.participant_id
+    assert not Participant.objects.filter(email=gone.email or "x").exists()
+    assert "anonymised: 0" in run("purge_personal_data")
+
+
+def test_editor_refuses_removing_a_session_with_signups(admin_client, session):
+    from .test_editor import course_form_data
+
+    SignupFactory(session=session)
+    course = session.page
+    row = {
+        "id": session.pk,
+        "start": timezone.localtime(session.start).strftime("%Y-%m-%d %H:%M"),
+        "end": timezone.localtime(session.end).strftime("%Y-%m-%d %H:%M"),
+        "format": "in_person",
+        "venue": session.venue_id,
+        "online_notes": "",
+        "capacity": "1",
+        "signup_deadline": "",
+        "status": "scheduled",
+        "note": "",
+    }
+    url = reverse("wagtailadmin_pages:edit", args=[course.pk])
+    data = course_form_data(course, [{**row, "DELETE": "1"}], initial=1)
+    response = admin_client.post(url, {**data, "action-publish": "1"})
+    assert response.status_code == 200
+    assert "non può essere tolto: annullalo invece" in response.content.decode()
+    data = course_form_data(course, [{**row, "capacity": "0"}], initial=1)
+    response = admin_client.post(url, {**data, "action-publish": "1"})
+    assert response.status_code == 200
+    session.refresh_from_db()
+    assert session.capacity == 1
+    assert Signup.objects.filter(session=session).count() == 1

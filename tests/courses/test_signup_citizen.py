@@ -1,0 +1,307 @@
+"""The citizen's way, through HTTP and the outbox."""
+
+import datetime
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+from icalendar import Calendar
+
+from django.core import mail
+from django.template import Context, Template
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from courses.choices import SessionStatus, SignupMode
+from courses.models import Signup, SignupStatus
+
+from .signup_factories import add_question, form_data, make_course, make_partner
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def partner(home):
+    return make_partner(home)
+
+
+@pytest.fixture
+def course_and_session(partner):
+    course, sessions = make_course(partner)
+    return course, sessions[0]
+
+
+def signup_url(session, lang="it"):
+    with translation.override(lang):
+        return reverse("signups:session", args=[session.uid])
+
+
+def links(message):
+    return re.findall(r"http://testserver(/\S+)", message.body)
+
+
+def link(message, action):
+    return next(url for url in links(message) if f"/signup/{action}/" in url)
+
+
+def test_standalone_page_shows_an_accessible_form(client, course_and_session):
+    course, session = course_and_session
+    add_question(course, required=True)
+    response = client.get(signup_url(session))
+    assert response.status_code == 200
+    html = BeautifulSoup(response.content, "html.parser")
+    form = html.select_one("form.signup-form")
+    names = {field["name"] for field in form.select("input, select")}
+    assert {"first_name", "last_name", "email", "phone", "comune", "privacy"} <= names
+    assert {"future_courses", "website", "started", "csrfmiddlewaretoken"} <= names
+    # Every visible field has a label; the comune offers the four and "other".
+    for field in form.select("input[type=text], input[type=email], select"):
+        assert html.select_one(f'label[for="{field["id"]}"]'), field["name"]
+    options = [o["value"] for o in form.select("select[name=comune] option")]
+    assert options == ["", "pioltello", "rodano", "segrate", "vimodrone", "other"]
+    assert "Ti serve il servizio di baby-sitting?" in form.get_text()
+    assert "3 posti liberi" in html.get_text()
+
+
+def test_english_page_speaks_english(client, course_and_session):
+    course, session = course_and_session
+    add_question(course)
+    response = client.get(signup_url(session, "en"))
+    text = BeautifulSoup(response.content, "html.parser").get_text()
+    assert "Do you need childcare?" in text
+    assert "Sign me up" in text and "3 seats free" in text
+
+
+def test_sign_up_confirm_and_get_the_calendar(client, course_and_session):
+    course, session = course_and_session
+    add_question(course)
+    question = course.signup_questions.get()
+    response = client.post(
+        signup_url(session), form_data(**{f"q_{question.pk}": "yes", "future_courses": "on"})
+    )
+    assert response.status_code == 302
+    signup = Signup.objects.get()
+    assert signup.status == SignupStatus.RESERVED
+    assert signup.future_courses_consent is True
+    assert signup.answers == [{"question": question.label, "answer": "yes"}]
+    assert signup.expires_at - timezone.now() > datetime.timedelta(hours=47)
+    page = client.get(response["Location"])
+    assert "Il tuo posto è prenotato" in page.content.decode()
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["maria.rossi@example.org"]
+    assert "Conferma" in message.subject and course.title in message.subject
+    html = message.alternatives[0][0]
+    assert "Conferma il mio indirizzo e-mail" in html
+    assert not message.attachments
+
+    confirmed = client.get(link(message, "confirm"))
+    assert confirmed.status_code == 200
+    signup.refresh_from_db()
+    assert signup.status == SignupStatus.CONFIRMED and signup.email_confirmed_at
+    message = mail.outbox[1]
+    assert "Hai un posto" in message.subject
+    assert "Via Roma 1" in message.body
+    assert any("/signup/mine/" in url for url in links(message))
+    name, content, mimetype = message.attachments[0]
+    assert name == "session.ics" and mimetype.startswith("text/calendar")
+    cal = Calendar.from_ical(content)
+    event = cal.walk("VEVENT")[0]
+    assert str(event["UID"]).startswith(str(session.uid))
+    assert int(event["SEQUENCE"]) == session.sequence
+    assert event.decoded("DTSTART") == session.start
+    assert event["DTSTART"].params["TZID"] == "Europe/Rome"
+    assert cal.walk("VTIMEZONE")[0]["TZID"] == "Europe/Rome"
+    assert str(event["SUMMARY"]) == course.title
+    # Confirming twice changes nothing and sends nothing more.
+    assert client.get(link(mail.outbox[0], "confirm")).status_code == 200
+    assert len(mail.outbox) == 2
+
+
+def test_full_session_puts_people_on_the_waiting_list_in_order(client, partner):
+    _course, (session,) = make_course(partner, capacity=1)
+    for n in range(3):
+        client.post(signup_url(session), form_data(email=f"p{n}@example.org"))
+    statuses = list(Signup.objects.order_by("id").values_list("status", flat=True))
+    assert statuses == ["reserved", "waitlisted", "waitlisted"]
+    last = Signup.objects.order_by("id").last()
+    assert last.waitlist_position() == 2
+    response = client.post(signup_url(session), form_data(email="p3@example.org"), follow=True)
+    text = BeautifulSoup(response.content, "html.parser").get_text()
+    assert "Sei in lista d'attesa" in text and "3" in text
+    assert "lista d'attesa" in mail.outbox[-1].body
+
+
+def test_signing_up_again_resends_instead_of_taking_a_second_place(client, course_and_session):
+    _course, session = course_and_session
+    client.post(signup_url(session), form_data())
+    response = client.post(
+        signup_url(session), form_data(email="Maria.Rossi@EXAMPLE.org"), follow=True
+    )
+    assert Signup.objects.count() == 1
+    assert len(mail.outbox) == 2
+    assert "eri già iscritto" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"first_name": ""}, "Questo campo è obbligatorio"),
+        ({"email": "not-an-email"}, "indirizzo email valido"),
+        ({"privacy": None}, "Accetta l&#x27;informativa"),
+        ({"comune": "milano"}, "Scegli un&#x27;opzione valida"),
+        ({"website": "http://spam.example"}, "Lascia vuoto"),
+        ({"started": "tampered"}, "Il modulo si è danneggiato"),
+    ],
+)
+def test_bad_input_gets_a_clear_message_and_changes_nothing(
+    client, course_and_session, overrides, message
+):
+    _course, session = course_and_session
+    response = client.post(signup_url(session), form_data(**overrides))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert Signup.objects.count() == 0 and mail.outbox == []
+
+
+def test_a_form_sent_too_fast_is_refused(client, course_and_session):
+    _course, session = course_and_session
+    page = BeautifulSoup(client.get(signup_url(session)).content, "html.parser")
+    started = page.select_one("input[name=started]")["value"]
+    response = client.post(signup_url(session), form_data(started=started))
+    assert response.status_code == 400
+    assert "Molto veloce" in response.content.decode() or "molto veloce" in (
+        response.content.decode()
+    )
+    assert Signup.objects.count() == 0
+
+
+@pytest.mark.parametrize("change", ["cancelled", "past", "deadline"])
+def test_closed_sessions_refuse_sign_ups(client, course_and_session, change):
+    _course, session = course_and_session
+    now = timezone.now()
+    if change == "cancelled":
+        session.status = SessionStatus.CANCELLED
+    elif change == "past":
+        session.start, session.end = now - datetime.timedelta(hours=3), now
+    else:
+        session.signup_deadline = now - datetime.timedelta(minutes=1)
+    session.save()
+    page = client.get(signup_url(session))
+    assert "signup-form" not in page.content.decode()
+    response = client.post(signup_url(session), form_data())
+    assert response.status_code == 409
+    assert Signup.objects.count() == 0 and mail.outbox == []
+
+
+def test_rate_limits(client, course_and_session, settings):
+    _course, session = course_and_session
+    settings.SIGNUP_RATE_LIMITS = {"ip": (100, 60), "email": (2, 60)}
+    for _ in range(2):
+        assert client.post(signup_url(session), form_data()).status_code == 302
+    response = client.post(signup_url(session), form_data())
+    assert response.status_code == 429
+    settings.SIGNUP_RATE_LIMITS = {"ip": (1, 60), "email": (100, 60)}
+    from django.core.cache import cache
+
+    cache.clear()
+    assert client.post(signup_url(session), form_data(email="a@example.org")).status_code == 302
+    response = client.post(signup_url(session), form_data(email="b@example.org"))
+    assert response.status_code == 429
+    assert "Troppe iscrizioni" in response.content.decode()
+    assert Signup.objects.count() == 2
+
+
+@pytest.mark.parametrize("action", ["confirm", "cancel", "release", "coming", "done", "mine"])
+def test_tampered_links_are_refused_clearly(client, course_and_session, action):
+    _course, session = course_and_session
+    client.post(signup_url(session), form_data())
+    signup = Signup.objects.get()
+    token = link(mail.outbox[0], "confirm").rstrip("/").rsplit("/", 1)[1]
+    url = reverse(f"signups:{action}", args=[token[:-2] + "xx"])
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "Questo link non è valido" in response.content.decode()
+    # A confirm token is not a cancel token either.
+    if action == "cancel":
+        assert client.post(reverse("signups:cancel", args=[token])).status_code == 400
+    signup.refresh_from_db()
+    assert signup.status == SignupStatus.RESERVED
+
+
+def test_cancel_passes_the_seat_to_the_first_waiting(client, partner):
+    _course, (session,) = make_course(partner, capacity=1)
+    client.post(signup_url(session), form_data(email="first@example.org"))
+    client.post(signup_url(session), form_data(email="second@example.org"))
+    client.post(signup_url(session), form_data(email="third@example.org"))
+    client.get(link(mail.outbox[1], "confirm"))  # second confirms while waiting
+    mail.outbox.clear()
+    first = Signup.objects.get(email="first@example.org")
+    from courses.signup_links import action_url
+
+    url = action_url(first, "cancel").removeprefix("http://testserver")
+    page = client.get(url)
+    assert page.status_code == 200 and "<form" in page.content.decode()
+    assert Signup.objects.get(pk=first.pk).status == SignupStatus.RESERVED  # GET changes nothing
+    response = client.post(url)
+    assert "Hai annullato" in response.content.decode() or response.status_code == 200
+    statuses = dict(Signup.objects.values_list("email", "status"))
+    assert statuses == {
+        "first@example.org": "cancelled",
+        "second@example.org": "confirmed",
+        "third@example.org": "waitlisted",
+    }
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert "annullata" in subjects["first@example.org"]
+    assert "liberato un posto" in subjects["second@example.org"]
+    promoted = next(m for m in mail.outbox if m.to == ["second@example.org"])
+    assert promoted.attachments  # confirmed seat: calendar attached
+    assert client.post(url).status_code == 409
+
+
+def test_my_signups_page(client, partner):
+    _course, (session,) = make_course(partner, capacity=1)
+    client.post(signup_url(session), form_data(email="a@example.org"))
+    client.post(signup_url(session), form_data(email="b@example.org"))
+    client.get(link(mail.outbox[1], "confirm"))
+    mine = link(mail.outbox[-1], "mine")
+    page = client.get(mine)
+    assert page.status_code == 200
+    text = BeautifulSoup(page.content, "html.parser").get_text(" ")
+    assert "posizione 1 in lista d'attesa" in text
+    assert "a@example.org" not in text
+
+
+def test_english_sign_up_gets_english_e_mails(client, course_and_session):
+    _course, session = course_and_session
+    client.post(signup_url(session, "en"), form_data())
+    message = mail.outbox[0]
+    assert "Please confirm your e-mail address" in message.subject
+    assert "/en/signup/confirm/" in message.body
+    assert Signup.objects.get().language == "en"
+    client.get(link(message, "confirm"))
+    assert "You have a seat" in mail.outbox[1].subject
+
+
+def test_series_sign_up_covers_every_session(client, partner):
+    _course, sessions = make_course(partner, signup_mode=SignupMode.SERIES, sessions=3)
+    # The later sessions point to the first.
+    response = client.get(signup_url(sessions[2]))
+    assert response.status_code == 302 and str(sessions[0].uid) in response["Location"]
+    client.post(signup_url(sessions[0]), form_data())
+    client.get(link(mail.outbox[0], "confirm"))
+    cal = Calendar.from_ical(mail.outbox[1].attachments[0][1])
+    uids = {str(e["UID"]) for e in cal.walk("VEVENT")}
+    assert len(uids) == 3
+
+
+def test_signup_form_tag_renders_the_form(course_and_session, home):
+    _course, session = course_and_session
+    request = RequestFactory().get("/it/")
+    html = Template("{% load signup_tags %}{% signup_form session %}").render(
+        Context({"session": session, "request": request})
+    )
+    assert f'action="/it/signup/{session.uid}/"' in html
+    assert 'name="privacy"' in html
