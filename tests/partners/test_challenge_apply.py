@@ -104,7 +104,7 @@ def test_missing_fields_and_consents_are_explained_and_nothing_is_saved(client, 
     response = client.post(apply_url(challenge), data)
     assert response.status_code == 400
     content = response.content.decode()
-    assert "Controlla i campi indicati qui sotto." in content
+    assert "Controlla i campi segnalati qui sotto." in content
     assert content.count('class="errorlist"') >= 4
     assert ChallengeApplication.objects.count() == 0
     assert mail.outbox == []
