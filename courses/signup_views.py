@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import booking, throttle
+from .choices import SessionStatus
 from .emails import localized_course, series_sessions
 from .models import CourseSession, Participant, Signup, SignupStatus
 from .models.bookings import ACTIVE_STATUSES
@@ -47,7 +48,8 @@ def signup_context(request, session, form):
         "course": localized_course(session.page, language),
         "form": form,
         "closed_reason": booking.closed_reason(session),
-        "free_seats": max(0, session.capacity - seats.seats_taken),
+        # A session its organiser marked full gives no seat (courses/booking.py).
+        "free_seats": seats.seats_left if session.status == SessionStatus.SCHEDULED else 0,
         "waiting": seats.waiting,
         "privacy_url": privacy_url(request),
         "action": reverse("signups:session", args=[session.uid]),

@@ -305,3 +305,17 @@ def test_signup_form_tag_renders_the_form(course_and_session, home):
     )
     assert f'action="/it/signup/{session.uid}/"' in html
     assert 'name="privacy"' in html
+
+
+def test_session_marked_full_by_its_organiser_offers_only_the_waiting_list(
+    client, course_and_session
+):
+    _course, session = course_and_session
+    session.status = SessionStatus.FULL
+    session.save()
+    html = BeautifulSoup(client.get(signup_url(session)).content, "html.parser")
+    assert "lista d'attesa" in html.select_one(".signup-seats").get_text()
+    client.post(signup_url(session), form_data(email="luca@example.org"))
+    assert Signup.objects.get(participant__email="luca@example.org").status == (
+        SignupStatus.WAITLISTED
+    )
