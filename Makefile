@@ -10,7 +10,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint format messages compilemessages check clean
+.PHONY: setup run test e2e bench bench-render bench-load lint format messages compilemessages check clean
 
 setup: $(STAMP) $(MO_FILES)
 
@@ -37,6 +37,25 @@ test: setup
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest
 
+# End-to-end tests in the machine's Chromium (apt-get install -y chromium);
+# axe-core comes from npm (package.json).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+e2e: setup node_modules/.installed
+	$(BIN)/pytest tests/e2e --override-ini="addopts=-p no:cacheprovider -q"
+
+# Benchmarks print figures (see bench/README.md and docs/performance.md).
+bench: bench-render bench-load
+
+bench-render: setup
+	$(BIN)/python bench/render.py --scale 1
+	$(BIN)/python bench/render.py --scale 20
+
+bench-load: setup
+	$(BIN)/python bench/load.py --scale 1
+
 check: setup
 	DJANGO_SETTINGS_MODULE=academy_site.settings.test $(MANAGE) check
 
@@ -53,7 +72,7 @@ format: setup
 APPS_WITH_LOCALE := courses partners donations
 messages: setup
 	$(MANAGE) makemessages --locale it --locale en --no-obsolete \
-		--ignore ".venv/*" --ignore "var/*" $(foreach app,$(APPS_WITH_LOCALE),--ignore "$(app)/*")
+		--ignore ".venv/*" --ignore "var/*" --ignore "node_modules/*" $(foreach app,$(APPS_WITH_LOCALE),--ignore "$(app)/*")
 	for app in $(APPS_WITH_LOCALE); do \
 		if [ -d $$app/locale ]; then (cd $$app && ../$(BIN)/python ../manage.py makemessages --locale it --locale en --no-obsolete); fi; \
 	done

@@ -8,6 +8,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from home import views as home_views
 from home.sitemaps import AllLocalesSitemap
 from search import views as search_views
 
@@ -22,6 +23,8 @@ urlpatterns = [
         name="robots_txt",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", home_views.healthz, name="healthz"),
+    path("donations/", include("donations.urls")),
 ]
 
 if settings.DEBUG:

@@ -108,6 +108,7 @@ class HomePage(BasePage):
         "partners.PartnerIndexPage",
         "partners.ObservatoryPage",
         "courses.CourseIndexPage",
+        "donations.DonationPage",
     ]
 
     class Meta:
@@ -139,7 +140,7 @@ class StandardPage(BasePage):
     ]
 
     parent_page_types = ["home.HomePage", "home.StandardPage"]
-    subpage_types = ["home.StandardPage", "partners.PartnerIndexPage", "partners.ObservatoryPage"]
+    subpage_types = ["home.StandardPage", "partners.ObservatoryPage"]
 
     class Meta:
         verbose_name = _("standard page")

@@ -4,13 +4,14 @@ from django.utils.translation import gettext as _
 
 from wagtail.models import Locale, Page
 
+from home.search_query import clean_search_query
+
 RESULTS_PER_PAGE = 10
-MAX_QUERY_LENGTH = 200
 
 
 def search(request):
     """Full-text search over the live, public pages of the visitor's language."""
-    query = request.GET.get("query", "").strip()[:MAX_QUERY_LENGTH]
+    query = clean_search_query(request.GET.get("query", ""))
     results = Page.objects.none()
     if query:
         results = (

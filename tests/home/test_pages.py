@@ -9,6 +9,8 @@ from wagtail.test.utils import WagtailPageTestCase
 
 from home.blocks import CallToActionBlock, ImageBlock
 from home.models import HomePage, StandardPage
+from home.search_query import clean_search_query
+from partners.models import ObservatoryPage
 
 
 class TestPageTree(WagtailPageTestCase):
@@ -17,7 +19,8 @@ class TestPageTree(WagtailPageTestCase):
 
     def test_standard_pages_go_under_home_or_each_other(self):
         self.assertAllowedParentPageTypes(StandardPage, {HomePage, StandardPage})
-        self.assertAllowedSubpageTypes(StandardPage, {StandardPage})
+        # The observatories may sit under an area page (partners app).
+        self.assertAllowedSubpageTypes(StandardPage, {StandardPage, ObservatoryPage})
         self.assertCanCreateAt(HomePage, StandardPage)
         self.assertCanNotCreateAt(StandardPage, HomePage)
 
@@ -42,3 +45,17 @@ def test_call_to_action_needs_exactly_one_destination():
         {"title": "Iscriviti", "button_label": "Vai", "page": None, "url": "https://example.org/"}
     )
     assert block.clean(value)["url"] == "https://example.org/"
+
+
+@pytest.mark.parametrize(
+    ("typed", "cleaned"),
+    [
+        ('corso "cucito', "corso cucito"),
+        ("saldatore\x00", "saldatore"),
+        ("  excel\n serale ", "excel serale"),
+        ("dell'arte", "dell'arte"),
+        ("x" * 500, "x" * 200),
+    ],
+)
+def test_search_queries_are_cleaned_of_what_breaks_backends(typed, cleaned):
+    assert clean_search_query(typed) == cleaned

@@ -2,17 +2,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.fields import RichTextField, StreamField
-from wagtail.models import TranslatableMixin
+from wagtail.fields import RichTextField
 from wagtail.search import index
-from wagtail.snippets.models import register_snippet
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 
-from home.blocks import RICH_TEXT_FEATURES, BodyBlock
-from home.choices import Comune
+from home.blocks import RICH_TEXT_FEATURES
 from home.fields import ChoiceListField
 from home.models import BasePage
 
-from .choices import OPERATING_AREAS, NeedSource, PartnerType, Sector
+from ..choices import OPERATING_AREAS, PartnerType, Sector
 
 
 class PartnerIndexPage(BasePage):
@@ -28,6 +26,13 @@ class PartnerIndexPage(BasePage):
     class Meta:
         verbose_name = _("partner directory")
         verbose_name_plural = _("partner directories")
+
+    def get_context(self, request, *args, **kwargs):
+        from ..directory import directory_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(directory_context(self, request))
+        return context
 
 
 class PartnerPage(BasePage):
@@ -121,6 +126,31 @@ class PartnerPage(BasePage):
         index.FilterField("partner_type"),
     ]
 
+    # Explicit, because wagtail-localize would otherwise offer the stored
+    # form of comuni/sectors ("|pioltello|segrate|") as text to translate.
+    translatable_fields = [
+        TranslatableField("title"),
+        TranslatableField("slug"),
+        TranslatableField("seo_title"),
+        TranslatableField("search_description"),
+        TranslatableField("listing_summary"),
+        SynchronizedField("listing_image"),
+        TranslatableField("short_description"),
+        TranslatableField("description"),
+        TranslatableField("address"),
+        TranslatableField("accessibility_notes"),
+        SynchronizedField("partner_type"),
+        SynchronizedField("logo"),
+        SynchronizedField("comuni"),
+        SynchronizedField("sectors"),
+        SynchronizedField("website"),
+        SynchronizedField("email"),
+        SynchronizedField("phone"),
+        SynchronizedField("facebook_url"),
+        SynchronizedField("instagram_url"),
+        SynchronizedField("linkedin_url"),
+    ]
+
     parent_page_types = ["partners.PartnerIndexPage"]
     # Feature apps add their page types here (courses, challenges...).
     subpage_types = ["courses.CoursePage"]
@@ -129,6 +159,24 @@ class PartnerPage(BasePage):
         verbose_name = _("partner")
         verbose_name_plural = _("partners")
 
+    def public_children(self):
+        """The live public pages of this partner's section (courses,
+        challenges...), each rendered by its `listing_card_template` if it
+        has one, else by partners/includes/child_card.html."""
+        return self.get_children().live().public().specific()
+
+    @property
+    def social_links(self):
+        return [
+            (label, url)
+            for label, url in (
+                ("Facebook", self.facebook_url),
+                ("Instagram", self.instagram_url),
+                ("LinkedIn", self.linkedin_url),
+            )
+            if url
+        ]
+
     @property
     def comuni_labels(self):
         return self._meta.get_field("comuni").labels(self.comuni)
@@ -136,83 +184,3 @@ class PartnerPage(BasePage):
     @property
     def sectors_labels(self):
         return self._meta.get_field("sectors").labels(self.sectors)
-
-
-@register_snippet
-class LabourNeed(TranslatableMixin, index.Indexed, models.Model):
-    """A need of the local labour market found by an observatory."""
-
-    title = models.CharField(_("need"), max_length=200)
-    comune = models.CharField(_("comune"), max_length=20, choices=Comune.choices)
-    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
-    expressed_by = models.CharField(_("expressed by"), max_length=20, choices=NeedSource.choices)
-    description = models.TextField(_("description"), blank=True, max_length=2000)
-    noted_on = models.DateField(_("date"), help_text=_("When the observatory recorded it."))
-
-    panels = [
-        FieldPanel("title"),
-        FieldPanel("comune"),
-        FieldPanel("sector"),
-        FieldPanel("expressed_by"),
-        FieldPanel("description"),
-        FieldPanel("noted_on"),
-    ]
-
-    search_fields = [
-        index.SearchField("title"),
-        index.SearchField("description"),
-        index.FilterField("comune"),
-        index.FilterField("locale_id"),
-    ]
-
-    class Meta(TranslatableMixin.Meta):
-        verbose_name = _("labour need")
-        verbose_name_plural = _("labour needs")
-        ordering = ["comune", "-noted_on"]
-
-    def __str__(self):
-        return f"{self.title} ({self.get_comune_display()})"
-
-
-class ObservatoryPage(BasePage):
-    """An Osservatorio Civico sul Lavoro: one per comune."""
-
-    comune = models.CharField(_("comune"), max_length=20, choices=Comune.choices)
-    intro = models.TextField(_("introduction"), blank=True, max_length=500)
-    findings = StreamField(
-        BodyBlock(),
-        verbose_name=_("findings"),
-        blank=True,
-        help_text=_("What the observatory found: text, figures, charts, reports to download."),
-    )
-
-    content_panels = [
-        *BasePage.content_panels,
-        FieldPanel("comune"),
-        FieldPanel("intro"),
-        FieldPanel("findings"),
-    ]
-
-    search_fields = [
-        *BasePage.search_fields,
-        index.SearchField("intro"),
-        index.SearchField("findings"),
-    ]
-
-    parent_page_types = ["home.HomePage"]
-    subpage_types = []
-
-    class Meta:
-        verbose_name = _("observatory")
-        verbose_name_plural = _("observatories")
-
-    def labour_needs(self):
-        return LabourNeed.objects.filter(comune=self.comune, locale=self.locale)
-
-
-__all__ = [
-    "LabourNeed",
-    "ObservatoryPage",
-    "PartnerIndexPage",
-    "PartnerPage",
-]

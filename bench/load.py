@@ -1,0 +1,125 @@
+"""Load benchmark: gunicorn (2 sync workers, production settings, PostgreSQL,
+Redis cache) driven by wrk on 127.0.0.1. Prints req/s and latency per page,
+with /healthz (a bare Django view) as the ceiling.
+
+    python bench/load.py [--scale 1] [--duration 20]
+
+Needs PostgreSQL (BENCH_DATABASE_URL, default
+postgres://postgres@127.0.0.1:5432/accademia_bench — dropped and rebuilt),
+Redis at 127.0.0.1:6379 and wrk (apt-get install wrk).
+"""
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = 8765
+SECRET = "bench-only-" + "x" * 50
+
+
+def run(command, env, **kwargs):
+    return subprocess.run(command, env=env, check=True, cwd=ROOT, **kwargs)  # noqa: S603
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", type=int, default=1)
+    parser.add_argument("--duration", type=int, default=20)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: apt-get install -y wrk")
+    database = os.environ.get(
+        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/accademia_bench"
+    )
+    name = database.rsplit("/", 1)[-1]
+    admin_url = database.rsplit("/", 1)[0] + "/postgres"
+    subprocess.run(["psql", admin_url, "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)  # noqa: S603, S607
+    subprocess.run(["psql", admin_url, "-qc", f"CREATE DATABASE {name}"], check=True)  # noqa: S603, S607
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "academy_site.settings.production",
+        "DATABASE_URL": database,
+        "SECRET_KEY": SECRET,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "WAGTAILADMIN_BASE_URL": f"http://127.0.0.1:{PORT}",
+        "CACHE_URL": "rediscache://127.0.0.1:6379/7",
+        "SECURE_SSL_REDIRECT": "false",
+        "DATABASE_CONN_MAX_AGE": "60",
+        "LOG_LEVEL": "WARNING",
+        "STATIC_ROOT": str(ROOT / "var" / "bench-static"),
+        "MEDIA_ROOT": str(ROOT / "var" / "bench-media"),
+    }
+    python = sys.executable
+    run([python, "manage.py", "migrate", "--no-input", "-v0"], env)
+    run([python, "manage.py", "collectstatic", "--no-input", "-v0"], env)
+    run(
+        [python, "manage.py", "load_demo_data", "--scale", str(args.scale), "--no-users"],
+        env,
+        stdout=subprocess.DEVNULL,
+    )
+    subprocess.run(["redis-cli", "-n", "7", "flushdb"], check=False, stdout=subprocess.DEVNULL)  # noqa: S607
+    urls = subprocess.run(  # noqa: S603
+        [python, "bench/pages.py"], env=env, cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.split()
+    gunicorn = subprocess.Popen(  # noqa: S603
+        [
+            str(Path(python).parent / "gunicorn"),
+            "academy_site.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    try:
+        base = f"http://127.0.0.1:{PORT}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1)  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.2)
+        print(f"scale {args.scale}, gunicorn 2 workers, wrk -t2 -c8 -d{args.duration}s")
+        print(f"{'path':<46} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+        for path in ["/healthz", *urls]:
+            for _ in range(3):  # warm both workers and the cache
+                urllib.request.urlopen(base + path, timeout=10)  # noqa: S310
+            output = subprocess.run(  # noqa: S603
+                ["wrk", "-t2", "-c8", f"-d{args.duration}s", "--latency", base + path],  # noqa: S607
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+            p50 = _latency(output, "50%")
+            p99 = _latency(output, "99%")
+            errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+            print(
+                f"{path[:46]:<46} {rps:>9.0f} {p50:>8.1f} {p99:>8.1f} "
+                f"{(errors.group(1) if errors else '0'):>7}"
+            )
+    finally:
+        gunicorn.send_signal(signal.SIGTERM)
+        gunicorn.wait(timeout=20)
+
+
+def _latency(output, percentile):
+    match = re.search(rf"{re.escape(percentile)}\s+([\d.]+)(us|ms|s)", output)
+    value, unit = float(match.group(1)), match.group(2)
+    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""In-process render benchmark: median render time and query count per page.
+
+python bench/render.py --scale 1 [--repeat 15]
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def prepare(scale):
+    url = os.environ.get("BENCH_DATABASE_URL")
+    if not url:
+        folder = ROOT / "var" / "bench"
+        folder.mkdir(parents=True, exist_ok=True)
+        db = folder / f"scale-{scale}.sqlite3"
+        url = f"sqlite:///{db}"
+        fresh = not db.exists()
+    else:
+        fresh = True
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "academy_site.settings.dev"}
+    if fresh:
+        manage = [sys.executable, str(ROOT / "manage.py")]
+        subprocess.run([*manage, "migrate", "--no-input", "-v0"], env=env, check=True)  # noqa: S603
+        started = time.perf_counter()
+        subprocess.run(  # noqa: S603
+            [*manage, "load_demo_data", "--scale", str(scale), "--no-users"],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        print(f"demo data at scale {scale}: {time.perf_counter() - started:.1f} s")
+    return url
+
+
+def measure(url, repeat):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.get(url)  # warm up
+    timings, queries, status = [], 0, 0
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+        queries, status = len(captured), response.status_code
+    return statistics.median(timings), queries, status
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+    url = prepare(args.scale)
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "academy_site.settings.dev"
+    os.environ["DJANGO_DEBUG"] = "false"
+    warnings.filterwarnings("ignore", message="No directory at")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.cache import cache
+
+    settings.ALLOWED_HOSTS = ["*"]
+    print(f"scale {args.scale}, {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
+    print(f"{'page':<44} {'status':>6} {'median ms':>10} {'queries':>8}")
+    from pages import page_paths
+
+    for label, page_url in page_paths():
+        cache.clear()
+        median, queries, status = measure(page_url, args.repeat)
+        print(f"{label[:44]:<44} {status:>6} {median:>10.1f} {queries:>8}")
+
+
+if __name__ == "__main__":
+    main()

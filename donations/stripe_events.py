@@ -1,0 +1,276 @@
+"""What each Stripe event means for the fund.
+
+`handle_event(event)` is called by the webhook view with an event whose
+signature was verified. It records the event (its id is unique) and its
+effects in one transaction: a retry or duplicate changes nothing, and a
+failure leaves nothing behind, so Stripe sends the event again.
+
+Every handler records facts (a payment, a refund total, a cancellation date)
+idempotently and derives the donation's status from them, so events that
+arrive out of order end in the same state as ordered ones."""
+
+import logging
+from datetime import UTC, datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from . import gateway, progress, receipts
+from .models import Donation, Payment, StripeEvent
+
+logger = logging.getLogger(__name__)
+
+
+class UnknownDonation(Exception):
+    """An event about a gift this site has no record of (yet)."""
+
+
+def handle_event(data):
+    """Handle a verified event (the JSON body Stripe sent, as a dict);
+    return False for a duplicate. Plain JSON rather than `stripe.Event`:
+    it is what gets stored, and stripe-python turns some values into
+    Decimals that JSON fields cannot hold."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                StripeEvent.objects.create(
+                    event_id=data["id"],
+                    type=data["type"],
+                    created=_when(data["created"]),
+                    livemode=bool(data.get("livemode")),
+                    payload=data,
+                )
+        except IntegrityError:
+            logger.info("Stripe event %s already handled", data["id"])
+            return False
+        handler = HANDLERS.get(data["type"])
+        if handler is not None:
+            handler(data["data"]["object"], data)
+        else:
+            logger.info("Stripe event %s of type %s ignored", data["id"], data["type"])
+    return True
+
+
+def _when(timestamp):
+    return datetime.fromtimestamp(int(timestamp), tz=UTC)
+
+
+def _id(value):
+    if isinstance(value, dict):
+        return value.get("id")
+    return value
+
+
+def _find_donation(metadata=None, **stripe_ids):
+    """Lock and return the donation named by the metadata we sent to Stripe,
+    or by one of its Stripe ids."""
+    queryset = Donation.objects.select_for_update()
+    donation_id = (metadata or {}).get("donation_id")
+    if donation_id and str(donation_id).isdigit():
+        donation = queryset.filter(pk=int(donation_id)).first()
+        if donation is not None:
+            return donation
+    for field, value in stripe_ids.items():
+        if value:
+            donation = queryset.filter(**{field: value}).first()
+            if donation is not None:
+                return donation
+    raise UnknownDonation(f"No donation for metadata={metadata} ids={stripe_ids}")
+
+
+def _remember(donation, **values):
+    """Store Stripe ids and dates we did not know yet (never overwrite)."""
+    changed = []
+    for field, value in values.items():
+        if value and not getattr(donation, field):
+            setattr(donation, field, value)
+            changed.append(field)
+    if changed:
+        donation.save(update_fields=changed)
+
+
+def _record_payment(donation, amount_cents, paid_at, *, payment_intent=None, invoice=None):
+    """A confirmed payment, once per PaymentIntent or invoice, with its receipt."""
+    lookup = (
+        {"stripe_invoice_id": invoice} if invoice else {"stripe_payment_intent_id": payment_intent}
+    )
+    payment = Payment.objects.filter(**lookup).first()
+    if payment is not None:
+        if payment_intent and not payment.stripe_payment_intent_id:
+            payment.stripe_payment_intent_id = payment_intent
+            payment.save(update_fields=["stripe_payment_intent_id"])
+        return payment
+    year = timezone.localtime(paid_at).year
+    payment = Payment.objects.create(
+        donation=donation,
+        amount_cents=amount_cents,
+        paid_at=paid_at,
+        stripe_payment_intent_id=payment_intent,
+        stripe_invoice_id=invoice,
+        receipt_year=year,
+        receipt_number=receipts.next_number(year),
+    )
+    transaction.on_commit(lambda: receipts.send_receipt(payment.pk))
+    return payment
+
+
+def _changed(donation):
+    donation.refresh_status()
+    fund = donation.fund
+    transaction.on_commit(lambda: progress.forget(fund))
+
+
+# --- One-off and first checkout ----------------------------------------------
+
+
+def checkout_session_completed(session, event):
+    donation = _find_donation(
+        session.get("metadata"),
+        stripe_checkout_session_id=session["id"],
+        stripe_subscription_id=_id(session.get("subscription")),
+    )
+    _remember(
+        donation,
+        stripe_checkout_session_id=session["id"],
+        stripe_payment_intent_id=_id(session.get("payment_intent")),
+        stripe_subscription_id=_id(session.get("subscription")),
+        stripe_customer_id=_id(session.get("customer")),
+        checkout_completed_at=_when(event["created"]),
+    )
+    # A one-off gift is paid now by card, or later (SEPA Direct Debit: the
+    # session completes "unpaid" and async_payment_succeeded follows).
+    # Monthly gifts count through invoice.paid, one instalment at a time.
+    if session.get("mode") == "payment" and session.get("payment_status") == "paid":
+        _record_payment(
+            donation,
+            session["amount_total"],
+            _when(event["created"]),
+            payment_intent=_id(session.get("payment_intent")),
+        )
+    _changed(donation)
+
+
+def checkout_session_async_payment_succeeded(session, event):
+    donation = _find_donation(session.get("metadata"), stripe_checkout_session_id=session["id"])
+    _remember(
+        donation,
+        stripe_checkout_session_id=session["id"],
+        stripe_payment_intent_id=_id(session.get("payment_intent")),
+        stripe_customer_id=_id(session.get("customer")),
+        checkout_completed_at=_when(event["created"]),
+    )
+    if session.get("mode") == "payment":
+        _record_payment(
+            donation,
+            session["amount_total"],
+            _when(event["created"]),
+            payment_intent=_id(session.get("payment_intent")),
+        )
+    _changed(donation)
+
+
+def checkout_session_async_payment_failed(session, event):
+    donation = _find_donation(session.get("metadata"), stripe_checkout_session_id=session["id"])
+    _remember(
+        donation,
+        stripe_checkout_session_id=session["id"],
+        failed_at=_when(event["created"]),
+        checkout_completed_at=_when(event["created"]),
+    )
+    _changed(donation)
+
+
+def checkout_session_expired(session, event):
+    donation = _find_donation(session.get("metadata"), stripe_checkout_session_id=session["id"])
+    _remember(donation, expired_at=_when(event["created"]))
+    _changed(donation)
+
+
+# --- Monthly gifts ---------------------------------------------------------------
+
+
+def _invoice_subscription(invoice):
+    """(subscription id, its metadata): under `parent.subscription_details`
+    since API 2025-03-31, under `subscription` before."""
+    details = (invoice.get("parent") or {}).get("subscription_details") or {}
+    subscription = _id(details.get("subscription")) or _id(invoice.get("subscription"))
+    return subscription, details.get("metadata") or {}
+
+
+def _invoice_payment_intent(invoice):
+    for invoice_payment in (invoice.get("payments") or {}).get("data", []):
+        payment = invoice_payment.get("payment") or {}
+        if invoice_payment.get("status") == "paid" and payment.get("type") == "payment_intent":
+            return _id(payment.get("payment_intent"))
+    # Webhook payloads leave `payments` out: ask Stripe.
+    return gateway.invoice_payment_intent(invoice["id"])
+
+
+def invoice_paid(invoice, event):
+    subscription, metadata = _invoice_subscription(invoice)
+    if not subscription:
+        logger.info("Invoice %s belongs to no subscription: ignored", invoice["id"])
+        return
+    if not invoice.get("amount_paid"):
+        return
+    donation = _find_donation(metadata, stripe_subscription_id=subscription)
+    _remember(
+        donation,
+        stripe_subscription_id=subscription,
+        stripe_customer_id=_id(invoice.get("customer")),
+    )
+    paid_at = (invoice.get("status_transitions") or {}).get("paid_at") or event["created"]
+    _record_payment(
+        donation,
+        invoice["amount_paid"],
+        _when(paid_at),
+        invoice=invoice["id"],
+        payment_intent=_invoice_payment_intent(invoice),
+    )
+    _changed(donation)
+
+
+def customer_subscription_deleted(subscription, event):
+    donation = _find_donation(
+        subscription.get("metadata"), stripe_subscription_id=subscription["id"]
+    )
+    ended = subscription.get("ended_at") or subscription.get("canceled_at") or event["created"]
+    _remember(donation, stripe_subscription_id=subscription["id"], cancelled_at=_when(ended))
+    _changed(donation)
+
+
+# --- Refunds ---------------------------------------------------------------------
+
+
+def charge_refunded(charge, event):
+    """`amount_refunded` is the charge's running total, so applying it again
+    (or an older event after a newer one) never counts a refund twice."""
+    payment_intent = _id(charge.get("payment_intent"))
+    payment = (
+        Payment.objects.select_for_update()
+        .select_related("donation")
+        .filter(stripe_payment_intent_id=payment_intent)
+        .first()
+    )
+    if payment is None:
+        # The payment's own event has not been handled yet: fail, so Stripe
+        # sends this one again later.
+        raise UnknownDonation(f"No payment for PaymentIntent {payment_intent}")
+    refunded = min(
+        max(payment.refunded_cents, charge.get("amount_refunded") or 0), payment.amount_cents
+    )
+    if refunded != payment.refunded_cents:
+        payment.refunded_cents = refunded
+        payment.save(update_fields=["refunded_cents"])
+    _changed(payment.donation)
+
+
+HANDLERS = {
+    "checkout.session.completed": checkout_session_completed,
+    "checkout.session.async_payment_succeeded": checkout_session_async_payment_succeeded,
+    "checkout.session.async_payment_failed": checkout_session_async_payment_failed,
+    "checkout.session.expired": checkout_session_expired,
+    "invoice.paid": invoice_paid,
+    "customer.subscription.deleted": customer_subscription_deleted,
+    "charge.refunded": charge_refunded,
+}

@@ -1,0 +1,118 @@
+"""The partner directory's filters: a plain GET form and one query."""
+
+from django import forms
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Prefetch, Q
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.images import get_image_model
+from wagtail.models import Locale
+
+from home.choices import Comune
+from home.fields import ChoiceListField
+
+from .choices import DISTRICT, PartnerType, Sector
+
+PARTNERS_PER_PAGE = 12
+LOGO_SPEC = "max-160x160"
+
+
+class DirectoryFilterForm(forms.Form):
+    type = forms.ChoiceField(
+        label=_("Type of partner"),
+        required=False,
+        choices=[("", _("All types")), *PartnerType.choices],
+    )
+    comune = forms.ChoiceField(
+        label=_("Comune"), required=False, choices=[("", _("All comuni")), *Comune.choices]
+    )
+    sector = forms.ChoiceField(
+        label=_("Sector"), required=False, choices=[("", _("All sectors")), *Sector.choices]
+    )
+
+    def active_filters(self):
+        """[(field name, value, "Label: value label")] for the filters in use."""
+        if not self.is_valid():
+            return []
+        active = []
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if value:
+                label = dict(field.choices)[value]
+                active.append((name, value, f"{field.label}: {label}"))
+        return active
+
+
+def filter_partners(queryset, filters):
+    """Apply {"type", "comune", "sector"} to a PartnerPage queryset. A partner
+    working in the whole district matches every comune."""
+    if filters.get("type"):
+        queryset = queryset.filter(partner_type=filters["type"])
+    if filters.get("comune"):
+        queryset = queryset.filter(
+            Q(**ChoiceListField.contains("comuni", filters["comune"]))
+            | Q(**ChoiceListField.contains("comuni", DISTRICT))
+        )
+    if filters.get("sector"):
+        queryset = queryset.filter(**ChoiceListField.contains("sectors", filters["sector"]))
+    return queryset
+
+
+def directory_partners(index):
+    """Live public partners of this directory's language; in a translated
+    directory, partners not translated yet appear in Italian."""
+    from .models import PartnerPage
+
+    partners = PartnerPage.objects.live().public()
+    in_this_language = Q(path__startswith=index.path, depth=index.depth + 1)
+    default_locale = Locale.get_default()
+    source = None
+    if index.locale_id != default_locale.pk:
+        source = index.get_translation_or_none(default_locale)
+    if source is not None:
+        translated = partners.filter(in_this_language).values("translation_key")
+        in_this_language |= Q(path__startswith=source.path, depth=source.depth + 1) & ~Q(
+            translation_key__in=translated
+        )
+    image_model = get_image_model()
+    return (
+        partners.filter(in_this_language)
+        .select_related("locale")
+        .prefetch_related(
+            Prefetch("logo", queryset=image_model.objects.prefetch_renditions(LOGO_SPEC))
+        )
+        .order_by("title", "pk")
+    )
+
+
+def directory_context(index, request):
+    form = DirectoryFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    base = directory_partners(index)
+    partners = filter_partners(base, filters)
+    paginator = Paginator(partners, PARTNERS_PER_PAGE)
+    try:
+        page = paginator.page(request.GET.get("page", 1))
+    except PageNotAnInteger:
+        page = paginator.page(1)
+    except EmptyPage:
+        page = paginator.page(paginator.num_pages)
+    suggestions = []
+    active = form.active_filters()
+    if not page.object_list and active:
+        # Only when nothing matched: which single filter, once removed,
+        # brings partners back (at most one query per active filter).
+        for name, _value, label in active:
+            relaxed = {k: v for k, v in filters.items() if k != name}
+            count = filter_partners(base, relaxed).count()
+            if count:
+                query = request.GET.copy()
+                query.pop(name, None)
+                query.pop("page", None)
+                suggestions.append({"label": label, "count": count, "query": query.urlencode()})
+    return {
+        "filter_form": form,
+        "partners": page,
+        "active_filters": active,
+        "suggestions": suggestions,
+    }

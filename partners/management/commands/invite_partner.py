@@ -1,0 +1,67 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from partners.choices import OPERATING_AREAS, PartnerType, Sector
+from partners.models import PartnerPage
+from partners.onboarding import InvitationError, invite_partner
+
+
+class Command(BaseCommand):
+    help = (
+        "Invite a person to edit a partner's pages: creates the partner's draft profile, "
+        "group and collection (or adds the person to an existing partner with --partner), "
+        "the account, and e-mails a link to choose a password."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("email")
+        parser.add_argument("--partner", help="Slug of an existing partner to add the person to.")
+        parser.add_argument("--name", default="", help="Name of the new partner.")
+        parser.add_argument("--type", dest="partner_type", default="", choices=PartnerType.values)
+        parser.add_argument("--description", default="", help="Short description of the partner.")
+        parser.add_argument(
+            "--comune",
+            action="append",
+            default=[],
+            choices=[key for key, _label in OPERATING_AREAS],
+            help="Where the partner operates (repeat for several).",
+        )
+        parser.add_argument(
+            "--sector", action="append", default=[], choices=Sector.values, help="Repeatable."
+        )
+        parser.add_argument("--first-name", default="")
+        parser.add_argument("--last-name", default="")
+        parser.add_argument("--language", default="it", choices=[c for c, _n in settings.LANGUAGES])
+
+    def handle(self, *args, **options):
+        partner = None
+        if options["partner"]:
+            partner = PartnerPage.objects.filter(
+                slug=options["partner"], locale__language_code=settings.LANGUAGE_CODE
+            ).first()
+            if partner is None:
+                raise CommandError(f"No partner with the slug “{options['partner']}”.")
+        elif not options["name"] or not options["partner_type"]:
+            raise CommandError("Give --partner SLUG, or --name and --type for a new partner.")
+        try:
+            invitation = invite_partner(
+                options["email"],
+                partner=partner,
+                name=options["name"],
+                partner_type=options["partner_type"],
+                short_description=options["description"],
+                comuni=options["comune"],
+                sectors=options["sector"],
+                first_name=options["first_name"],
+                last_name=options["last_name"],
+                language=options["language"],
+            )
+        except InvitationError as error:
+            raise CommandError(str(error)) from error
+        what = "new partner" if invitation.created_partner else "existing partner"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Invited {invitation.user.email} to the {what} “{invitation.partner.title}” "
+                f"(page {invitation.partner.pk}, group “{invitation.partner.group.name}”)."
+            )
+        )

@@ -1,0 +1,110 @@
+"""The "Academy staff" group and the publishing workflow that routes every
+partner's "submit for moderation" to it.
+
+`ensure_staff_and_workflow` is idempotent and works with the historical
+models of a data migration (pass the migration's `apps`) as well as with the
+real ones, so the migration and the demo loader share it.
+"""
+
+from django.apps import apps as global_apps
+
+STAFF_GROUP_NAME = "Academy staff"
+WORKFLOW_NAME = "Academy staff approval"
+TASK_NAME = "Approval by Academy staff"
+
+STAFF_PAGE_PERMISSIONS = [
+    "add_page",
+    "change_page",
+    "publish_page",
+    "bulk_delete_page",
+    "lock_page",
+    "unlock_page",
+]
+MEDIA_PERMISSIONS = {
+    "wagtailimages": ["add_image", "change_image", "delete_image", "choose_image"],
+    "wagtaildocs": ["add_document", "change_document", "delete_document", "choose_document"],
+}
+STAFF_MODEL_PERMISSIONS = [
+    ("wagtailadmin", "access_admin"),
+    ("partners", "add_labourneed"),
+    ("partners", "change_labourneed"),
+    ("partners", "delete_labourneed"),
+    ("partners", "view_labourneed"),
+]
+
+
+def _permission(apps, app_label, codename):
+    permission_model = apps.get_model("auth", "Permission")
+    return permission_model.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def _create_permissions(apps):
+    """Permissions are normally created after all migrations have run; a data
+    migration on a fresh database has to create them first."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+
+def ensure_staff_and_workflow(apps=global_apps):
+    if apps is not global_apps:
+        _create_permissions(apps)
+    group_model = apps.get_model("auth", "Group")
+    page_model = apps.get_model("wagtailcore", "Page")
+    collection_model = apps.get_model("wagtailcore", "Collection")
+    group_page_permission = apps.get_model("wagtailcore", "GroupPagePermission")
+    group_collection_permission = apps.get_model("wagtailcore", "GroupCollectionPermission")
+    content_type_model = apps.get_model("contenttypes", "ContentType")
+    workflow_model = apps.get_model("wagtailcore", "Workflow")
+    workflow_task_model = apps.get_model("wagtailcore", "WorkflowTask")
+    workflow_page_model = apps.get_model("wagtailcore", "WorkflowPage")
+    approval_task_model = apps.get_model("wagtailcore", "GroupApprovalTask")
+
+    staff, _created = group_model.objects.get_or_create(name=STAFF_GROUP_NAME)
+    for app_label, codename in STAFF_MODEL_PERMISSIONS:
+        staff.permissions.add(_permission(apps, app_label, codename))
+
+    root_page = page_model.objects.filter(depth=1).order_by("path").first()
+    root_collection = collection_model.objects.filter(depth=1).order_by("path").first()
+    if root_page is None or root_collection is None:
+        return staff
+    for codename in STAFF_PAGE_PERMISSIONS:
+        group_page_permission.objects.get_or_create(
+            group=staff, page=root_page, permission=_permission(apps, "wagtailcore", codename)
+        )
+    for app_label, codenames in MEDIA_PERMISSIONS.items():
+        for codename in codenames:
+            group_collection_permission.objects.get_or_create(
+                group=staff,
+                collection=root_collection,
+                permission=_permission(apps, app_label, codename),
+            )
+
+    task = approval_task_model.objects.filter(name=TASK_NAME).first()
+    if task is None:
+        task = approval_task_model.objects.create(
+            name=TASK_NAME,
+            active=True,
+            content_type=content_type_model.objects.get_or_create(
+                app_label="wagtailcore", model="groupapprovaltask"
+            )[0],
+        )
+    task.groups.add(staff)
+    workflow, _created = workflow_model.objects.get_or_create(
+        name=WORKFLOW_NAME, defaults={"active": True}
+    )
+    workflow_task_model.objects.get_or_create(
+        workflow=workflow, task_id=task.pk, defaults={"sort_order": 0}
+    )
+    # The workflow on the root covers every language's tree, and any new one.
+    workflow_page_model.objects.update_or_create(page=root_page, defaults={"workflow": workflow})
+    return staff
+
+
+def is_academy_staff(user):
+    return user.is_active and (
+        user.is_superuser or user.groups.filter(name=STAFF_GROUP_NAME).exists()
+    )

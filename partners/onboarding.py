@@ -1,0 +1,260 @@
+"""Onboarding partners: the draft profile, the partner's group with rights on
+its own section only, its own image and document collection, the user
+account and the invitation e-mail. Views, admin and commands call these
+functions; each call is atomic, so a failure leaves nothing half-created."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Locale
+
+from .choices import PartnerType
+from .models import PartnerIndexPage, PartnerPage
+
+PARTNER_PAGE_PERMISSIONS = ["add_page", "change_page"]
+PARTNER_COLLECTION_PERMISSIONS = {
+    "wagtailimages": ["add_image", "change_image", "choose_image"],
+    "wagtaildocs": ["add_document", "change_document", "choose_document"],
+}
+PARTNERS_COLLECTION_NAME = "Partners"
+INVITATION_LANGUAGES = [code for code, _name in settings.LANGUAGES]
+
+
+class InvitationError(Exception):
+    """A translated, user-facing reason why an invitation was refused."""
+
+
+@dataclass
+class Invitation:
+    partner: PartnerPage
+    user: object
+    created_partner: bool
+    set_password_url: str
+
+
+def partner_index():
+    """The Italian partner directory, where every profile is created."""
+    index = (
+        PartnerIndexPage.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
+        .order_by("path")
+        .first()
+    )
+    if index is None:
+        raise InvitationError(
+            _("There is no partner directory page yet: create it in the page tree first.")
+        )
+    return index
+
+
+def _check_email(email):
+    email = (email or "").strip()
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        message = _("“%(email)s” is not a valid e-mail address.") % {"email": email}
+        raise InvitationError(message) from error
+    user_model = get_user_model()
+    if user_model.objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists():
+        raise InvitationError(
+            _("The e-mail address %(email)s is already used by another account.") % {"email": email}
+        )
+    return email.lower()
+
+
+def _unique_group_name(name):
+    base = _group_name_base(name)
+    candidate, number = base, 2
+    while Group.objects.filter(name=candidate).exists():
+        candidate = f"{base} ({number})"
+        number += 1
+    return candidate
+
+
+def _group_name_base(name):
+    return f"Partner: {name}"[:140]
+
+
+def _permissions(app_label, codenames):
+    return list(
+        Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+    )
+
+
+def grant_section_permissions(partner):
+    """Add/edit (never publish) on the partner's page, its translations and
+    everything below them. Call again after translating the profile."""
+    permissions = _permissions("wagtailcore", PARTNER_PAGE_PERMISSIONS)
+    for page in partner.get_translations(inclusive=True):
+        for permission in permissions:
+            GroupPagePermission.objects.get_or_create(
+                group=partner.group, page=page, permission=permission
+            )
+
+
+def _create_partner(index, name, partner_type, short_description, comuni, sectors, invited_by):
+    slug = slugify(name)[:80]
+    if not slug:
+        raise InvitationError(_("Please give the partner's name."))
+    if index.get_children().filter(slug=slug).exists():
+        raise InvitationError(
+            _(
+                "A partner called “%(name)s” already exists: choose it as the existing "
+                "partner to add a user to it."
+            )
+            % {"name": name}
+        )
+    if partner_type not in PartnerType.values:
+        raise InvitationError(_("Choose the type of partner."))
+    with translation.override(settings.LANGUAGE_CODE):
+        default_description = _("New partner of the Academy: profile being completed.")
+    group = Group.objects.create(name=_unique_group_name(name))
+    group.permissions.add(*_permissions("wagtailadmin", ["access_admin"]))
+    parent_collection = Collection.get_first_root_node()
+    partners_collection = (
+        parent_collection.get_children().filter(name=PARTNERS_COLLECTION_NAME).first()
+    )
+    if partners_collection is None:
+        partners_collection = parent_collection.add_child(name=PARTNERS_COLLECTION_NAME)
+    collection = partners_collection.add_child(name=name)
+    for app_label, codenames in PARTNER_COLLECTION_PERMISSIONS.items():
+        for permission in _permissions(app_label, codenames):
+            GroupCollectionPermission.objects.create(
+                group=group, collection=collection, permission=permission
+            )
+    partner = PartnerPage(
+        title=name,
+        slug=slug,
+        partner_type=partner_type,
+        short_description=short_description or default_description,
+        comuni=list(comuni or []),
+        sectors=list(sectors or []),
+        live=False,
+        owner=invited_by,
+        group=group,
+        collection=collection,
+    )
+    index.add_child(instance=partner)
+    partner.save_revision(user=invited_by, log_action=True)
+    grant_section_permissions(partner)
+    return partner
+
+
+def set_password_url(user):
+    path = reverse(
+        "wagtailadmin_password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def send_invitation(invitation, language):
+    context = {
+        "partner": invitation.partner,
+        "user": invitation.user,
+        "set_password_url": invitation.set_password_url,
+        "admin_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("wagtailadmin_home"),
+    }
+    with translation.override(language):
+        subject = _("Your invitation to the Territorial Academy: %(partner)s") % {
+            "partner": invitation.partner.title
+        }
+        text = render_to_string("partners/email/invitation.txt", context)
+        html = render_to_string("partners/email/invitation.html", context)
+    message = EmailMultiAlternatives(subject, text, to=[invitation.user.email])
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+@transaction.atomic
+def invite_partner(
+    email,
+    *,
+    partner=None,
+    name="",
+    partner_type="",
+    short_description="",
+    comuni=None,
+    sectors=None,
+    first_name="",
+    last_name="",
+    username=None,
+    language=None,
+    invited_by=None,
+    send_email=True,
+):
+    """Invite a person to edit a partner's section.
+
+    With `partner` (an existing PartnerPage) the new user joins its group;
+    otherwise a new draft profile called `name` is created with its group
+    and collection. Raises InvitationError (translated) and creates nothing
+    when the e-mail is invalid or taken, or the directory page is missing.
+    """
+    language = language or settings.LANGUAGE_CODE
+    if language not in INVITATION_LANGUAGES:
+        raise InvitationError(_("Choose Italian or English for the invitation."))
+    email = _check_email(email)
+    if partner is None:
+        name = (name or "").strip()
+        partner = _create_partner(
+            partner_index(), name, partner_type, short_description, comuni, sectors, invited_by
+        )
+        created = True
+    else:
+        partner = partner.specific
+        if partner.group is None:
+            raise InvitationError(
+                _("This partner has no editors' group: invite it as a new partner.")
+            )
+        created = False
+
+    user_model = get_user_model()
+    user = user_model(
+        username=username or email,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+    )
+    user.set_unusable_password()
+    user.save()
+    user.groups.add(partner.group)
+    _set_admin_language(user, language)
+    invitation = Invitation(
+        partner=partner, user=user, created_partner=created, set_password_url=set_password_url(user)
+    )
+    if send_email:
+        send_invitation(invitation, language)
+    return invitation
+
+
+def _set_admin_language(user, language):
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = language
+    profile.save()
+
+
+def partners_of(user):
+    """The partner profiles (Italian, the source) whose group the user is in."""
+    return PartnerPage.objects.filter(
+        group__in=user.groups.all(), locale=Locale.get_default()
+    ).order_by("title")

@@ -1,0 +1,76 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+from wagtail.models import Page, WorkflowState
+
+from . import views
+from .moderation import is_academy_staff
+from .onboarding import partners_of
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [path("partners/invite/", views.invite, name="partners_invite")]
+
+
+class StaffOnlyMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_academy_staff(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_invite_menu_item():
+    return StaffOnlyMenuItem(
+        _("Invite a partner"),
+        reverse("partners_invite"),
+        name="invite-partner",
+        icon_name="group",
+        order=250,
+    )
+
+
+class PartnerSectionPanel(Component):
+    """Dashboard for partner users: their section and what waits for staff."""
+
+    name = "partner_section"
+    template_name = "partners/admin/dashboard_panel.html"
+    order = 50
+
+    def __init__(self, partners):
+        self.partners = partners
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        sections = []
+        for partner in self.partners:
+            pages = (
+                Page.objects.descendant_of(partner, inclusive=True)
+                .filter(locale_id=partner.locale_id)
+                .select_related("content_type")
+                .order_by("path")
+            )
+            sections.append({"partner": partner, "pages": pages})
+        section_filter = None
+        for partner in self.partners:
+            condition = Page.objects.descendant_of_q(partner, inclusive=True)
+            section_filter = condition if section_filter is None else section_filter | condition
+        waiting = Page.objects.none()
+        if section_filter is not None:
+            waiting = (
+                Page.objects.filter(section_filter)
+                .filter(_workflow_states__status=WorkflowState.STATUS_IN_PROGRESS)
+                .distinct()
+                .order_by("title")
+            )
+        context.update({"sections": sections, "waiting": waiting})
+        return context
+
+
+@hooks.register("construct_homepage_panels")
+def add_partner_panel(request, panels):
+    partners = list(partners_of(request.user))
+    if partners:
+        panels.append(PartnerSectionPanel(partners))

@@ -1,0 +1,101 @@
+"""The donations report: staff only, with filters, totals and exports."""
+
+import csv
+import io
+
+import pytest
+
+from django.contrib.auth.models import Group, Permission
+
+from donations.permissions import ACADEMY_STAFF_GROUP
+
+from .factories import DonationFactory, PaymentFactory
+
+pytestmark = pytest.mark.django_db
+REPORT = "/admin/reports/donations/"
+
+
+@pytest.fixture
+def gifts(fund):
+    maria = DonationFactory(page=fund, first_name="Maria", last_name="Rossi", status="paid")
+    PaymentFactory(donation=maria, amount_cents=5000)
+    company = DonationFactory(
+        page=fund,
+        donor_type="company",
+        organisation_name="Officine Segrate Srl",
+        tax_code="12345678903",
+        frequency="monthly",
+        status="active",
+    )
+    PaymentFactory(donation=company, amount_cents=2000)
+    PaymentFactory(donation=company, amount_cents=2000, refunded_cents=2000)
+    DonationFactory(page=fund, first_name="Pending", status="pending")
+    return maria, company
+
+
+def _admin_user(django_user_model, username, group_name=None):
+    user = django_user_model.objects.create_user(username, f"{username}@example.org", "pw")
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    if group_name:
+        group, _ = Group.objects.get_or_create(name=group_name)
+        user.groups.add(group)
+    return user
+
+
+def test_superusers_see_the_report_with_totals(admin_client, gifts):
+    response = admin_client.get(REPORT)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Maria Rossi" in content
+    assert "Officine Segrate Srl" in content
+    assert "Ricevuti € 90,00 − rimborsati € 20,00 = netti € 70,00, da 2 donazioni" in content
+
+
+def test_academy_staff_see_it_and_filter_it(client, django_user_model, gifts):
+    client.force_login(_admin_user(django_user_model, "staff", ACADEMY_STAFF_GROUP))
+    response = client.get(REPORT, {"donor_type": "company", "frequency": "monthly"})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Officine Segrate Srl" in content
+    assert "Maria Rossi" not in content
+    assert "Pending" not in client.get(REPORT, {"status": "paid"}).content.decode()
+    menu = client.get("/admin/").content.decode()
+    assert REPORT in menu
+
+
+@pytest.mark.parametrize("group", ["Partner: Cooperativa Ripari", None])
+def test_partners_and_other_editors_get_403_and_no_menu_entry(
+    client, django_user_model, gifts, group
+):
+    client.force_login(_admin_user(django_user_model, "partner", group))
+    assert client.get(REPORT).status_code == 403
+    assert client.get(REPORT + "results/").status_code == 403
+    assert client.get(REPORT, {"export": "csv"}).status_code == 403
+    assert REPORT not in client.get("/admin/").content.decode()
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, gifts):
+    response = client.get(REPORT)
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_csv_export_for_the_accounts(admin_client, gifts):
+    response = admin_client.get(REPORT, {"export": "csv", "status": "active"})
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert len(rows) == 1
+    (row,) = rows
+    assert row["Donatore"] == "Officine Segrate Srl"
+    assert row["Codice fiscale o partita IVA"] == "12345678903"
+    assert row["Ricevuto (EUR)"] == "40.00"
+    assert row["Rimborsato (EUR)"] == "20.00"
+    assert row["Pagamenti"] == "2"
+
+
+def test_xlsx_export(admin_client, gifts):
+    response = admin_client.get(REPORT, {"export": "xlsx"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    )

@@ -1,0 +1,317 @@
+"""Stripe's webhooks: signed as Stripe signs them, each event counted once,
+in whatever order they arrive; only they change money state."""
+
+import json
+import time
+import uuid
+
+import pytest
+import stripe
+
+from donations.choices import DonationStatus
+from donations.models import Donation, Payment, StripeEvent
+
+from . import stripe_double as sd
+from .conftest import WEBHOOK_SECRET, WEBHOOK_URL, form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def start_gift(client, double, **overrides):
+    """Fill in the form as a donor would; return the donation and the
+    Checkout Session Stripe created for it."""
+    overrides.setdefault("attempt", str(uuid.uuid4()))
+    response = client.post(
+        "/it/fondo-solidale/", form_data(**overrides), REMOTE_ADDR=overrides["attempt"]
+    )
+    assert response.status_code == 303, response.content
+    donation = Donation.objects.get(uuid=overrides["attempt"])
+    key = double.last("/v1/checkout/sessions").headers["Idempotency-Key"]
+    return donation, double.sessions_by_key[key]
+
+
+def total_cents(fund):
+    from donations import progress
+
+    return progress.for_page(fund).gifts_cents
+
+
+# --- Signatures ---------------------------------------------------------------
+
+
+def test_our_signature_is_stripes(stripe_double):
+    payload = json.dumps({"id": "evt_1"})
+    assert sd.sign(payload, WEBHOOK_SECRET, 1700000000) == (
+        stripe.WebhookSignature.generate_signature_header(payload, WEBHOOK_SECRET, 1700000000)
+    )
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"secret": "whsec_someone_else"},
+        {"timestamp": int(time.time()) - 3600},  # replayed an hour later
+        {"header": "t=1,v1=deadbeef"},
+    ],
+    ids=["wrong-secret", "old-timestamp", "garbage"],
+)
+def test_an_unverified_event_is_rejected_and_nothing_stored(
+    client, fund, stripe_double, send_event, bad
+):
+    donation, session = start_gift(client, stripe_double)
+    response = send_event(
+        sd.event("checkout.session.completed", sd.completed_session(session)), **bad
+    )
+    assert response.status_code == 400
+    assert StripeEvent.objects.count() == 0
+    assert Payment.objects.count() == 0
+    donation.refresh_from_db()
+    assert donation.status == DonationStatus.STARTED
+
+
+def test_an_event_without_signature_is_rejected(client, stripe_double):
+    response = client.post(WEBHOOK_URL, data="{}", content_type="application/json")
+    assert response.status_code == 400
+    assert StripeEvent.objects.count() == 0
+
+
+def test_the_webhook_takes_only_post(client, stripe_double):
+    assert client.get(WEBHOOK_URL).status_code == 405
+
+
+# --- One-off gifts ---------------------------------------------------------------
+
+
+def test_a_paid_session_counts_once_however_often_it_arrives(
+    client, fund, stripe_double, send_event, mailoutbox
+):
+    donation, session = start_gift(client, stripe_double, preset="50")
+    event = sd.event("checkout.session.completed", sd.completed_session(session))
+
+    first = send_event(event)
+    again = send_event(event)
+
+    assert first.status_code == again.status_code == 200
+    assert again.json()["duplicate"] is True
+    donation.refresh_from_db()
+    assert donation.status == DonationStatus.PAID
+    assert donation.payments.count() == 1
+    assert StripeEvent.objects.filter(event_id=event["id"]).count() == 1
+    assert total_cents(fund) == 5000
+    assert len(mailoutbox) == 1
+    page = client.get(f"/it/fondo-solidale/grazie/?session_id={session['id']}").content.decode()
+    assert "è stata confermata" in page
+    assert "€ 80.050" in page
+
+
+def test_the_same_payment_through_two_events_counts_once(client, fund, stripe_double, send_event):
+    donation, session = start_gift(client, stripe_double)
+    completed = sd.completed_session(session)
+    send_event(sd.event("checkout.session.completed", completed))
+    send_event(sd.event("checkout.session.async_payment_succeeded", completed))
+    assert Payment.objects.filter(donation=donation).count() == 1
+    assert total_cents(fund) == 2500
+
+
+def test_a_bank_debit_is_pending_until_it_succeeds(client, fund, stripe_double, send_event):
+    donation, session = start_gift(client, stripe_double)
+    completed = sd.completed_session(session, paid=False)
+    send_event(sd.event("checkout.session.completed", completed))
+    donation.refresh_from_db()
+    assert donation.status == DonationStatus.PENDING
+    assert total_cents(fund) == 0
+
+    succeeded = dict(completed, payment_status="paid")
+    send_event(sd.event("checkout.session.async_payment_succeeded", succeeded))
+    donation.refresh_from_db()
+    assert donation.status == DonationStatus.PAID
+    assert total_cents(fund) == 2500
+
+
+def test_a_failed_bank_debit_counts_nothing(client, fund, stripe_double, send_event, mailoutbox):
+    donation, session = start_gift(client, stripe_double)
+    completed = sd.completed_session(session, paid=False)
+    send_event(sd.event("checkout.session.completed", completed))
+    send_event(sd.event("checkout.session.async_payment_failed", completed))
+    donation.refresh_from_db()
+    assert donation.status == DonationStatus.FAILED
+    assert total_cents(fund) == 0
+    assert mailoutbox == []
+
+
+def test_events_out_of_order_end_in_the_right_state(client, fund, stripe_double, send_event):
+    donation, session = start_gift(client, stripe_double)
+    completed = sd.completed_session(session, paid=False)
+    # The debit's success arrives before the session's completion.
+    send_event(
+        sd.event("checkout.session.async_payment_succeeded", dict(completed, payment_status="paid"))
+    )
+    send_event(sd.event("checkout.session.completed", completed))
+    donation.refresh_from_db()
+    assert donation.status == DonationStatus.PAID
+    assert total_cents(fund) == 2500
+
+
+# --- Refunds ----------------------------------------------------------------------
+
+
+def test_refunds_lower_the_total_once(client, fund, stripe_double, send_event):
+    donation, session = start_gift(client, stripe_double, preset="100")
+    completed = sd.completed_session(session)
+    send_event(sd.event("checkout.session.completed", completed))
+    assert total_cents(fund) == 10000
+    home_before = client.get("/it/").content.decode()
+    assert "€ 80.100" in home_before
+
+    partial = sd.event(
+        "charge.refunded", sd.refunded_charge(completed["payment_intent"], 10000, 3000)
+    )
+    send_event(partial)
+    send_event(partial)  # a retry
+    assert total_cents(fund) == 7000
+    assert "€ 80.070" in client.get("/it/").content.decode()
+
+    full = sd.event(
+        "charge.refunded", sd.refunded_charge(completed["payment_intent"], 10000, 10000)
+    )
+    send_event(full)
+    send_event(partial)  # an older event arriving late changes nothing
+    donation.refresh_from_db()
+    assert total_cents(fund) == 0
+    assert donation.status == DonationStatus.REFUNDED
+
+
+def test_a_refund_before_its_payment_is_retried_by_stripe(client, fund, stripe_double, send_event):
+    donation, session = start_gift(client, stripe_double)
+    completed = sd.completed_session(session)
+    refund = sd.event(
+        "charge.refunded", sd.refunded_charge(completed["payment_intent"], 2500, 2500)
+    )
+
+    failed = send_event(refund)
+    assert failed.status_code == 500  # Stripe retries 5xx answers
+    assert not StripeEvent.objects.filter(event_id=refund["id"]).exists()
+
+    send_event(sd.event("checkout.session.completed", completed))
+    assert send_event(refund).status_code == 200
+    donation.refresh_from_db()
+    assert donation.status == DonationStatus.REFUNDED
+    assert total_cents(fund) == 0
+
+
+def test_an_event_for_an_unknown_gift_fails_and_is_not_stored(
+    client, fund, stripe_double, send_event, caplog
+):
+    session = sd.sample("checkout.session", id="cs_unknown", metadata={"donation_id": "999999"})
+    event = sd.event("checkout.session.completed", sd.completed_session(session))
+    response = send_event(event)
+    assert response.status_code == 500
+    assert not StripeEvent.objects.exists()
+    assert "failed" in caplog.text
+
+
+def test_other_events_are_stored_and_ignored(client, stripe_double, send_event):
+    response = send_event(sd.event("customer.created", sd.sample("subscription")))
+    assert response.status_code == 200
+    assert StripeEvent.objects.get().type == "customer.created"
+
+
+# --- Monthly gifts ----------------------------------------------------------------
+
+
+def test_each_monthly_instalment_counts_and_gets_its_receipt(
+    client, fund, stripe_double, send_event, mailoutbox
+):
+    donation, session = start_gift(client, stripe_double, frequency="monthly", preset="10")
+    completed = sd.completed_session(session)
+    send_event(sd.event("checkout.session.completed", completed))
+    donation.refresh_from_db()
+    assert donation.stripe_subscription_id == completed["subscription"]
+    assert total_cents(fund) == 0  # the first invoice brings the money
+
+    metadata = {"donation_id": str(donation.pk)}
+    first = sd.paid_invoice(completed["subscription"], 1000, metadata)
+    second = sd.paid_invoice(completed["subscription"], 1000, metadata)
+    stripe_double.invoice_payment_intents.update(
+        {first["id"]: "pi_month_1", second["id"]: "pi_month_2"}
+    )
+    send_event(sd.event("invoice.paid", first))
+    send_event(sd.event("invoice.paid", second))
+    send_event(sd.event("invoice.paid", second))  # duplicate delivery
+
+    donation.refresh_from_db()
+    assert donation.status == DonationStatus.ACTIVE
+    assert total_cents(fund) == 2000
+    payments = list(donation.payments.order_by("receipt_number"))
+    assert [p.stripe_invoice_id for p in payments] == [first["id"], second["id"]]
+    assert [p.stripe_payment_intent_id for p in payments] == ["pi_month_1", "pi_month_2"]
+    assert payments[1].receipt_number == payments[0].receipt_number + 1
+    assert len(mailoutbox) == 2
+    assert f"/donations/manage/{donation.uuid}/" in mailoutbox[1].body
+    assert "rata n. 2" in mailoutbox[1].body
+
+    # A refund of one instalment is found through its PaymentIntent.
+    send_event(sd.event("charge.refunded", sd.refunded_charge("pi_month_2", 1000, 1000)))
+    assert total_cents(fund) == 1000
+
+    send_event(
+        sd.event(
+            "customer.subscription.deleted",
+            sd.deleted_subscription(completed["subscription"], metadata),
+        )
+    )
+    donation.refresh_from_db()
+    assert donation.status == DonationStatus.CANCELLED
+    assert total_cents(fund) == 1000  # what was given stays given
+
+
+def test_an_instalment_before_the_session_event_still_counts(
+    client, fund, stripe_double, send_event
+):
+    donation, session = start_gift(client, stripe_double, frequency="monthly", preset="25")
+    completed = sd.completed_session(session)
+    metadata = {"donation_id": str(donation.pk)}
+    invoice = sd.paid_invoice(completed["subscription"], 2500, metadata)
+    invoice["payments"] = {
+        "object": "list",
+        "data": [
+            sd.sample(
+                "invoice_payment",
+                status="paid",
+                payment={"type": "payment_intent", "payment_intent": "pi_included"},
+            )
+        ],
+    }
+    # Out of order: the subscription ends, then its invoice and the session arrive.
+    send_event(
+        sd.event(
+            "customer.subscription.deleted",
+            sd.deleted_subscription(completed["subscription"], metadata),
+        )
+    )
+    send_event(sd.event("invoice.paid", invoice))
+    send_event(sd.event("checkout.session.completed", completed))
+
+    donation.refresh_from_db()
+    assert donation.status == DonationStatus.CANCELLED
+    assert donation.stripe_subscription_id == completed["subscription"]
+    assert donation.payments.get().stripe_payment_intent_id == "pi_included"
+    assert total_cents(fund) == 2500
+    # The PaymentIntent came with the invoice: Stripe was not asked for it.
+    assert stripe_double.last("/v1/invoice_payments") is None
+
+
+def test_the_monthly_donor_manages_the_gift_in_stripes_portal(
+    client, fund, stripe_double, send_event
+):
+    donation, session = start_gift(client, stripe_double, frequency="monthly")
+    send_event(
+        sd.event("checkout.session.completed", sd.completed_session(session, customer="cus_maria"))
+    )
+    response = client.get(f"/donations/manage/{donation.uuid}/")
+    assert response.status_code == 302
+    assert response["Location"] == "https://billing.stripe.com/p/session/test_portal"
+    portal = stripe_double.last("/v1/billing_portal/sessions")
+    assert portal.form["customer"] == "cus_maria"
+    assert portal.form["return_url"].endswith("/it/fondo-solidale/")
+    assert client.get(f"/donations/manage/{uuid.uuid4()}/", follow=True).status_code == 404

@@ -1,0 +1,206 @@
+"""What partner users may do, through the admin's own URLs."""
+
+import pytest
+import wagtail_factories
+from bs4 import BeautifulSoup
+
+from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import WorkflowState
+
+from partners.moderation import STAFF_GROUP_NAME
+
+from .factories import PartnerIndexPageFactory, onboard
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def directory(home):
+    return PartnerIndexPageFactory(parent=home)
+
+
+@pytest.fixture
+def partner_a(directory):
+    return onboard("Sartoria Alfa")
+
+
+@pytest.fixture
+def partner_b(directory):
+    return onboard("Officina Beta")
+
+
+@pytest.fixture
+def staff_user():
+    user = User.objects.create_user("staff-test", "staff-test@example.org", "x")
+    user.groups.add(Group.objects.get(name=STAFF_GROUP_NAME))
+    return user
+
+
+def edit_form_data(client, page):
+    """The edit form as the browser would send it back."""
+    response = client.get(f"/admin/pages/{page.pk}/edit/")
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.content, "html.parser")
+    form = soup.select_one("form[data-edit-form]")
+    data = {}
+    for field in form.select("input[name], textarea[name], select[name]"):
+        name = field["name"]
+        if field.name == "textarea":
+            value = field.get_text()
+        elif field.name == "select":
+            selected = field.select("option[selected]")
+            value = (
+                [o.get("value", "") for o in selected]
+                if field.has_attr("multiple")
+                else (selected[0].get("value", "") if selected else "")
+            )
+        elif field.get("type") in ("checkbox", "radio"):
+            if not field.has_attr("checked"):
+                continue
+            data.setdefault(name, []).append(field.get("value", "on"))
+            continue
+        elif field.get("type") in ("submit", "button", "file"):
+            continue
+        else:
+            value = field.get("value", "")
+        data[name] = value
+    return data
+
+
+def test_partner_edits_own_profile_and_it_waits_for_staff(client, partner_a, staff_user):
+    partner, user = partner_a
+    client.force_login(user)
+    data = edit_form_data(client, partner)
+    data["short_description"] = "Cuciamo e insegniamo a cucire."
+    response = client.post(f"/admin/pages/{partner.pk}/edit/", {**data, "action-submit": "1"})
+    assert response.status_code == 302
+    partner.refresh_from_db()
+    assert partner.short_description != "Cuciamo e insegniamo a cucire."  # live version
+    assert partner.has_unpublished_changes
+    state = WorkflowState.objects.get(object_id=str(partner.pk), status="in_progress")
+    assert state.current_task_state.task.name == "Approval by Academy staff"
+
+    # The partner's dashboard shows its section and the page waiting.
+    dashboard = BeautifulSoup(client.get("/admin/").content, "html.parser")
+    panel = dashboard.select_one("#partner-section") or dashboard
+    assert f"/admin/pages/{partner.pk}/edit/" in str(panel)
+    assert "In attesa di approvazione" in panel.get_text()
+
+    # The partner cannot publish, even by asking for it.
+    client.post(f"/admin/pages/{partner.pk}/edit/", {**data, "action-publish": "1"})
+    partner.refresh_from_db()
+    assert partner.short_description != "Cuciamo e insegniamo a cucire."
+
+    # Staff approve through the workflow: now it is live.
+    client.force_login(staff_user)
+    response = client.post(
+        f"/admin/pages/workflow/action/{partner.pk}/approve/{state.current_task_state.pk}/",
+        {"comment": ""},
+    )
+    assert response.status_code in (200, 302)
+    partner.refresh_from_db()
+    assert partner.short_description == "Cuciamo e insegniamo a cucire."
+    assert not partner.has_unpublished_changes
+    state.refresh_from_db()
+    assert state.status == "approved"
+
+
+def test_staff_publish_directly(client, partner_a, staff_user):
+    partner, _user = partner_a
+    client.force_login(staff_user)
+    data = edit_form_data(client, partner)
+    data["short_description"] = "Pubblicato dallo staff."
+    response = client.post(f"/admin/pages/{partner.pk}/edit/", {**data, "action-publish": "1"})
+    assert response.status_code == 302
+    partner.refresh_from_db()
+    assert partner.short_description == "Pubblicato dallo staff."
+
+
+def test_partner_cannot_touch_another_partners_page(client, partner_a, partner_b, directory):
+    _own, user = partner_a
+    other, _other_user = partner_b
+    client.force_login(user)
+    before = other.get_latest_revision().pk
+    urls = [
+        f"/admin/pages/{other.pk}/edit/",
+        f"/admin/pages/{other.pk}/delete/",
+        f"/admin/pages/{other.pk}/unpublish/",
+        f"/admin/pages/{other.pk}/move/",
+    ]
+    # (Wagtail shows the move confirmation to anyone; the move itself is refused.)
+    response = client.post(f"/admin/pages/{other.pk}/move/{directory.pk}/confirm/")
+    assert response.status_code in (302, 403)
+    for url in urls:
+        assert client.get(url).status_code in (302, 403), url
+        assert client.post(url, {"action-publish": "1", "title": "Preso"}).status_code in (
+            302,
+            403,
+        ), url
+    other.refresh_from_db()
+    assert other.live and other.title == "Officina Beta"
+    assert other.get_latest_revision().pk == before
+    # Nor add pages under it, nor move its own page elsewhere.
+    assert client.get(f"/admin/pages/add/wagtailcore/page/{other.pk}/").status_code in (302, 403)
+    own = partner_a[0]
+    response = client.post(f"/admin/pages/{own.pk}/move/{other.pk}/confirm/")
+    assert response.status_code in (302, 403)
+    own.refresh_from_db()
+    assert own.get_parent().pk == directory.pk
+    # Nor delete its own published profile.
+    client.post(f"/admin/pages/{own.pk}/delete/")
+    own.refresh_from_db()
+    assert own.live
+
+
+def test_partner_sees_only_its_own_images_and_documents(client, partner_a, partner_b):
+    (own, user), (other, _other_user) = partner_a, partner_b
+    image_model, document_model = get_image_model(), get_document_model()
+    foreign_image = wagtail_factories.ImageFactory(title="Foto Beta", collection=other.collection)
+    foreign_doc = document_model.objects.create(
+        title="Listino Beta",
+        collection=other.collection,
+        file=SimpleUploadedFile("beta.txt", b"listino"),
+    )
+    client.force_login(user)
+    # Upload through the admin: only its own collection is offered.
+    upload = client.get("/admin/images/add/").content.decode()
+    assert f'value="{own.collection_id}"' in upload or "collection" not in upload
+    jpeg = wagtail_factories.ImageFactory.build().file.read()
+    response = client.post(
+        "/admin/images/add/",
+        {
+            "title": "Foto Alfa",
+            "collection": own.collection_id,
+            "file": SimpleUploadedFile("alfa.jpg", jpeg, content_type="image/jpeg"),
+        },
+    )
+    assert response.status_code == 302, BeautifulSoup(response.content, "html.parser").select(
+        ".error-message"
+    )
+    own_image = image_model.objects.get(title="Foto Alfa")
+    assert own_image.collection_id == own.collection_id
+    response = client.post(
+        "/admin/documents/add/",
+        {
+            "title": "Listino Alfa",
+            "collection": own.collection_id,
+            "file": SimpleUploadedFile("alfa.txt", b"prezzi"),
+        },
+    )
+    assert response.status_code == 302
+    own_doc = document_model.objects.get(title="Listino Alfa")
+
+    images = client.get("/admin/images/").content.decode()
+    assert "Foto Alfa" in images and "Foto Beta" not in images
+    documents = client.get("/admin/documents/").content.decode()
+    assert "Listino Alfa" in documents and "Listino Beta" not in documents
+    assert client.get(f"/admin/images/{own_image.pk}/").status_code == 200
+    assert client.get(f"/admin/documents/edit/{own_doc.pk}/").status_code == 200
+    assert client.get(f"/admin/images/{foreign_image.pk}/").status_code in (302, 403)
+    assert client.get(f"/admin/documents/edit/{foreign_doc.pk}/").status_code in (302, 403)
+    assert client.get(f"/admin/images/{foreign_image.pk}/delete/").status_code in (302, 403)
+    assert image_model.objects.filter(pk=foreign_image.pk).exists()
