@@ -10,7 +10,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test e2e bench bench-render bench-load lint format messages compilemessages check clean
+.PHONY: setup run test e2e bench bench-render bench-load bench-feed lint format messages compilemessages check clean
 
 setup: $(STAMP) $(MO_FILES)
 
@@ -32,13 +32,14 @@ run: setup
 	$(MANAGE) load_demo_data
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-test: setup
+test: setup node_modules/.installed
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest
 
 # End-to-end tests in the machine's Chromium (apt-get install -y chromium);
-# axe-core comes from npm (package.json).
+# axe-core comes from npm (package.json), and so does Mozilla's ical.js, which
+# `make test` uses to check the calendar feeds (tests/courses/test_feed_icaljs.py).
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
@@ -55,6 +56,9 @@ bench-render: setup
 
 bench-load: setup
 	$(BIN)/python bench/load.py --scale 1
+
+bench-feed: setup
+	$(BIN)/python bench/feed.py --courses 300 --sessions 10
 
 check: setup
 	DJANGO_SETTINGS_MODULE=academy_site.settings.test $(MANAGE) check

@@ -44,6 +44,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
     path("", include("partners.challenge_urls")),
+    path("", include("courses.feed_urls")),  # calendar feeds (before Wagtail's catch-all)
     path("", include("courses.signup_urls")),  # sign-ups (before Wagtail's catch-all)
     path("", include(wagtail_urls)),
     prefix_default_language=True,

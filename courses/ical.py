@@ -7,7 +7,7 @@ and fields everywhere."""
 import datetime
 import zoneinfo
 
-from icalendar import Calendar, Event, vGeo
+from icalendar import Calendar, Event, Timezone, vCalAddress, vGeo
 
 from django.conf import settings
 from django.utils import timezone
@@ -22,12 +22,34 @@ def session_uid(session):
     return f"{session.uid}@accademia-territoriale"
 
 
-def session_vevent(session, *, title=None, url=None, description="", status=None, stamp=None):
+def event_time(dt):
+    """`dt` as Europe/Rome wall-clock time (with the feed's VTIMEZONE), except
+    in the hour that repeats when daylight saving time ends: RFC 5545 reads
+    an ambiguous local time as its first occurrence, but clients differ
+    (ical.js takes the second), so both are written in UTC, exactly."""
+    local_dt = dt.astimezone(TZ)
+    if local_dt.replace(fold=0).utcoffset() != local_dt.replace(fold=1).utcoffset():
+        return dt.astimezone(datetime.UTC)
+    return local_dt
+
+
+def session_vevent(
+    session,
+    *,
+    title=None,
+    url=None,
+    description="",
+    status=None,
+    stamp=None,
+    organizer=None,
+    categories=(),
+):
     """The VEVENT of a session.
 
     `title` and `url` are the course's in the reader's language (default:
     the Italian page); `status` overrides the session's (e.g. TENTATIVE for
-    a waiting-list place in a personal feed)."""
+    a waiting-list place in a personal feed); `organizer` is a (name,
+    e-mail) pair and `categories` a list of names (feeds give both)."""
     page = session.page
     event = Event()
     event.add("uid", session_uid(session))
@@ -35,8 +57,8 @@ def session_vevent(session, *, title=None, url=None, description="", status=None
     event.add("dtstamp", stamp or timezone.now())
     event.add("created", session.created_at)
     event.add("last-modified", session.modified_at)
-    event.add("dtstart", session.start.astimezone(TZ))
-    event.add("dtend", session.end.astimezone(TZ))
+    event.add("dtstart", event_time(session.start))
+    event.add("dtend", event_time(session.end))
     event.add("summary", title or page.title)
     if status is None:
         status = "CANCELLED" if session.status == SessionStatus.CANCELLED else "CONFIRMED"
@@ -55,6 +77,13 @@ def session_vevent(session, *, title=None, url=None, description="", status=None
         event.add("description", "\n\n".join(lines))
     if url:
         event.add("url", url)
+    if organizer:
+        name, email = organizer
+        address = vCalAddress(f"mailto:{email}")
+        address.params["cn"] = name
+        event.add("organizer", address)
+    if categories:
+        event.add("categories", list(categories))
     return event
 
 
@@ -71,8 +100,37 @@ def calendar(events, name=None, method="PUBLISH"):
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     for event in events:
         cal.add_component(event)
-    cal.add_missing_timezones()
+    cal.add_component(rome_vtimezone())
     return cal
+
+
+# Europe/Rome with the EU rules (in force since 1996) as yearly RRULEs: short,
+# valid for every future year (icalendar's generated VTIMEZONE lists dates
+# up to 2038 only, and clients such as ical.js read it an hour off), and
+# checked against zoneinfo in tests/courses/test_feed_timezone.py.
+ROME_VTIMEZONE = """BEGIN:VTIMEZONE
+TZID:Europe/Rome
+X-LIC-LOCATION:Europe/Rome
+BEGIN:DAYLIGHT
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0200
+TZNAME:CEST
+DTSTART:19960331T020000
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
+END:DAYLIGHT
+BEGIN:STANDARD
+TZOFFSETFROM:+0200
+TZOFFSETTO:+0100
+TZNAME:CET
+DTSTART:19961027T030000
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
+END:STANDARD
+END:VTIMEZONE
+"""
+
+
+def rome_vtimezone():
+    return Timezone.from_ical(ROME_VTIMEZONE.replace("\n", "\r\n"))
 
 
 def to_bytes(cal):

@@ -1,0 +1,207 @@
+"""Calendar feeds over HTTP: cached bodies, ETag and Last-Modified, 304s.
+
+URLs live in courses/feed_urls.py, inside i18n_patterns: the language prefix
+chooses the feed's language (titles, descriptions, links)."""
+
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from wagtail.models import Locale
+
+from partners.models import PartnerPage
+
+from . import feeds
+from .models import CoursePage, Participant, Topic
+from .signup_links import read_participant_token
+from .signup_views import public_session
+
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+
+
+def respond(request, key, build, filename, private=False):
+    """The feed `key`, from the cache when it is fresh, or 304."""
+    language = get_language()
+    body, etag, last_modified = feeds.cached_body(
+        f"{request.get_host()}|{key}", language, lambda: build(language)
+    )
+    timestamp = int(last_modified.timestamp())
+    response = get_conditional_response(request, etag=etag, last_modified=timestamp)
+    if response is None:
+        response = HttpResponse(body, content_type=CONTENT_TYPE)
+        response["Content-Disposition"] = f'inline; filename="{filename}.ics"'
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(timestamp)
+    # Calendar apps poll: let them and shared caches keep a copy for a while,
+    # then revalidate cheaply. Personal feeds are never shared.
+    response["Cache-Control"] = "private, max-age=300" if private else "public, max-age=300"
+    if private:
+        response["X-Robots-Tag"] = "noindex"
+        response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def sessions_calendar(request, kind, obj, sessions):
+    """A builder for `respond`; `sessions` is called only on a cache miss."""
+
+    def build(language):
+        name, description = feeds.describe(kind, obj)
+        return feeds.build_calendar(
+            list(sessions()),
+            name=name,
+            description=description,
+            language=language,
+            request=request,
+        ).to_ical()
+
+    return build
+
+
+@require_GET
+def academy(request):
+    return respond(
+        request,
+        "academy",
+        sessions_calendar(request, "academy", None, lambda: feeds.academy_sessions()),
+        "academy",
+    )
+
+
+def localized(page, model):
+    """`page` in the active language if it has a live, public translation."""
+    locale = Locale.objects.filter(language_code=get_language()).first()
+    if locale is None or page.locale_id == locale.pk:
+        return page
+    translated = (
+        model.objects.live().public().filter(locale=locale, translation_key=page.translation_key)
+    ).first()
+    return translated or page
+
+
+@require_GET
+def course(request, page_id):
+    page = CoursePage.objects.live().public().filter(pk=page_id).first()
+    if page is None:
+        raise Http404
+    page = localized(page, CoursePage)
+    return respond(
+        request,
+        f"course:{page.translation_key}",
+        sessions_calendar(request, "course", page, lambda: feeds.course_sessions(page)),
+        f"course-{page.slug}",
+    )
+
+
+@require_GET
+def partner(request, page_id):
+    page = PartnerPage.objects.live().public().filter(pk=page_id).first()
+    if page is None:
+        raise Http404
+    page = localized(page, PartnerPage)
+    return respond(
+        request,
+        f"partner:{page.translation_key}",
+        sessions_calendar(request, "partner", page, lambda: feeds.partner_sessions(page)),
+        f"partner-{page.slug}",
+    )
+
+
+@require_GET
+def topic(request, slug):
+    topics = {
+        t.locale.language_code: t for t in Topic.objects.filter(slug=slug).select_related("locale")
+    }
+    if not topics:
+        raise Http404
+    shown = topics.get(get_language()) or next(iter(topics.values()))
+    return respond(
+        request,
+        f"topic:{slug}",
+        sessions_calendar(request, "topic", shown, lambda: feeds.topic_sessions(shown)),
+        f"topic-{slug}",
+    )
+
+
+@require_GET
+def comune(request, comune):
+    if comune not in feeds.COMUNE_NAMES:
+        raise Http404
+    return respond(
+        request,
+        f"comune:{comune}",
+        sessions_calendar(request, "comune", comune, lambda: feeds.comune_sessions(comune)),
+        f"comune-{comune}",
+    )
+
+
+@require_GET
+def filtered(request):
+    form = feeds.FeedFilterForm(request.GET)
+    problem = form.error_message()
+    if problem:
+        return HttpResponseBadRequest(problem, content_type="text/plain; charset=utf-8")
+    return respond(
+        request,
+        f"filter:{form.key()}",
+        sessions_calendar(
+            request, "filter", form, lambda: feeds.filtered_sessions(form.cleaned_data)
+        ),
+        "courses",
+    )
+
+
+@require_GET
+def session(request, uid):
+    one = public_session(uid)
+    page = localized(one.page, CoursePage)
+
+    def build(language):
+        name, description = feeds.describe("session", page.title)
+        return feeds.build_calendar(
+            [one], name=name, description=description, language=language, request=request
+        ).to_ical()
+
+    return respond(request, f"session:{one.uid}", build, f"session-{one.uid}")
+
+
+def participant_from_feed_token(token):
+    if not token or len(token) > 64:
+        raise Http404
+    return get_object_or_404(Participant, feed_token=token)
+
+
+@require_GET
+def personal(request, token):
+    participant = participant_from_feed_token(token)
+
+    def build(language):
+        name, description = feeds.describe("personal", participant)
+        return feeds.build_personal_calendar(
+            feeds.personal_signups(participant),
+            name=name,
+            description=description,
+            language=language,
+            request=request,
+        ).to_ical()
+
+    return respond(
+        request, f"personal:{participant.pk}:{participant.feed_token}", build, "my-signups", True
+    )
+
+
+@require_POST
+def new_personal_link(request, token):
+    """Revoke the personal feed address and make a new one. Authorised by
+    the signed "my sign-ups" link, like everything on that page."""
+    participant_id = read_participant_token(token)
+    participant = Participant.objects.filter(pk=participant_id).first() if participant_id else None
+    if participant is None:
+        return HttpResponseBadRequest(_("This link is not valid."))
+    participant.rotate_feed_token()
+    feeds.bump_generation()
+    return redirect(reverse("signups:mine", args=[token]) + "?feed=new#calendar-feed")

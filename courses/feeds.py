@@ -1,0 +1,524 @@
+"""Calendar feeds (RFC 5545) of the Academy's sessions.
+
+Every feed is built the same way, in a constant number of queries whatever
+the number of sessions:
+
+1. a query set builder per kind of feed picks the sessions (`academy_sessions`,
+   `course_sessions`, `partner_sessions`, `topic_sessions`, `comune_sessions`,
+   `filtered_sessions`, `personal_signups`) — always of live, public Italian
+   course pages, since sessions live on the Italian page (docs/architecture.md);
+2. `FeedContext.load` fetches, in bulk, what the events show in the feed's
+   language (translated titles, partners, topics, URLs);
+3. `build_calendar` turns the sessions into VEVENTs with
+   `courses.ical.session_vevent`, the one function that builds a session's
+   event, so a session has the same UID in every feed and e-mail.
+
+Generated bodies are cached under a "generation" that signals bump whenever a
+page is published, unpublished, moved or deleted, or a session, venue, topic,
+sign-up or view restriction changes (see `bump_generation`).
+"""
+
+import datetime
+import hashlib
+import time
+from dataclasses import dataclass, field
+
+from django import forms
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Length, Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from wagtail.models import Locale, Page
+
+from home.choices import Comune, ProjectArea
+from home.fields import ChoiceListField
+from partners.choices import PartnerType
+from partners.models import PartnerPage
+
+from . import ical
+from .choices import Audience, Format, TaughtLanguage
+from .models import CoursePage, CourseSession, Signup, Topic
+from .models.bookings import SignupStatus
+
+# Past sessions stay in feeds this long, so calendars keep recent history.
+PAST_WINDOW = datetime.timedelta(days=92)
+REFRESH = datetime.timedelta(hours=1)
+GENERATION_KEY = "courses.feeds.generation"
+BODY_TIMEOUT = 24 * 3600
+MAX_SEARCH_RESULTS = 1000
+
+
+# --- Cache generation -----------------------------------------------------------
+
+
+def generation():
+    """(token, when) of the current feed generation; starts one if none."""
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        value = bump_generation()
+    return value
+
+
+def bump_generation(**kwargs):
+    """Invalidate every cached feed (connected to signals in apps.py).
+
+    The generation is a timestamp, so it also serves as Last-Modified and a
+    cache that lost it starts a newer generation, never an older one."""
+    now = time.time()
+    value = (f"{time.time_ns():x}", now)
+    cache.set(GENERATION_KEY, value, None)
+    return value
+
+
+# --- Which sessions ------------------------------------------------------------
+
+
+def default_locale_id():
+    return Locale.get_default().pk
+
+
+def public_source_pages():
+    """Live, public Italian course pages (the pages that hold sessions)."""
+    return CoursePage.objects.live().public().filter(locale_id=default_locale_id())
+
+
+def base_sessions(now=None):
+    now = now or timezone.now()
+    return (
+        CourseSession.objects.filter(page__in=public_source_pages(), end__gte=now - PAST_WINDOW)
+        .select_related("page", "page__locale", "venue")
+        .order_by("start", "sort_order", "pk")
+    )
+
+
+def with_parent_path(sessions):
+    return sessions.annotate(
+        parent_path=Substr("page__path", 1, Length("page__path") - Page.steplen)
+    )
+
+
+def academy_sessions():
+    return base_sessions()
+
+
+def course_sessions(course):
+    return base_sessions().filter(page__translation_key=course.translation_key)
+
+
+def partner_sessions(partner):
+    return filtered_sessions({"partner": partner.translation_key})
+
+
+def topic_sessions(topic):
+    return filtered_sessions({"topic": topic.slug})
+
+
+def comune_sessions(comune):
+    return filtered_sessions({"comune": comune})
+
+
+def filtered_sessions(data):
+    """Sessions matching the catalogue's filters (cleaned by FeedFilterForm).
+
+    Course-level filters (topic, area, partner…) apply to the course;
+    `comune` and `format` apply to each session, so a calendar shows exactly
+    the meetings held in that comune or in that format."""
+    sessions = base_sessions()
+    if data.get("q"):
+        ids = [page.pk for page in CoursePage.objects.search(data["q"])[:MAX_SEARCH_RESULTS]]
+        keys = CoursePage.objects.filter(pk__in=ids).values("translation_key")
+        sessions = sessions.filter(page__translation_key__in=keys)
+    if data.get("topic"):
+        sessions = sessions.filter(
+            Exists(Topic.objects.filter(courses=OuterRef("page_id"), slug=data["topic"]))
+        )
+    if data.get("area"):
+        sessions = sessions.filter(page__area=data["area"])
+    if data.get("partner_type") or data.get("partner"):
+        sessions = with_parent_path(sessions)
+    if data.get("partner_type"):
+        sessions = sessions.filter(
+            Exists(
+                PartnerPage.objects.filter(
+                    path=OuterRef("parent_path"), partner_type=data["partner_type"]
+                )
+            )
+        )
+    if data.get("partner"):
+        key = data["partner"]
+        sessions = sessions.filter(
+            Exists(Page.objects.filter(path=OuterRef("parent_path"), translation_key=key))
+            | Exists(
+                PartnerPage.objects.filter(
+                    co_organised_courses=OuterRef("page_id"), translation_key=key
+                )
+            )
+        )
+    if data.get("comune"):
+        sessions = sessions.filter(venue__comune=data["comune"])
+    if data.get("format"):
+        sessions = sessions.filter(format=data["format"])
+    if data.get("audience"):
+        sessions = sessions.filter(
+            Q(**ChoiceListField.contains("page__audiences", data["audience"]))
+            | Q(**ChoiceListField.contains("page__audiences", Audience.EVERYONE))
+        )
+    if data.get("language"):
+        sessions = sessions.filter(**ChoiceListField.contains("page__languages", data["language"]))
+    if data.get("free"):
+        sessions = sessions.filter(page__is_free=True)
+    return sessions
+
+
+def personal_signups(participant):
+    """The participant's places on public sessions, one per session: the
+    active one if any (confirmed, reserved, waiting list), else the latest
+    ended one, so calendars remove what was cancelled."""
+    now = timezone.now()
+    signups = (
+        Signup.objects.filter(
+            participant=participant,
+            session__page__in=public_source_pages(),
+            session__end__gte=now - PAST_WINDOW,
+        )
+        .select_related("session", "session__page", "session__page__locale", "session__venue")
+        .order_by("session__start", "session__sort_order", "session_id", "pk")
+    )
+    chosen = {}
+    for signup in signups:
+        current = chosen.get(signup.session_id)
+        if current is None or signup.is_active or not current.is_active:
+            chosen[signup.session_id] = signup
+    return list(chosen.values())
+
+
+PERSONAL_STATUS = {
+    SignupStatus.CONFIRMED: "CONFIRMED",
+    SignupStatus.RESERVED: "TENTATIVE",
+    SignupStatus.WAITLISTED: "TENTATIVE",
+}
+
+
+def personal_status(signup):
+    if signup.session.is_cancelled:
+        return "CANCELLED"
+    return PERSONAL_STATUS.get(signup.status, "CANCELLED")
+
+
+# --- Filters --------------------------------------------------------------------
+
+
+class FeedFilterForm(forms.Form):
+    """The catalogue's GET parameters, strictly: a feed URL with a value we
+    do not know is answered with 400 rather than silently widened."""
+
+    q = forms.CharField(required=False, max_length=200)
+    topic = forms.SlugField(required=False, max_length=80)
+    area = forms.ChoiceField(required=False, choices=[("", ""), *ProjectArea.choices])
+    partner_type = forms.ChoiceField(required=False, choices=[("", ""), *PartnerType.choices])
+    partner = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    comune = forms.ChoiceField(required=False, choices=[("", ""), *Comune.choices])
+    format = forms.ChoiceField(required=False, choices=[("", ""), *Format.choices])
+    free = forms.TypedChoiceField(
+        required=False,
+        choices=[("", ""), ("1", "1"), ("on", "on"), ("true", "true"), ("0", "0")],
+        coerce=lambda v: v in ("1", "on", "true"),
+        empty_value=False,
+    )
+    audience = forms.ChoiceField(required=False, choices=[("", ""), *Audience.choices])
+    language = forms.ChoiceField(required=False, choices=[("", ""), *TaughtLanguage.choices])
+
+    PARAMS = ("q", "topic", "area", "partner_type", "partner", "comune", "format", "free")
+    PARAMS += ("audience", "language")
+    # Catalogue parameters that do not narrow a calendar (pages, sorting,
+    # dates: a feed always runs from a few months ago into the future).
+    IGNORED = ("page", "sort", "when", "date_from", "date_to", "archive")
+
+    def __init__(self, data, **kwargs):
+        super().__init__(data, **kwargs)
+        self.unknown = sorted(set(data) - set(self.PARAMS) - set(self.IGNORED))
+        self.repeated = sorted(
+            name for name in self.PARAMS if hasattr(data, "getlist") and len(data.getlist(name)) > 1
+        )
+
+    def clean_topic(self):
+        slug = self.cleaned_data["topic"]
+        if slug and not Topic.objects.filter(slug=slug).exists():
+            raise forms.ValidationError(_("Unknown topic."))
+        return slug
+
+    def clean_partner(self):
+        partner_id = self.cleaned_data["partner"]
+        if partner_id is None:
+            return ""
+        key = (
+            PartnerPage.objects.live()
+            .filter(pk=partner_id)
+            .values_list("translation_key", flat=True)
+            .first()
+        )
+        if key is None:
+            raise forms.ValidationError(_("Unknown partner."))
+        return key
+
+    def error_message(self):
+        """A short, plain explanation of what is wrong, or '' if nothing."""
+        if self.unknown:
+            return _("Unknown filter: %(names)s.") % {"names": ", ".join(self.unknown)}
+        if self.repeated:
+            return _("Give each filter once: %(names)s.") % {"names": ", ".join(self.repeated)}
+        if not self.is_valid():
+            names = ", ".join(sorted(self.errors))
+            return _("Invalid value for: %(names)s.") % {"names": names}
+        return ""
+
+    def key(self):
+        """A canonical description of the filters, for cache keys."""
+        data = self.cleaned_data
+        return "&".join(f"{name}={data[name]}" for name in self.PARAMS if data.get(name))
+
+
+# --- What the events show -------------------------------------------------------
+
+
+@dataclass
+class FeedContext:
+    """Everything the events need in the feed's language, fetched in bulk."""
+
+    language: str
+    request: object = None
+    courses: dict = field(default_factory=dict)  # translation_key -> page shown
+    partners: dict = field(default_factory=dict)  # Italian partner path -> partner shown
+    topics: dict = field(default_factory=dict)  # Italian page id -> [topic names]
+    stamp: datetime.datetime = None
+    urls: dict = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, sessions, language, request=None):
+        context = cls(language=language, request=request, stamp=timezone.now())
+        pages = {s.page_id: s.page for s in sessions}
+        if not pages:
+            return context
+        default_id = default_locale_id()
+        locale = Locale.objects.filter(language_code=language).first()
+        keys = {page.translation_key for page in pages.values()}
+        context.courses = {page.translation_key: page for page in pages.values()}
+        if locale is not None and locale.pk != default_id:
+            translated = (
+                CoursePage.objects.live()
+                .public()
+                .filter(locale=locale, translation_key__in=keys)
+                .select_related("locale")
+            )
+            for page in translated:
+                context.courses[page.translation_key] = page
+        # Partners: the parents of the Italian pages, shown in the language.
+        parent_paths = {page.path[: -Page.steplen] for page in pages.values()}
+        italian_partners = list(
+            PartnerPage.objects.filter(path__in=parent_paths).only(
+                "id", "path", "title", "email", "translation_key", "locale_id"
+            )
+        )
+        shown = {}
+        if locale is not None and locale.pk != default_id:
+            for partner in (
+                PartnerPage.objects.live()
+                .filter(
+                    locale=locale, translation_key__in={p.translation_key for p in italian_partners}
+                )
+                .only("id", "title", "email", "translation_key")
+            ):
+                shown[partner.translation_key] = partner
+        context.partners = {p.path: shown.get(p.translation_key, p) for p in italian_partners}
+        # Topics, named in the language (falling back to Italian).
+        through = CoursePage.topics.through
+        links = list(
+            through.objects.filter(coursepage_id__in=pages).values_list(
+                "coursepage_id", "topic__translation_key"
+            )
+        )
+        names = {}
+        topic_locales = {default_id} | ({locale.pk} if locale else set())
+        for topic in Topic.objects.filter(
+            locale_id__in=topic_locales, translation_key__in={key for _id, key in links}
+        ).order_by("name"):
+            if topic.translation_key not in names or (locale and topic.locale_id == locale.pk):
+                names[topic.translation_key] = topic.name
+        for page_id, key in links:
+            if key in names:
+                context.topics.setdefault(page_id, []).append(names[key])
+        return context
+
+    def course(self, session):
+        return self.courses.get(session.page.translation_key, session.page)
+
+    def partner(self, session):
+        return self.partners.get(session.page.path[: -Page.steplen])
+
+    def url(self, page):
+        if page.pk not in self.urls:
+            self.urls[page.pk] = page.get_full_url(self.request)
+        return self.urls[page.pk]
+
+
+def organizer_for(course, partner):
+    email = (
+        course.contact_email or (partner.email if partner else "") or settings.DEFAULT_FROM_EMAIL
+    )
+    name = partner.title if partner else _("Territorial Academy")
+    return name, email
+
+
+def event_for(session, context, status=None, extra=""):
+    course = context.course(session)
+    partner = context.partner(session)
+    lines = [course.summary] if course.summary else []
+    if partner is not None:
+        lines.append(_("Organised by %(partner)s.") % {"partner": partner.title})
+    if extra:
+        lines.insert(0, extra)
+    categories = list(context.topics.get(session.page_id, []))
+    categories.append(str(Format(session.format).label))
+    return ical.session_vevent(
+        session,
+        title=course.title,
+        url=context.url(course),
+        description="\n\n".join(lines),
+        status=status,
+        stamp=context.stamp,
+        organizer=organizer_for(course, partner),
+        categories=categories,
+    )
+
+
+def build_calendar(sessions, *, name, description, language, request=None):
+    """The VCALENDAR of `sessions` (a list), one VEVENT per session."""
+    context = FeedContext.load(sessions, language, request)
+    events = [event_for(session, context) for session in sessions]
+    return feed_calendar(events, name=name, description=description)
+
+
+def build_personal_calendar(signups, *, name, description, language, request=None):
+    """The personal feed: each place with its state (confirmed, waiting list
+    with its position, cancelled), under the session's usual UID."""
+    sessions = [signup.session for signup in signups]
+    context = FeedContext.load(sessions, language, request)
+    positions = waitlist_positions(signups)
+    events = []
+    for signup in signups:
+        status = personal_status(signup)
+        if signup.session.is_cancelled:
+            extra = _("This session was cancelled.")
+        elif signup.status == SignupStatus.WAITLISTED:
+            extra = _("You are number %(position)s on the waiting list.") % {
+                "position": positions.get(signup.pk, "?")
+            }
+        elif signup.status == SignupStatus.RESERVED:
+            extra = _("Seat reserved: confirm your e-mail address to keep it.")
+        elif status == "CONFIRMED":
+            extra = _("You have a seat.")
+        else:
+            extra = _("Your sign-up was cancelled.")
+        events.append(event_for(signup.session, context, status=status, extra=extra))
+    return feed_calendar(events, name=name, description=description)
+
+
+def waitlist_positions(signups):
+    """Waiting-list positions of the given sign-ups, in one query."""
+    waiting = [s for s in signups if s.status == SignupStatus.WAITLISTED]
+    if not waiting:
+        return {}
+    queue = Signup.objects.filter(
+        session_id__in={s.session_id for s in waiting}, status=SignupStatus.WAITLISTED
+    ).order_by("session_id", "id")
+    positions, counters = {}, {}
+    for session_id, signup_id in queue.values_list("session_id", "id"):
+        counters[session_id] = counters.get(session_id, 0) + 1
+        positions[signup_id] = counters[session_id]
+    return positions
+
+
+def feed_calendar(events, *, name, description):
+    cal = ical.calendar(events, name=name)
+    cal.add("x-wr-caldesc", description)
+    cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", "PT1H")
+    return cal
+
+
+# --- Cache ------------------------------------------------------------------------
+
+
+def cached_body(key, language, build):
+    """(body, etag, last_modified) of a feed, built at most once per generation."""
+    token, when = generation()
+    day = timezone.localdate().isoformat()  # past sessions age out daily
+    version = hashlib.sha256(f"{key}|{language}|{token}|{day}".encode()).hexdigest()[:32]
+    cache_key = f"courses.feeds.body.{version}"
+    body = cache.get(cache_key)
+    if body is None:
+        body = build()
+        cache.set(cache_key, body, BODY_TIMEOUT)
+    midnight = timezone.make_aware(
+        datetime.datetime.combine(timezone.localdate(), datetime.time.min)
+    ).timestamp()
+    last_modified = datetime.datetime.fromtimestamp(max(when, midnight), tz=datetime.UTC)
+    return body, f'"{version}"', last_modified
+
+
+COMUNE_NAMES = dict(Comune.choices)
+FEED_TITLE = gettext_lazy("Territorial Academy")
+
+
+# --- Names -----------------------------------------------------------------------
+
+
+def describe(kind, obj=None):
+    """(X-WR-CALNAME, X-WR-CALDESC) of a feed, in the active language.
+
+    `obj` is the course or partner page (in the reader's language), the
+    Topic, the comune key, the FeedFilterForm, or the participant."""
+    academy = str(FEED_TITLE)
+    if kind == "academy":
+        return (
+            _("%(academy)s: all courses") % {"academy": academy},
+            _("Every session of the Territorial Academy's courses in Adda Martesana."),
+        )
+    if kind == "course":
+        return (
+            f"{obj.title} · {academy}",
+            _("The sessions of the course “%(course)s”.") % {"course": obj.title},
+        )
+    if kind == "partner":
+        return (
+            _("Courses by %(partner)s") % {"partner": obj.title} + f" · {academy}",
+            _("The sessions of the courses organised by %(partner)s.") % {"partner": obj.title},
+        )
+    if kind == "topic":
+        return (
+            _("Courses on %(topic)s") % {"topic": obj.name} + f" · {academy}",
+            _("The sessions of the courses on %(topic)s.") % {"topic": obj.name},
+        )
+    if kind == "comune":
+        name = COMUNE_NAMES.get(obj, obj)
+        return (
+            _("Courses in %(comune)s") % {"comune": name} + f" · {academy}",
+            _("The sessions held in %(comune)s.") % {"comune": name},
+        )
+    if kind == "filter":
+        return (
+            _("Selected courses") + f" · {academy}",
+            _("The sessions of the courses matching the filters chosen in the catalogue."),
+        )
+    if kind == "session":
+        return (f"{obj} · {academy}", _("One session of a course of the Territorial Academy."))
+    if kind == "personal":
+        return (
+            _("My sign-ups") + f" · {academy}",
+            _("Your seats and waiting-list places. Keep this address private."),
+        )
+    raise ValueError(kind)

@@ -1,0 +1,136 @@
+"""Template tags that advertise calendar feeds and "add to my calendar" links.
+
+    {% load feed_tags %}
+    {% block extra_head %}{% feed_links "course" page %}{% endblock %}
+    {% feed_subscribe "course" page %}       {# webcal, Google, download #}
+    {% add_to_calendar session page %}      {# one session: .ics, Google, Outlook #}
+    {% personal_feed participant %}         {# "my sign-ups": secret feed + new link #}
+
+Kinds: "academy" (no object), "course" and "partner" (a page), "topic" (a
+Topic), "comune" (its key), "filter" (request.GET of the catalogue)."""
+
+import datetime
+from urllib.parse import urlencode
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from courses import feeds
+from courses.signup_links import participant_token
+
+register = template.Library()
+
+GOOGLE_RENDER = "https://calendar.google.com/calendar/render"
+OUTLOOK_COMPOSE = "https://outlook.live.com/calendar/0/deeplink/compose"
+
+
+def feed_path(kind, obj=None):
+    if kind == "academy":
+        return reverse("feeds:academy")
+    if kind in ("course", "partner"):
+        return reverse(f"feeds:{kind}", args=[obj.pk])
+    if kind == "topic":
+        return reverse("feeds:topic", args=[obj.slug])
+    if kind == "comune":
+        return reverse("feeds:comune", args=[obj])
+    if kind == "filter":
+        params = [
+            (name, value)
+            for name in feeds.FeedFilterForm.PARAMS
+            for value in (obj.getlist(name) if hasattr(obj, "getlist") else [obj.get(name)])
+            if value
+        ]
+        path = reverse("feeds:filtered")
+        return f"{path}?{urlencode(params)}" if params else path
+    raise ValueError(kind)
+
+
+def feed_name(kind, obj):
+    if kind == "filter":
+        return feeds.describe("filter")[0]
+    return feeds.describe(kind, obj)[0]
+
+
+def absolute(context, path):
+    request = context.get("request")
+    if request is not None:
+        return request.build_absolute_uri(path)
+    from django.conf import settings
+
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def subscribe_urls(url):
+    webcal = "webcal://" + url.split("://", 1)[1]
+    return {
+        "download": url,
+        "webcal": webcal,
+        "google": f"{GOOGLE_RENDER}?{urlencode({'cid': webcal})}",
+    }
+
+
+@register.simple_tag(takes_context=True)
+def feed_links(context, kind, obj=None):
+    """<link rel="alternate" type="text/calendar"> for <head>."""
+    url = absolute(context, feed_path(kind, obj))
+    return format_html(
+        '<link rel="alternate" type="text/calendar" title="{}" href="{}">',
+        feed_name(kind, obj),
+        url,
+    )
+
+
+@register.inclusion_tag("courses/feeds/subscribe.html", takes_context=True)
+def feed_subscribe(context, kind, obj=None):
+    url = absolute(context, feed_path(kind, obj))
+    return {"links": subscribe_urls(url), "name": feed_name(kind, obj), "kind": kind}
+
+
+@register.inclusion_tag("courses/feeds/add_to_calendar.html", takes_context=True)
+def add_to_calendar(context, session, course=None):
+    """One session into one's own calendar: .ics, Google, Outlook."""
+    title = (course or session.page).title
+    location = f"{session.venue.name}, {session.venue.address}" if session.venue_id else ""
+    url = absolute(context, (course or session.page).url or "")
+    start = session.start.astimezone(datetime.UTC)
+    end = session.end.astimezone(datetime.UTC)
+    google = {
+        "action": "TEMPLATE",
+        "text": title,
+        "dates": f"{start:%Y%m%dT%H%M%SZ}/{end:%Y%m%dT%H%M%SZ}",
+        "details": url,
+        "location": location,
+        "ctz": "Europe/Rome",
+    }
+    outlook = {
+        "path": "/calendar/action/compose",
+        "rru": "addevent",
+        "subject": title,
+        "startdt": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "enddt": end.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "body": url,
+        "location": location,
+    }
+    return {
+        "session": session,
+        "title": title,
+        "ics": absolute(context, reverse("feeds:session", args=[session.uid])),
+        "google": f"{GOOGLE_RENDER}?{urlencode(google)}",
+        "outlook": f"{OUTLOOK_COMPOSE}?{urlencode(outlook)}",
+    }
+
+
+@register.inclusion_tag("courses/feeds/personal.html", takes_context=True)
+def personal_feed(context, participant):
+    """The secret feed of one's sign-ups, with a button for a new address."""
+    url = absolute(context, reverse("feeds:personal", args=[participant.feed_token]))
+    request = context.get("request")
+    return {
+        "links": subscribe_urls(url),
+        "rotate_url": reverse("feeds:new_personal_link", args=[participant_token(participant)]),
+        "csrf_token": context.get("csrf_token"),
+        "renewed": bool(request and request.GET.get("feed") == "new"),
+        "label": _("Calendar of my sign-ups"),
+    }
