@@ -35,7 +35,7 @@ run: setup
 test: setup node_modules/.installed
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 # End-to-end tests in the machine's Chromium (apt-get install -y chromium);
 # axe-core comes from npm (package.json), and so does Mozilla's ical.js, which
