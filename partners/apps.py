@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PartnersConfig(AppConfig):
     name = "partners"
     verbose_name = _("Partners")
+
+    def ready(self):
+        from . import permission_guard  # noqa: F401  (connects its signal receivers)

@@ -66,7 +66,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "partners.users_app.PartnerAwareUsersConfig",  # wagtail.users, with guarded forms
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
