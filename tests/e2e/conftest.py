@@ -1,11 +1,12 @@
 """End-to-end tests: a real server started by the tests, driven by the
 machine's Chromium through Playwright. Run with `make e2e`.
 
-The server runs the development settings with DEBUG off (so that error
-pages are the site's own) on a file SQLite database built with the demo
-data. It writes e-mails to a folder the tests read, and talks to the local
-Stripe test double (tests/donations/stripe_double.py), which runs in the
-test process: nothing inside the app is faked.
+The server runs the development settings with DEBUG off, so that error
+pages are the site's own (tests/e2e/settings.py, which also serves the
+uploaded images), on a file SQLite database built with the demo data. It
+writes e-mails to a folder the tests read, and talks to the local Stripe
+test double (tests/donations/stripe_double.py), which runs in the test
+process: nothing inside the app is faked.
 
 The demo data gives the logins the journeys use (home/demo.py,
 partners/demo.py): the partner "libera" and the Academy staff user "staff".
@@ -101,14 +102,13 @@ def server(tmp_path_factory):
     database = folder / "db.sqlite3"
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "academy_site.settings.dev",
+        "DJANGO_SETTINGS_MODULE": "tests.e2e.settings",
         "DATABASE_URL": f"sqlite:///{database}",
         # Four slashes: django-environ drops the first one of the path.
         "EMAIL_URL": f"filemail:///{mail_dir}",
         "MEDIA_ROOT": str(folder / "media"),
         "PRIVATE_MEDIA_ROOT": str(folder / "private"),
         "WAGTAILADMIN_BASE_URL": f"http://127.0.0.1:{port}",
-        "DJANGO_DEBUG": "0",
         "STRIPE_API_BASE": stripe.url,
         "STRIPE_SECRET_KEY": "sk_test_local_double",
         "STRIPE_PUBLISHABLE_KEY": "pk_test_local_double",
@@ -118,8 +118,10 @@ def server(tmp_path_factory):
     commands = [["migrate", "--no-input", "-v0"], ["load_demo_data"]]
     if os.environ.get("E2E_DEMO_DB"):
         # A quicker local loop: start from a copy of a demo database built
-        # earlier (never modified by the tests).
+        # earlier, and of its images (neither is modified by the tests).
         shutil.copyfile(os.environ["E2E_DEMO_DB"], database)
+        if os.environ.get("E2E_DEMO_MEDIA"):
+            shutil.copytree(os.environ["E2E_DEMO_MEDIA"], folder / "media")
         commands = commands[:1]
     for command in commands:
         subprocess.run(  # noqa: S603 - fixed arguments

@@ -73,6 +73,8 @@ def test_public_page_has_no_serious_accessibility_violations(server, phone, path
     # 400: a filter the catalogue cannot use is said so, with the others applied.
     assert response.status in (200, 400, 404), response.status
     assert axe_violations(phone) == []
+    # Reflow (WCAG 1.4.10): nothing wider than a phone's screen.
+    assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
 
 
 # --- Forms in their error states ---------------------------------------------

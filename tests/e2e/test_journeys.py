@@ -3,6 +3,7 @@ a phone, sign up and confirm from the e-mail, cancel; a partner publishes a
 course through the Academy's moderation; apply to a challenge with a file;
 start a gift and reach Stripe; read every page type in both languages."""
 
+import datetime
 import re
 import time
 
@@ -156,7 +157,8 @@ def test_a_partner_course_goes_through_moderation_to_the_catalogue(server, brows
     partner.locator("#id_title").fill(title)
     partner.locator("#id_intro").fill("Riparare i vestiti lasciando il rammendo in vista.")
     partner.locator("#id_audiences_0").check()
-    for i, day in enumerate(("2027-03-02", "2027-03-09")):
+    first = datetime.date.today() + datetime.timedelta(days=60)
+    for i, day in enumerate((first, first + datetime.timedelta(days=7))):
         partner.get_by_role("button", name="Aggiungi Incontro").click()
         partner.locator(f"#id_sessions-{i}-start").fill(f"{day} 10:00")
         partner.locator(f"#id_sessions-{i}-end").fill(f"{day} 12:00")
