@@ -25,7 +25,9 @@ def language_links(context):
 
     A page links to its live translation; a language the page has not been
     translated into gets no link (url is None). Views that are not pages
-    (search, forms) link to the same URL in the other language.
+    (search, forms) link to the same URL in the other language. `switch_url`,
+    for the switcher, keeps the query string too (the catalogue's filters
+    mean the same in every language); `url` is the page alone (hreflang).
     """
     request = context["request"]
     page = context.get("page")
@@ -39,9 +41,18 @@ def language_links(context):
         if isinstance(page, Page):
             target = translations.get(code)
             url = target.get_url(request) if target else None
+            switch_url = f"{url}?{request.GET.urlencode()}" if url and request.GET else url
         else:
-            url = translate_url(request.get_full_path(), code)
-        links.append({"code": code, "name": name, "url": url, "current": code == current})
+            url = switch_url = translate_url(request.get_full_path(), code)
+        links.append(
+            {
+                "code": code,
+                "name": name,
+                "url": url,
+                "switch_url": switch_url,
+                "current": code == current,
+            }
+        )
     return links
 
 

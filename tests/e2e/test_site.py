@@ -1,27 +1,9 @@
-"""The site as a person meets it: on a phone, in both languages, by keyboard."""
+"""The site as a person meets it: on a phone, in both languages, by keyboard.
+(axe-core on every page type: test_accessibility.py.)"""
 
 import pytest
 
-from .conftest import axe_violations
-
 pytestmark = pytest.mark.e2e
-
-PUBLIC_PAGES = [
-    "/it/",
-    "/en/",
-    "/it/il-progetto/",
-    "/en/the-project/",
-    "/it/il-progetto/rete-territoriale/",
-    "/it/search/?query=lavoro",
-    "/en/search/?query=work",
-    "/it/pagina-che-non-esiste/",
-]
-
-
-@pytest.mark.parametrize("path", PUBLIC_PAGES)
-def test_public_pages_have_no_serious_accessibility_violations(server, phone, path):
-    phone.goto(server.url + path)
-    assert axe_violations(phone) == []
 
 
 def test_language_switch_on_a_phone(server, phone):

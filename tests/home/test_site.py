@@ -63,6 +63,20 @@ def test_language_switcher_links_a_page_to_its_translation(client, home, english
     assert back["href"] == "/it/il-progetto/"
 
 
+def test_language_switcher_keeps_the_query_string(client, home, english):
+    page = StandardPageFactory(parent=home, title="Il progetto", slug="il-progetto")
+    translated = page.copy_for_translation(english)
+    translated.slug = "the-project"
+    translated.save_revision().publish()
+
+    html = soup(client.get("/it/il-progetto/?comune=rodano&q=sartoria"))
+    link = html.select_one('.language-switcher a[hreflang="en"]')
+    assert link["href"] == "/en/the-project/?comune=rodano&q=sartoria"
+    # The hreflang alternates name the page alone.
+    alternate = html.select_one('link[rel="alternate"][hreflang="en"]')
+    assert alternate["href"] == "http://testserver/en/the-project/"
+
+
 def test_language_switcher_hides_missing_translations(client, home):
     StandardPageFactory(parent=home, title="Solo italiano", slug="solo-italiano")
     html = soup(client.get("/it/solo-italiano/"))
