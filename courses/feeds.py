@@ -36,11 +36,11 @@ from wagtail.models import Locale, Page
 
 from home.choices import Comune, ProjectArea
 from home.fields import ChoiceListField
-from partners.choices import PartnerType
+from partners.choices import Audience, PartnerType
 from partners.models import PartnerPage
 
 from . import feed_deadlines, ical
-from .choices import Audience, Format, TaughtLanguage
+from .choices import Format, TaughtLanguage
 from .models import CoursePage, CourseSession, Signup, Topic
 from .models.bookings import SignupStatus
 

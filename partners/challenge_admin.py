@@ -24,8 +24,8 @@ from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
 
 from . import applications
-from .challenge_choices import ApplicationStatus
 from .challenge_forms import StatusForm
+from .choices import ApplicationStatus
 from .models import ApplicationAttachment, ChallengeApplication, ChallengePage
 
 

@@ -14,8 +14,7 @@ from wagtail.models import Locale
 from home.choices import Comune
 from home.fields import ChoiceListField
 
-from .challenge_choices import CallState
-from .choices import DISTRICT, Sector
+from .choices import DISTRICT, CallState, Sector
 from .models import ChallengePage, PartnerPage
 
 CHALLENGES_PER_PAGE = 12

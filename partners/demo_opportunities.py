@@ -34,7 +34,7 @@ OPPORTUNITIES = [
             "description": "<p>Affiancherai i capi turno nel ricevimento merci, nella "
             "preparazione degli ordini e nella gestione del magazzino.</p>",
             "requirements": "<ul><li>Maggiore età</li><li>Disponibilità su due turni</li></ul>",
-            "audiences": [Audience.UNEMPLOYED, Audience.YOUNG_NEET],
+            "audiences": [Audience.UNEMPLOYED, Audience.NEET],
             "comune": "segrate",
             "days": 24,
             "value": "€ 600 al mese di indennità",

@@ -31,8 +31,7 @@ from home.blocks import RICH_TEXT_FEATURES, DocumentListBlock, FAQBlock
 from home.fields import ChoiceListField
 from home.models import BasePage
 
-from ..challenge_choices import ApplicationStatus, CallState, Eligibility, Offer
-from ..choices import OPERATING_AREAS, Sector
+from ..choices import OPERATING_AREAS, ApplicationStatus, CallState, Eligibility, Offer, Sector
 from ..private_storage import private_storage
 from .deadlines import DeadlineSequenceMixin
 

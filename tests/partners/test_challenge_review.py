@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core import mail
 
-from partners.challenge_choices import ApplicationStatus
+from partners.choices import ApplicationStatus
 from partners.models import ApplicationAttachment
 from partners.moderation import STAFF_GROUP_NAME
 

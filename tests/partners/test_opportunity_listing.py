@@ -87,7 +87,7 @@ def test_filters_and_their_combinations(client, index, partner):
         title="Tirocinio Segrate",
         kind=OpportunityKind.INTERNSHIP,
         comune="segrate",
-        audiences=[Audience.YOUNG_NEET],
+        audiences=[Audience.NEET],
     )
     OpportunityPageFactory(
         parent=partner,
