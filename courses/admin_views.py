@@ -5,8 +5,6 @@ superusers and the "Academy staff" group see everything; a partner's users
 see the sessions of courses living under the PartnerPage whose `group` is
 one of theirs; anybody else sees nothing."""
 
-import csv
-import io
 import json
 
 from django import forms
@@ -14,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +20,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+
+from home.exports import CSV, XLSX, spreadsheet_response
 
 from . import booking
 from .models import CourseSession, Participant, Signup, SignupStatus
@@ -169,12 +169,6 @@ EXPORT_COLUMNS = [
 ]
 
 
-def _safe(value):
-    """Spreadsheets run cells starting with = + - @ as formulas."""
-    value = "" if value is None else str(value)
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def export_rows(signups):
     positions = {}
     for signup in signups:
@@ -183,59 +177,33 @@ def export_rows(signups):
             positions[signup.session_id] = positions.get(signup.session_id, 0) + 1
             position = positions[signup.session_id]
         yield [
-            _safe(v)
-            for v in (
-                signup.session.page.title,
-                timezone.localtime(signup.session.start).strftime("%d/%m/%Y %H:%M"),
-                signup.get_status_display(),
-                position or "",
-                signup.first_name,
-                signup.last_name,
-                signup.email,
-                signup.phone,
-                signup.comune,
-                "; ".join(f"{a['question']}: {a['answer']}" for a in signup.answers),
-                _("yes") if signup.future_courses_consent else _("no"),
-                signup.get_attendance_display() if signup.attendance else "",
-                signup.get_channel_display(),
-                signup.entered_by.get_username() if signup.entered_by else "",
-                timezone.localtime(signup.created_at).strftime("%d/%m/%Y %H:%M"),
-            )
+            signup.session.page.title,
+            timezone.localtime(signup.session.start).strftime("%d/%m/%Y %H:%M"),
+            signup.get_status_display(),
+            position or "",
+            signup.first_name,
+            signup.last_name,
+            signup.email,
+            signup.phone,
+            signup.comune,
+            "; ".join(f"{a['question']}: {a['answer']}" for a in signup.answers),
+            _("yes") if signup.future_courses_consent else _("no"),
+            signup.get_attendance_display() if signup.attendance else "",
+            signup.get_channel_display(),
+            signup.entered_by.get_username() if signup.entered_by else "",
+            timezone.localtime(signup.created_at).strftime("%d/%m/%Y %H:%M"),
         ]
 
 
 def export(request, fmt):
     _require_access(request)
+    if fmt not in (CSV, XLSX):
+        raise Http404
     _form, signups = _filtered(request)
     header = [str(label) for _name, label in EXPORT_COLUMNS]
-    rows = export_rows(signups)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(rows)
-        response = HttpResponse(
-            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="signups-{stamp}.csv"'
-        return response
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Sign-ups")[:31]
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return spreadsheet_response(
+        header, export_rows(signups), file_format=fmt, name="signups", sheet_title=_("Sign-ups")
     )
-    response["Content-Disposition"] = f'attachment; filename="signups-{stamp}.xlsx"'
-    return response
 
 
 def _back(request, default):

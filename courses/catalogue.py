@@ -23,9 +23,10 @@ from wagtail.models import Locale, Page
 
 from home.choices import Comune
 from home.fields import ChoiceListField
+from partners.choices import Audience
 from partners.models import PartnerPage
 
-from .choices import Audience, Format, SessionStatus, When
+from .choices import Format, SessionStatus, When
 from .forms import CatalogueFilterForm
 from .models import CoursePage, CourseSession, Topic
 

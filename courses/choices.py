@@ -16,15 +16,6 @@ class SessionStatus(models.TextChoices):
     FULL = "full", _("Full")
 
 
-class Audience(models.TextChoices):
-    UNEMPLOYED = "unemployed", _("Unemployed people")
-    WOMEN_RETURNING = "women_returning", _("Women returning to work")
-    NEET = "neet", _("Young people not in work or study (NEET)")
-    OVER_50 = "over_50", _("Over-50s")
-    FOREIGNERS = "foreigners", _("Foreign residents")
-    EVERYONE = "everyone", _("Everyone")
-
-
 class Level(models.TextChoices):
     BEGINNER = "beginner", _("Beginner: no experience needed")
     INTERMEDIATE = "intermediate", _("Intermediate")

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from courses import demo_signups
 from home.demo import add_child, child_by_slug, demo_image, translate
+from partners import demo_opportunities
 from partners.choices import PartnerType
 from partners.models import LabourNeed, PartnerIndexPage, PartnerPage
 
@@ -426,3 +427,5 @@ def load(context):
     context.log(f"Course catalogue ready: {total} courses ({created} new).")
     # Sign-ups on the demo sessions (some full, with waiting lists).
     demo_signups.load(context)
+    # The network's opportunities that follow these courses.
+    demo_opportunities.link_courses(context)

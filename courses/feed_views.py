@@ -46,8 +46,10 @@ def respond(request, key, build, filename, private=False):
     return response
 
 
-def sessions_calendar(request, kind, obj, sessions):
-    """A builder for `respond`; `sessions` is called only on a cache miss."""
+def sessions_calendar(request, kind, obj, sessions, deadlines=None):
+    """A builder for `respond`; `sessions` (and `deadlines`, the challenge
+    and opportunity deadlines the feed also shows) are called only on a
+    cache miss."""
 
     def build(language):
         name, description = feeds.describe(kind, obj)
@@ -57,6 +59,7 @@ def sessions_calendar(request, kind, obj, sessions):
             description=description,
             language=language,
             request=request,
+            deadlines=deadlines() if deadlines else None,
         ).to_ical()
 
     return build
@@ -67,7 +70,13 @@ def academy(request):
     return respond(
         request,
         "academy",
-        sessions_calendar(request, "academy", None, lambda: feeds.academy_sessions()),
+        sessions_calendar(
+            request,
+            "academy",
+            None,
+            lambda: feeds.academy_sessions(),
+            lambda: feeds.deadlines_of(),
+        ),
         "academy",
     )
 
@@ -106,7 +115,13 @@ def partner(request, page_id):
     return respond(
         request,
         f"partner:{page.translation_key}",
-        sessions_calendar(request, "partner", page, lambda: feeds.partner_sessions(page)),
+        sessions_calendar(
+            request,
+            "partner",
+            page,
+            lambda: feeds.partner_sessions(page),
+            lambda: feeds.deadlines_of(partner=page),
+        ),
         f"partner-{page.slug}",
     )
 
@@ -134,7 +149,13 @@ def comune(request, comune):
     return respond(
         request,
         f"comune:{comune}",
-        sessions_calendar(request, "comune", comune, lambda: feeds.comune_sessions(comune)),
+        sessions_calendar(
+            request,
+            "comune",
+            comune,
+            lambda: feeds.comune_sessions(comune),
+            lambda: feeds.deadlines_of(comune=comune),
+        ),
         f"comune-{comune}",
     )
 

@@ -36,11 +36,11 @@ from wagtail.models import Locale, Page
 
 from home.choices import Comune, ProjectArea
 from home.fields import ChoiceListField
-from partners.choices import PartnerType
+from partners.choices import Audience, PartnerType
 from partners.models import PartnerPage
 
-from . import ical
-from .choices import Audience, Format, TaughtLanguage
+from . import feed_deadlines, ical
+from .choices import Format, TaughtLanguage
 from .models import CoursePage, CourseSession, Signup, Topic
 from .models.bookings import SignupStatus
 
@@ -395,11 +395,23 @@ def event_for(session, context, status=None, extra=""):
     )
 
 
-def build_calendar(sessions, *, name, description, language, request=None):
-    """The VCALENDAR of `sessions` (a list), one VEVENT per session."""
+def build_calendar(sessions, *, name, description, language, request=None, deadlines=None):
+    """The VCALENDAR of `sessions` (a list), one VEVENT per session, and one
+    per challenge or opportunity deadline in `deadlines` (see
+    `courses.feed_deadlines`)."""
     context = FeedContext.load(sessions, language, request)
     events = [event_for(session, context) for session in sessions]
+    if deadlines is not None:
+        events += feed_deadlines.deadline_events(
+            deadlines, language=language, request=request, stamp=context.stamp
+        )
     return feed_calendar(events, name=name, description=description)
+
+
+def deadlines_of(**filters):
+    """The challenge and opportunity deadlines a feed shows (same window as
+    past sessions)."""
+    return feed_deadlines.select(since=timezone.now() - PAST_WINDOW, **filters)
 
 
 def build_personal_calendar(signups, *, name, description, language, request=None):
@@ -486,7 +498,10 @@ def describe(kind, obj=None):
     if kind == "academy":
         return (
             _("%(academy)s: all courses") % {"academy": academy},
-            _("Every session of the Territorial Academy's courses in Adda Martesana."),
+            _(
+                "Every session of the Territorial Academy's courses in Adda Martesana, "
+                "and the deadlines of the network's challenges and opportunities."
+            ),
         )
     if kind == "course":
         return (
@@ -496,7 +511,11 @@ def describe(kind, obj=None):
     if kind == "partner":
         return (
             _("Courses by %(partner)s") % {"partner": obj.title} + f" · {academy}",
-            _("The sessions of the courses organised by %(partner)s.") % {"partner": obj.title},
+            _(
+                "The sessions of the courses organised by %(partner)s, and the deadlines "
+                "of its challenges and opportunities."
+            )
+            % {"partner": obj.title},
         )
     if kind == "topic":
         return (
@@ -507,7 +526,11 @@ def describe(kind, obj=None):
         name = COMUNE_NAMES.get(obj, obj)
         return (
             _("Courses in %(comune)s") % {"comune": name} + f" · {academy}",
-            _("The sessions held in %(comune)s.") % {"comune": name},
+            _(
+                "The sessions held in %(comune)s, and the deadlines of the challenges "
+                "and opportunities there."
+            )
+            % {"comune": name},
         )
     if kind == "filter":
         return (

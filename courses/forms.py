@@ -9,9 +9,9 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.models import Locale
 
 from home.choices import Comune, ProjectArea
-from partners.choices import PartnerType
+from partners.choices import Audience, PartnerType
 
-from .choices import Audience, Format, TaughtLanguage, When
+from .choices import Format, TaughtLanguage, When
 
 
 class CoursePageForm(WagtailAdminPageForm):

@@ -139,3 +139,50 @@ def to_bytes(cal):
 
 def local(dt):
     return dt.astimezone(TZ) if isinstance(dt, datetime.datetime) else dt
+
+
+def deadline_uid(kind, translation_key):
+    """The UID of a page's deadline event: from the translation key, so it is
+    the same in every language and feed."""
+    return f"{kind}-{translation_key}@accademia-territoriale"
+
+
+def deadline_vevent(
+    *,
+    uid,
+    moment,
+    sequence,
+    title,
+    url="",
+    description="",
+    stamp=None,
+    created=None,
+    modified=None,
+    categories=(),
+):
+    """The VEVENT of a deadline (a challenge call closing, the last moment to
+    apply for an opportunity): an instant at `moment`.
+
+    DTSTART with neither DTEND nor DURATION is an event that ends when it
+    starts (RFC 5545, 3.6.1): calendar apps show it at the exact time on the
+    deadline's day, never spilling into the next day as a short event would
+    at 23:59, and TRANSP:TRANSPARENT keeps it from marking the reader busy."""
+    event = Event()
+    event.add("uid", uid)
+    event.add("sequence", sequence)
+    event.add("dtstamp", stamp or timezone.now())
+    if created:
+        event.add("created", created)
+    if modified:
+        event.add("last-modified", modified)
+    event.add("dtstart", event_time(moment))
+    event.add("summary", title)
+    event.add("status", "CONFIRMED")
+    event.add("transp", "TRANSPARENT")
+    if description:
+        event.add("description", description)
+    if url:
+        event.add("url", url)
+    if categories:
+        event.add("categories", list(categories))
+    return event

@@ -1,7 +1,6 @@
 """The donations report in Wagtail's admin (Reports → Donations), with
 filters, totals and CSV/XLSX export for the accounts. Staff only."""
 
-import datetime
 from decimal import Decimal
 
 import django_filters
@@ -14,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.reports import ReportView
+
+from home.exports import SpreadsheetExport
 
 from .choices import DonationStatus, DonorType, Frequency
 from .models import Donation
@@ -40,7 +41,7 @@ class EuroColumn(Column):
         return f"{_euros(super().get_value(instance)):.2f}"
 
 
-class DonationReportView(ReportView):
+class DonationReportView(SpreadsheetExport, ReportView):
     page_title = _("Donations")
     header_icon = "pick"
     index_url_name = "donations_report"
@@ -59,59 +60,35 @@ class DonationReportView(ReportView):
         Column("get_status_display", label=_("Status")),
         Column("email", label=_("E-mail")),
     ]
-    list_export = [
-        "created_at",
-        "uuid",
-        "donor_name",
-        "get_donor_type_display",
-        "tax_code",
-        "street",
-        "postcode",
-        "city",
-        "province",
-        "country",
-        "email",
-        "get_frequency_display",
-        "amount_euros",
-        "received_euros",
-        "refunded_euros",
-        "payments_count",
-        "get_status_display",
-        "anonymous",
-        "stripe_checkout_session_id",
-        "stripe_subscription_id",
+    export_name = "donations"
+    export_columns = [
+        ("created_at", _("Date")),
+        ("uuid", _("Reference")),
+        ("donor_name", _("Donor")),
+        ("get_donor_type_display", _("Donor type")),
+        ("tax_code", _("Codice fiscale or partita IVA")),
+        ("street", _("Street and number")),
+        ("postcode", _("Postcode")),
+        ("city", _("Town")),
+        ("province", _("Province")),
+        ("country", _("Country")),
+        ("email", _("E-mail")),
+        ("get_frequency_display", _("Frequency")),
+        ("amount_euros", _("Amount (EUR)")),
+        ("received_euros", _("Received (EUR)")),
+        ("refunded_euros", _("Refunded (EUR)")),
+        ("payments_count", _("Payments")),
+        ("get_status_display", _("Status")),
+        ("anonymous", _("Anonymous")),
+        ("stripe_checkout_session_id", _("Stripe Checkout Session")),
+        ("stripe_subscription_id", _("Stripe subscription")),
     ]
-    export_headings = {
-        "created_at": _("Date"),
-        "uuid": _("Reference"),
-        "donor_name": _("Donor"),
-        "get_donor_type_display": _("Donor type"),
-        "tax_code": _("Codice fiscale or partita IVA"),
-        "street": _("Street and number"),
-        "postcode": _("Postcode"),
-        "city": _("Town"),
-        "province": _("Province"),
-        "country": _("Country"),
-        "email": _("E-mail"),
-        "get_frequency_display": _("Frequency"),
-        "amount_euros": _("Amount (EUR)"),
-        "received_euros": _("Received (EUR)"),
-        "refunded_euros": _("Refunded (EUR)"),
-        "payments_count": _("Payments"),
-        "get_status_display": _("Status"),
-        "anonymous": _("Anonymous"),
-        "stripe_checkout_session_id": _("Stripe Checkout Session"),
-        "stripe_subscription_id": _("Stripe subscription"),
-    }
 
     def dispatch(self, request, *args, **kwargs):
         if not can_see_donations(request.user):
             # A plain 403: Wagtail would turn PermissionDenied into a redirect.
             return HttpResponseForbidden(_("Only the Academy staff can see the donations."))
         return super().dispatch(request, *args, **kwargs)
-
-    def get_filename(self):
-        return f"donations-{datetime.date.today():%Y-%m-%d}"
 
     def get_queryset(self):
         zero = Value(0)

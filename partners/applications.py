@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from wagtail.models import Locale
 
-from .challenge_choices import REVIEW_STATUSES, ApplicationStatus, CallState
+from .choices import REVIEW_STATUSES, ApplicationStatus, CallState
 from .models import ApplicationAttachment, ChallengeApplication
 from .moderation import is_academy_staff
 from .onboarding import partners_of

@@ -8,3 +8,6 @@ class PartnersConfig(AppConfig):
 
     def ready(self):
         from . import permission_guard  # noqa: F401  (connects its signal receivers)
+        from .moderation import translate_notification_names
+
+        translate_notification_names()

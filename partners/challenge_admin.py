@@ -5,8 +5,6 @@ staff see all, a partner's group members only the applications to the
 challenges in their own section, anyone else none (the list is empty, a
 detail or an attachment answers 404). Registered from wagtail_hooks.py."""
 
-import datetime
-
 import django_filters
 
 from django.contrib import messages
@@ -23,9 +21,11 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
 
+from home.exports import SpreadsheetExport
+
 from . import applications
-from .challenge_choices import ApplicationStatus
 from .challenge_forms import StatusForm
+from .choices import ApplicationStatus
 from .models import ApplicationAttachment, ChallengeApplication, ChallengePage
 
 
@@ -49,7 +49,7 @@ class ApplicationFilterSet(WagtailFilterSet):
         fields = ["challenge", "status"]
 
 
-class ApplicationReportView(ReportView):
+class ApplicationReportView(SpreadsheetExport, ReportView):
     page_title = gettext_lazy("Challenge applications")
     header_icon = "form"
     index_url_name = "challenge_applications"
@@ -70,50 +70,30 @@ class ApplicationReportView(ReportView):
         Column("get_applicant_type_display", label=gettext_lazy("Applying as")),
         Column("get_status_display", label=gettext_lazy("Status")),
     ]
-    list_export = [
-        "reference",
-        "created_at",
-        "challenge_title",
-        "get_status_display",
-        "status_note",
-        "get_applicant_type_display",
-        "name",
-        "email",
-        "phone",
-        "organisation",
-        "team_members",
-        "answers_text",
-        "idea",
-        "attachment_names",
-        "language",
-        "withdrawn_at",
+    export_name = "challenge-applications"
+    export_columns = [
+        ("reference", gettext_lazy("Reference")),
+        ("created_at", gettext_lazy("Received")),
+        ("challenge_title", gettext_lazy("Challenge")),
+        ("get_status_display", gettext_lazy("Status")),
+        ("status_note", gettext_lazy("Note to the applicant")),
+        ("get_applicant_type_display", gettext_lazy("Applying as")),
+        ("name", gettext_lazy("Applicant")),
+        ("email", gettext_lazy("E-mail")),
+        ("phone", gettext_lazy("Phone")),
+        ("organisation", gettext_lazy("Team or business")),
+        ("team_members", gettext_lazy("Team members")),
+        ("answers_text", gettext_lazy("Answers")),
+        ("idea", gettext_lazy("The idea")),
+        ("attachment_names", gettext_lazy("Attachments")),
+        ("language", gettext_lazy("Language")),
+        ("withdrawn_at", gettext_lazy("Withdrawn")),
     ]
-    export_headings = {
-        "reference": gettext_lazy("Reference"),
-        "created_at": gettext_lazy("Received"),
-        "challenge_title": gettext_lazy("Challenge"),
-        "get_status_display": gettext_lazy("Status"),
-        "status_note": gettext_lazy("Note to the applicant"),
-        "get_applicant_type_display": gettext_lazy("Applying as"),
-        "name": gettext_lazy("Applicant"),
-        "email": gettext_lazy("E-mail"),
-        "phone": gettext_lazy("Phone"),
-        "organisation": gettext_lazy("Team or business"),
-        "team_members": gettext_lazy("Team members"),
-        "answers_text": gettext_lazy("Answers"),
-        "idea": gettext_lazy("The idea"),
-        "attachment_names": gettext_lazy("Attachments"),
-        "language": gettext_lazy("Language"),
-        "withdrawn_at": gettext_lazy("Withdrawn"),
-    }
 
     def dispatch(self, request, *args, **kwargs):
         if not applications.can_review_any(request.user):
             return HttpResponseForbidden(_("Only the proposing partners and the Academy staff."))
         return super().dispatch(request, *args, **kwargs)
-
-    def get_filename(self):
-        return f"challenge-applications-{datetime.date.today():%Y-%m-%d}"
 
     def get_queryset(self):
         return (

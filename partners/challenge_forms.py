@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .applications import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, check_attachment
-from .challenge_choices import REVIEW_STATUSES, Eligibility
+from .choices import REVIEW_STATUSES, Eligibility
 
 ATTACHMENT_ACCEPT = (
     ".pdf,.jpg,.jpeg,.png,.webp,.heic,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp"

@@ -3,7 +3,6 @@ queries (the partners, the challenges with their images, the page count),
 whatever the number of challenges."""
 
 from django import forms
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Case, DateTimeField, F, IntegerField, Prefetch, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,8 +13,8 @@ from wagtail.models import Locale
 from home.choices import Comune
 from home.fields import ChoiceListField
 
-from .challenge_choices import CallState
-from .choices import DISTRICT, Sector
+from .choices import DISTRICT, CallState, Sector
+from .listing import ListingFilterForm, listing_context
 from .models import ChallengePage, PartnerPage
 
 CHALLENGES_PER_PAGE = 12
@@ -23,7 +22,7 @@ CARD_IMAGE_SPEC = "fill-480x270"
 STEPLEN = 4  # treebeard: a page's parent path is its path minus 4 characters
 
 
-class ChallengeFilterForm(forms.Form):
+class ChallengeFilterForm(ListingFilterForm):
     partner = forms.ChoiceField(label=_("Proposed by"), required=False)
     comune = forms.ChoiceField(
         label=_("Comune"), required=False, choices=[("", _("All comuni")), *Comune.choices]
@@ -38,16 +37,6 @@ class ChallengeFilterForm(forms.Form):
     def __init__(self, *args, partners=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partner"].choices = [("", _("All partners")), *partners]
-
-    def active_filters(self):
-        if not self.is_valid():
-            return []
-        active = []
-        for name, field in self.fields.items():
-            value = self.cleaned_data.get(name)
-            if value:
-                active.append((name, value, f"{field.label}: {dict(field.choices)[value]}"))
-        return active
 
 
 def index_challenges(index):
@@ -130,26 +119,22 @@ def challenge_index_context(index, request):
         request.GET or None,
         partners=sorted(choices.items(), key=lambda item: item[1].lower()),
     )
-    filters = form.cleaned_data if form.is_valid() else {}
-    challenges = order_open_first(filter_challenges(base, filters, partner_paths, now), now)
+    challenges = order_open_first(filter_challenges(base, form.filters, partner_paths, now), now)
     image_model = get_image_model()
     challenges = challenges.select_related("locale").prefetch_related(
         Prefetch("listing_image", queryset=image_model.objects.prefetch_renditions(CARD_IMAGE_SPEC))
     )
-    paginator = Paginator(challenges, CHALLENGES_PER_PAGE)
-    try:
-        page = paginator.page(request.GET.get("page", 1))
-    except PageNotAnInteger:
-        page = paginator.page(1)
-    except EmptyPage:
-        page = paginator.page(paginator.num_pages)
+    context = listing_context(
+        request,
+        form,
+        challenges,
+        per_page=CHALLENGES_PER_PAGE,
+        count=lambda filters: filter_challenges(base, filters, partner_paths, now).count(),
+    )
+    page = context["items"]
     page.object_list = list(page.object_list)
     for challenge in page.object_list:
         partner = partners.get(challenge.path[:-STEPLEN])
         challenge.partner_title = partner[1] if partner else ""
-    return {
-        "filter_form": form,
-        "challenges": page,
-        "active_filters": form.active_filters(),
-        "now": now,
-    }
+    context.update(challenges=page, now=now)
+    return context

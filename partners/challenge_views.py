@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import applications
-from .challenge_choices import CallState
 from .challenge_forms import ApplicationForm
+from .choices import CallState
 
 TEMPLATE_DIR = "partners/challenges"
 

@@ -1,3 +1,6 @@
+"""Fixed lists of the partners app: partners, sectors, audiences,
+opportunities, challenge calls and their applications."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -39,13 +42,14 @@ class NeedSource(models.TextChoices):
 
 
 class Audience(models.TextChoices):
-    """Who an offer is for: the same list as the courses'."""
+    """Who a course or an opportunity is for (one list for both, so the
+    catalogue's and the opportunity index's filters agree)."""
 
     UNEMPLOYED = "unemployed", _("Unemployed people")
     WOMEN_RETURNING = "women_returning", _("Women returning to work")
-    YOUNG_NEET = "young_neet", _("Young people not in work or study (NEET)")
+    NEET = "neet", _("Young people not in work or study (NEET)")
     OVER_50 = "over_50", _("People over 50")
-    FOREIGNERS = "foreigners", _("Foreign citizens")
+    FOREIGNERS = "foreigners", _("Foreign residents")
     EVERYONE = "everyone", _("Everyone")
 
 
@@ -62,3 +66,42 @@ class ApplyMethod(models.TextChoices):
     LINK = "link", _("A link to a web page or online form")
     EMAIL = "email", _("An e-mail to an address you give")
     FORM = "form", _("The portal's contact form (messages reach your contact e-mail)")
+
+
+# --- Challenge calls and their applications ---------------------------------
+
+
+class Offer(models.TextChoices):
+    MENTORING = "mentoring", _("Mentoring")
+    PRIZE = "prize", _("Prize money")
+    PAID_PILOT = "paid_pilot", _("Paid pilot")
+    SPACE = "space", _("Space")
+    MATERIALS = "materials", _("Materials and equipment")
+
+
+class Eligibility(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individuals")
+    TEAM = "team", _("Teams")
+    NEW_BUSINESS = "new_business", _("New businesses")
+
+
+class CallState(models.TextChoices):
+    OPEN = "open", _("Open")
+    UPCOMING = "upcoming", _("Opening soon")
+    CLOSED = "closed", _("Closed")
+
+
+class ApplicationStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    SHORTLISTED = "shortlisted", _("Shortlisted")
+    SELECTED = "selected", _("Selected")
+    NOT_SELECTED = "not_selected", _("Not selected")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the applicant")
+
+
+# What reviewers may set; "withdrawn" only the applicant can.
+REVIEW_STATUSES = [
+    (value, label)
+    for value, label in ApplicationStatus.choices
+    if value != ApplicationStatus.WITHDRAWN
+]

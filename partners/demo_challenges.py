@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from home.demo import add_child, child_by_slug, demo_image, translate
 
-from .challenge_choices import ApplicationStatus, Eligibility, Offer
-from .choices import DISTRICT, Sector
+from .choices import DISTRICT, ApplicationStatus, Eligibility, Offer, Sector
 from .models import (
     ChallengeApplication,
     ChallengeIndexPage,

@@ -8,10 +8,12 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from wagtail.models import Page
+
 from home.demo import add_child, child_by_slug, translate
 
 from .choices import DISTRICT, ApplyMethod, Audience, OpportunityKind
-from .models import OpportunityIndexPage, OpportunityPage, PartnerPage
+from .models import OpportunityIndexPage, OpportunityPage, OpportunityRelatedPage, PartnerPage
 
 ROME = ZoneInfo("Europe/Rome")
 
@@ -34,7 +36,7 @@ OPPORTUNITIES = [
             "description": "<p>Affiancherai i capi turno nel ricevimento merci, nella "
             "preparazione degli ordini e nella gestione del magazzino.</p>",
             "requirements": "<ul><li>Maggiore età</li><li>Disponibilità su due turni</li></ul>",
-            "audiences": [Audience.UNEMPLOYED, Audience.YOUNG_NEET],
+            "audiences": [Audience.UNEMPLOYED, Audience.NEET],
             "comune": "segrate",
             "days": 24,
             "value": "€ 600 al mese di indennità",
@@ -247,3 +249,30 @@ def load(context):
         if strings and partner.has_translation(english) and not page.has_translation(english):
             translate(page, strings, english)
     context.log(f"Opportunities ready: {len(OPPORTUNITIES)} in the network.")
+
+
+# Opportunities that follow a course ("after this course"): opportunity slug →
+# course slugs. Courses are loaded after the partners, so the courses demo
+# calls `link_courses` once they exist.
+AFTER_COURSES = {
+    "tirocinio-magazzino": ["patentino-muletto"],
+    "saldatore-saldatrice": ["saldatura"],
+    "micro-contributo-fondo-solidale": ["digital-marketing-artigiani"],
+}
+
+
+def link_courses(context):
+    linked = 0
+    for opportunity_slug, course_slugs in AFTER_COURSES.items():
+        opportunity = OpportunityPage.objects.filter(
+            slug=opportunity_slug, locale=context.italian
+        ).first()
+        if opportunity is None:
+            continue
+        for slug in course_slugs:
+            course = Page.objects.filter(slug=slug, locale=context.italian).first()
+            if course is None or opportunity.related_pages.filter(page=course).exists():
+                continue
+            OpportunityRelatedPage.objects.create(opportunity=opportunity, page=course)
+            linked += 1
+    context.log(f"Opportunities linked to {linked} courses.")

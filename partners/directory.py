@@ -1,7 +1,6 @@
 """The partner directory's filters: a plain GET form and one query."""
 
 from django import forms
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -12,12 +11,13 @@ from home.choices import Comune
 from home.fields import ChoiceListField
 
 from .choices import DISTRICT, PartnerType, Sector
+from .listing import ListingFilterForm, listing_context
 
 PARTNERS_PER_PAGE = 12
 LOGO_SPEC = "max-160x160"
 
 
-class DirectoryFilterForm(forms.Form):
+class DirectoryFilterForm(ListingFilterForm):
     type = forms.ChoiceField(
         label=_("Type of partner"),
         required=False,
@@ -29,18 +29,6 @@ class DirectoryFilterForm(forms.Form):
     sector = forms.ChoiceField(
         label=_("Sector"), required=False, choices=[("", _("All sectors")), *Sector.choices]
     )
-
-    def active_filters(self):
-        """[(field name, value, "Label: value label")] for the filters in use."""
-        if not self.is_valid():
-            return []
-        active = []
-        for name, field in self.fields.items():
-            value = self.cleaned_data.get(name)
-            if value:
-                label = dict(field.choices)[value]
-                active.append((name, value, f"{field.label}: {label}"))
-        return active
 
 
 def filter_partners(queryset, filters):
@@ -87,32 +75,13 @@ def directory_partners(index):
 
 def directory_context(index, request):
     form = DirectoryFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
     base = directory_partners(index)
-    partners = filter_partners(base, filters)
-    paginator = Paginator(partners, PARTNERS_PER_PAGE)
-    try:
-        page = paginator.page(request.GET.get("page", 1))
-    except PageNotAnInteger:
-        page = paginator.page(1)
-    except EmptyPage:
-        page = paginator.page(paginator.num_pages)
-    suggestions = []
-    active = form.active_filters()
-    if not page.object_list and active:
-        # Only when nothing matched: which single filter, once removed,
-        # brings partners back (at most one query per active filter).
-        for name, _value, label in active:
-            relaxed = {k: v for k, v in filters.items() if k != name}
-            count = filter_partners(base, relaxed).count()
-            if count:
-                query = request.GET.copy()
-                query.pop(name, None)
-                query.pop("page", None)
-                suggestions.append({"label": label, "count": count, "query": query.urlencode()})
-    return {
-        "filter_form": form,
-        "partners": page,
-        "active_filters": active,
-        "suggestions": suggestions,
-    }
+    context = listing_context(
+        request,
+        form,
+        filter_partners(base, form.filters),
+        per_page=PARTNERS_PER_PAGE,
+        count=lambda filters: filter_partners(base, filters).count(),
+    )
+    context["partners"] = context["items"]
+    return context

@@ -7,10 +7,13 @@ real ones, so the migration and the demo loader share it.
 """
 
 from django.apps import apps as global_apps
+from django.utils.translation import gettext, gettext_noop
 
 STAFF_GROUP_NAME = "Academy staff"
-WORKFLOW_NAME = "Academy staff approval"
-TASK_NAME = "Approval by Academy staff"
+# Stored in English (they identify the rows), shown in the reader's language:
+# see `translate_notification_names`.
+WORKFLOW_NAME = gettext_noop("Academy staff approval")
+TASK_NAME = gettext_noop("Approval by Academy staff")
 
 STAFF_PAGE_PERMISSIONS = [
     "add_page",
@@ -108,3 +111,50 @@ def is_academy_staff(user):
     return user.is_active and (
         user.is_superuser or user.groups.filter(name=STAFF_GROUP_NAME).exists()
     )
+
+
+class _Translated:
+    """A workflow or task whose `name` reads in the active language (names
+    stored in English: a name the catalogues do not know stays as it is)."""
+
+    def __init__(self, obj):
+        self._obj = obj
+
+    def __getattr__(self, attribute):
+        return getattr(self._obj, attribute)
+
+    @property
+    def name(self):
+        return gettext(self._obj.name) if self._obj.name else self._obj.name
+
+    def __str__(self):
+        return self.name
+
+
+def translate_notification_names():
+    """Wagtail's moderation e-mails are rendered in each recipient's language
+    but print the workflow's and the task's stored names. Wrap the context of
+    Wagtail's own notifiers (called from PartnersConfig.ready) so that an
+    Italian e-mail names "Approvazione dello staff dell'Accademia"."""
+    from wagtail.admin import signal_handlers
+
+    notifiers = (
+        signal_handlers.task_submission_email_notifier,
+        signal_handlers.workflow_submission_email_notifier,
+        signal_handlers.workflow_approval_email_notifier,
+        signal_handlers.workflow_rejection_email_notifier,
+    )
+    for notifier in notifiers:
+        if getattr(notifier, "_names_translated", False):
+            continue
+        original = notifier.get_context
+
+        def get_context(instance, _original=original, **kwargs):
+            context = _original(instance, **kwargs)
+            for key in ("workflow", "task"):
+                if context.get(key) is not None:
+                    context[key] = _Translated(context[key])
+            return context
+
+        notifier.get_context = get_context
+        notifier._names_translated = True

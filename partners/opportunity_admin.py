@@ -1,8 +1,6 @@
 """Enquiries in the admin (menu "Enquiries"): staff see every enquiry, a
 partner's editors see their own partner's, nobody else sees any."""
 
-import datetime
-
 import django_filters
 
 from django.http import HttpResponseForbidden
@@ -13,6 +11,8 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.reports import ReportView
+
+from home.exports import SpreadsheetExport
 
 from .models import Enquiry
 from .moderation import is_academy_staff
@@ -43,7 +43,7 @@ class EnquiryFilterSet(WagtailFilterSet):
         fields = ["created_at"]
 
 
-class EnquiryReportView(ReportView):
+class EnquiryReportView(SpreadsheetExport, ReportView):
     page_title = _("Enquiries")
     header_icon = "mail"
     index_url_name = "partners_enquiries"
@@ -59,24 +59,16 @@ class EnquiryReportView(ReportView):
         Column("phone", label=_("Phone")),
         Column("message", label=_("Message")),
     ]
-    list_export = [
-        "created_at",
-        "opportunity_title",
-        "partner",
-        "name",
-        "email",
-        "phone",
-        "message",
+    export_name = "enquiries"
+    export_columns = [
+        ("created_at", _("Sent on")),
+        ("opportunity_title", _("Opportunity")),
+        ("partner", _("Partner")),
+        ("name", _("Name")),
+        ("email", _("E-mail")),
+        ("phone", _("Phone")),
+        ("message", _("Message")),
     ]
-    export_headings = {
-        "created_at": _("Sent on"),
-        "opportunity_title": _("Opportunity"),
-        "partner": _("Partner"),
-        "name": _("Name"),
-        "email": _("E-mail"),
-        "phone": _("Phone"),
-        "message": _("Message"),
-    }
 
     def dispatch(self, request, *args, **kwargs):
         if not can_see_enquiries(request.user):
@@ -85,9 +77,6 @@ class EnquiryReportView(ReportView):
                 _("Only the Academy staff and the partners' editors can see enquiries.")
             )
         return super().dispatch(request, *args, **kwargs)
-
-    def get_filename(self):
-        return f"enquiries-{datetime.date.today():%Y-%m-%d}"
 
     def get_queryset(self):
         return (

@@ -3,7 +3,6 @@ closed computed against the time of the request, and the lists the
 template tags show. Every list is one query (plus pagination's count)."""
 
 from django import forms
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
@@ -14,14 +13,15 @@ from wagtail.models import Locale, Page
 from home.choices import Comune
 from home.fields import ChoiceListField
 
-from .choices import DISTRICT, Audience, OpportunityKind
+from .choices import DISTRICT, Audience, CallState, OpportunityKind
+from .listing import ListingFilterForm, listing_context
 
 PER_PAGE = 12
-OPEN = "open"
-CLOSED = "closed"
+# The "show" filter: open ones (the default) or the archive of closed ones.
+OPEN, CLOSED = CallState.OPEN, CallState.CLOSED
 
 
-class OpportunityFilterForm(forms.Form):
+class OpportunityFilterForm(ListingFilterForm):
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All kinds")), *OpportunityKind.choices]
     )
@@ -37,18 +37,8 @@ class OpportunityFilterForm(forms.Form):
         choices=[(OPEN, _("Open only")), (CLOSED, _("Closed (archive)"))],
     )
 
-    def active_filters(self):
-        """[(field name, value, "Label: value label")] for the filters in use
-        (the default "open only" is not a filter the visitor chose)."""
-        if not self.is_valid():
-            return []
-        active = []
-        for name, field in self.fields.items():
-            value = self.cleaned_data.get(name)
-            if value and not (name == "status" and value == OPEN):
-                label = dict(field.choices)[value]
-                active.append((name, value, f"{field.label}: {label}"))
-        return active
+    # "Open only" is what the index shows anyway, not a filter the visitor chose.
+    defaults = {"status": OPEN}
 
 
 def open_q(now):
@@ -104,22 +94,18 @@ def public_opportunities(locale):
 def index_context(index, request):
     now = timezone.now()
     form = OpportunityFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    opportunities = filter_opportunities(public_opportunities(index.locale), filters, now)
-    paginator = Paginator(opportunities, PER_PAGE)
-    try:
-        page = paginator.page(request.GET.get("page", 1))
-    except PageNotAnInteger:
-        page = paginator.page(1)
-    except EmptyPage:
-        page = paginator.page(paginator.num_pages)
-    return {
-        "filter_form": form,
-        "opportunities": page,
-        "active_filters": form.active_filters(),
-        "archive": filters.get("status") == CLOSED,
-        "now": now,
-    }
+    base = public_opportunities(index.locale)
+    context = listing_context(
+        request,
+        form,
+        filter_opportunities(base, form.filters, now),
+        per_page=PER_PAGE,
+        count=lambda filters: filter_opportunities(base, filters, now).count(),
+    )
+    context.update(
+        opportunities=context["items"], archive=form.filters.get("status") == CLOSED, now=now
+    )
+    return context
 
 
 def closing_soon(locale, limit=3):

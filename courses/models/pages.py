@@ -17,8 +17,9 @@ from home.blocks import BodyBlock
 from home.choices import ProjectArea
 from home.fields import ChoiceListField
 from home.models import BasePage
+from partners.choices import Audience
 
-from ..choices import Audience, Certificate, Level, SignupMode, TaughtLanguage
+from ..choices import Certificate, Level, SignupMode, TaughtLanguage
 from ..forms import CoursePageForm
 from ..serializers import ChoiceListSerializerField, PartnerField, SessionsField, SlugsField
 

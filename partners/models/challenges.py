@@ -31,9 +31,9 @@ from home.blocks import RICH_TEXT_FEATURES, DocumentListBlock, FAQBlock
 from home.fields import ChoiceListField
 from home.models import BasePage
 
-from ..challenge_choices import ApplicationStatus, CallState, Eligibility, Offer
-from ..choices import OPERATING_AREAS, Sector
+from ..choices import OPERATING_AREAS, ApplicationStatus, CallState, Eligibility, Offer, Sector
 from ..private_storage import private_storage
+from .deadlines import DeadlineSequenceMixin
 
 COURSE_PAGE_TYPE = "courses.CoursePage"
 
@@ -80,7 +80,7 @@ class ChallengeIndexPage(BasePage):
         return context
 
 
-class ChallengePage(RoutablePageMixin, BasePage):
+class ChallengePage(RoutablePageMixin, DeadlineSequenceMixin, BasePage):
     """A challenge call: a problem a partner poses, what it offers, who may
     apply and until when."""
 
@@ -138,6 +138,8 @@ class ChallengePage(RoutablePageMixin, BasePage):
     faq = StreamField(
         [("faq", FAQBlock())], verbose_name=_("frequently asked questions"), blank=True, max_num=1
     )
+
+    deadline_field_name = "closes_at"
 
     content_panels = [
         *BasePage.content_panels,

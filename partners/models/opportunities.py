@@ -21,6 +21,7 @@ from home.fields import ChoiceListField
 from home.models import BasePage
 
 from ..choices import DISTRICT, OPERATING_AREAS, ApplyMethod, Audience, OpportunityKind
+from .deadlines import DeadlineSequenceMixin
 
 # Pages an opportunity may point to ("completing this course qualifies you").
 # Named by string: partners never imports courses.
@@ -74,7 +75,7 @@ class OpportunityIndexPage(BasePage):
         return context
 
 
-class OpportunityPage(BasePage):
+class OpportunityPage(DeadlineSequenceMixin, BasePage):
     """An opportunity offered by a partner; it lives in the partner's section,
     so the partner's permissions and the staff approval apply."""
 

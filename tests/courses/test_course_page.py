@@ -153,3 +153,32 @@ def test_english_catalogue_marks_untranslated_courses_italian_only(client, world
         a.get_text(strip=True)
         for a in BeautifulSoup(response.content, "html.parser").select(".course-card h3 a")
     ] == ["Tailoring for a new start"]
+
+
+@pytest.mark.django_db
+def test_course_page_shows_the_opportunities_that_list_it(client, world, english_sartoria):
+    """ "After this course": open opportunities that name the course, in the
+    reader's language; closed ones and other courses' stay out."""
+    import datetime
+
+    from partners.models import OpportunityRelatedPage
+    from tests.partners.opportunity_factories import OpportunityPageFactory
+
+    after = OpportunityPageFactory(parent=world.coop, title="Tirocinio in sartoria")
+    OpportunityRelatedPage.objects.create(opportunity=after, page=world.sartoria)
+    closed = OpportunityPageFactory(
+        parent=world.coop,
+        title="Borsa scaduta",
+        deadline=timezone.now() - datetime.timedelta(days=1),
+    )
+    OpportunityRelatedPage.objects.create(opportunity=closed, page=world.sartoria)
+    OpportunityPageFactory(parent=world.coop, title="Altro tirocinio")
+    for page in (world.sartoria, english_sartoria):
+        soup = BeautifulSoup(client.get(page.url).content, "html.parser")
+        section = soup.select_one("#opportunities-for-page").find_parent("section")
+        assert [a.get_text() for a in section.select(".opportunity-card h3 a")] == [
+            "Tirocinio in sartoria"
+        ]
+        assert section.select_one("a")["href"].startswith(after.url)
+    other = BeautifulSoup(client.get(world.saldatura.url).content, "html.parser")
+    assert other.select_one("#opportunities-for-page") is None

@@ -94,3 +94,28 @@ def test_icaljs_reads_the_personal_feed(client, home, tmp_path):
     found = {e["uid"]: e for e in icaljs(tmp_path, body)["events"]}
     assert found[uid(world["sessions"]["cv"])]["status"] == "CONFIRMED"
     assert found[uid(world["sessions"]["computer1"])]["status"] == "TENTATIVE"
+
+
+def test_icaljs_reads_deadlines_as_instants_at_the_closing_moment(client, home, tmp_path):
+    from tests.partners.challenge_factories import ChallengePageFactory
+    from tests.partners.opportunity_factories import OpportunityPageFactory
+
+    world = make_world(home)
+    year = datetime.date.today().year + 1
+    closes = at(year, 7, 14, 21, 59)  # 23:59 CEST
+    deadline = at(year, 12, 10, 11, 0)  # 12:00 CET
+    challenge = ChallengePageFactory(parent=world["alfa"], closes_at=closes)
+    opportunity = OpportunityPageFactory(parent=world["beta"], deadline=deadline)
+    for address in (
+        reverse("feeds:academy"),
+        "/en" + reverse("feeds:academy")[3:],
+        reverse("feeds:partner", args=[world["alfa"].pk]),
+    ):
+        found = {e["uid"]: e for e in icaljs(tmp_path, client.get(address).content)["events"]}
+        event = found[f"challenge-{challenge.translation_key}@accademia-territoriale"]
+        assert event["start"] == event["end"] == iso(closes)
+        assert event["tzid"] == "Europe/Rome"
+        assert event["sequence"] == 0
+        if "partner" not in address:
+            event = found[f"opportunity-{opportunity.translation_key}@accademia-territoriale"]
+            assert event["start"] == event["end"] == iso(deadline)

@@ -16,6 +16,8 @@ from wagtail.models import PageViewRestriction
 from courses import feeds
 from courses.models import SignupStatus
 from courses.signup_links import participant_token
+from tests.partners.challenge_factories import ChallengePageFactory
+from tests.partners.opportunity_factories import OpportunityPageFactory
 
 from .factories import CoursePageFactory, CourseSessionFactory, PartnerPageFactory
 from .feed_helpers import events, make_world, parse, soon, uid
@@ -67,7 +69,12 @@ def feed_queries(client, address):
 
 
 def add_courses(world, count):
+    """`count` courses of three sessions each, and as many challenge calls and
+    opportunities with a deadline (the partner's and Pioltello's feeds show
+    them too)."""
     for _i in range(count):
+        ChallengePageFactory(parent=world["alfa"], comuni=["pioltello"], closes_at=soon(30))
+        OpportunityPageFactory(parent=world["alfa"], comune="pioltello", deadline=soon(25))
         course = CoursePageFactory(parent=world["alfa"])
         course.topics.set([world["topic"]])
         course.save()
@@ -116,7 +123,11 @@ def test_feeds_take_a_constant_number_of_queries(
     feeds.bump_generation()
     with django_assert_num_queries(small):
         response = client.get(address())
-    assert len(events(parse(response))) >= 3 * 12
+    found = events(parse(response))
+    assert len(found) >= 3 * 12
+    if name in ("academy", "academy_en", "partner", "comune"):
+        assert sum(key.startswith("challenge-") for key in found) == 14
+        assert sum(key.startswith("opportunity-") for key in found) == 14
 
 
 def test_personal_feed_shows_the_state_of_each_place(client, world, english, home_en):

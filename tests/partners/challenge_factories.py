@@ -11,8 +11,7 @@ from PIL import Image
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from partners.challenge_choices import Eligibility, Offer
-from partners.choices import Sector
+from partners.choices import Eligibility, Offer, Sector
 from partners.models import (
     ChallengeApplication,
     ChallengeIndexPage,

@@ -10,7 +10,7 @@ import pytest
 
 from django.core import mail
 
-from partners.challenge_choices import ApplicationStatus, Eligibility
+from partners.choices import ApplicationStatus, Eligibility
 from partners.models import ChallengeApplication
 
 from .challenge_factories import (

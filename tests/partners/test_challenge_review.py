@@ -2,6 +2,7 @@
 staff see all, attachments only for those reviewers, an e-mail per status
 change in the applicant's language, CSV/XLSX export."""
 
+import csv as csv_module
 import io
 
 import openpyxl
@@ -10,7 +11,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core import mail
 
-from partners.challenge_choices import ApplicationStatus
+from partners.choices import ApplicationStatus
 from partners.models import ApplicationAttachment
 from partners.moderation import STAFF_GROUP_NAME
 
@@ -171,6 +172,22 @@ def test_exports_hold_only_the_reviewers_applications(client, setting):
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     values = [cell.value for row in sheet.iter_rows() for cell in row]
     assert app_a.reference in values and app_b.reference not in values
+
+
+def test_csv_export_does_not_hand_spreadsheets_a_formula(client, setting):
+    """An applicant's text that starts like a formula is exported as text
+    (home.exports guards CSV; Wagtail guards XLSX)."""
+    user_a, _challenge, app_a = setting["a"]
+    app_a.idea = '=HYPERLINK("http://evil.example","click")'
+    app_a.save()
+    client.force_login(user_a)
+    response = client.get("/admin/challenges/applications/?export=csv")
+    rows = list(csv_module.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert "'" + app_a.idea in cells
+    assert not [cell for cell in cells if cell.startswith("=")]
+    disposition = response["Content-Disposition"]
+    assert 'filename="challenge-applications-' in disposition
 
 
 def test_a_challenge_with_applications_cannot_be_deleted(client, setting, staff_user):

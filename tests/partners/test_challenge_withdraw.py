@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from partners.applications import make_token
-from partners.challenge_choices import ApplicationStatus
+from partners.choices import ApplicationStatus
 
 from .challenge_factories import ChallengePageFactory, make_application
 from .factories import PartnerIndexPageFactory, onboard

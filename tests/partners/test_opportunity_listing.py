@@ -87,7 +87,7 @@ def test_filters_and_their_combinations(client, index, partner):
         title="Tirocinio Segrate",
         kind=OpportunityKind.INTERNSHIP,
         comune="segrate",
-        audiences=[Audience.YOUNG_NEET],
+        audiences=[Audience.NEET],
     )
     OpportunityPageFactory(
         parent=partner,
@@ -227,3 +227,19 @@ def test_opportunities_for_a_related_page(client, home, index, partner, english)
     # The opportunity page links back to the related page.
     response_html = BeautifulSoup(client.get(linked.url).content, "html.parser")
     assert response_html.select_one(".related-list a").get_text() == "Corso di magazzino"
+
+
+def test_empty_filtered_result_suggests_the_filter_to_remove(client, index, partner):
+    """The shared listing (partners/listing.py) does for opportunities what
+    it does for the partner directory."""
+    OpportunityPageFactory(
+        parent=partner, title="Tirocinio", kind=OpportunityKind.INTERNSHIP, comune="segrate"
+    )
+    response = client.get("/it/opportunita/?kind=job&comune=segrate")
+    assert titles(response) == []
+    soup = BeautifulSoup(response.content, "html.parser")
+    notice = soup.select_one(".empty-result")
+    assert "Nessuna opportunità" in notice.get_text()
+    link = notice.select_one("li a")["href"]
+    assert link == "/it/opportunita/?comune=segrate"
+    assert titles(client.get(link)) == ["Tirocinio"]

@@ -204,3 +204,26 @@ def test_partner_sees_only_its_own_images_and_documents(client, partner_a, partn
     assert client.get(f"/admin/documents/edit/{foreign_doc.pk}/").status_code in (302, 403)
     assert client.get(f"/admin/images/{foreign_image.pk}/delete/").status_code in (302, 403)
     assert image_model.objects.filter(pk=foreign_image.pk).exists()
+
+
+def test_moderation_emails_name_workflow_and_task_in_the_readers_language(
+    client, partner_a, staff_user, mailoutbox
+):
+    from wagtail.users.models import UserProfile
+
+    partner, user = partner_a
+    english_staff = User.objects.create_user("staff-en", "staff-en@example.org", "x")
+    english_staff.groups.add(Group.objects.get(name=STAFF_GROUP_NAME))
+    profile = UserProfile.get_for_user(english_staff)
+    profile.preferred_language = "en"
+    profile.save()
+    client.force_login(user)
+    data = edit_form_data(client, partner)
+    response = client.post(f"/admin/pages/{partner.pk}/edit/", {**data, "action-submit": "1"})
+    assert response.status_code == 302
+    by_recipient = {message.to[0]: message for message in mailoutbox}
+    italian = by_recipient["staff-test@example.org"]
+    assert "Approvazione da parte dello staff dell’Accademia" in italian.subject + italian.body
+    assert "Approval by Academy staff" not in italian.subject + italian.body
+    english = by_recipient["staff-en@example.org"]
+    assert "Approval by Academy staff" in english.subject + english.body
