@@ -271,15 +271,20 @@ def attach_cards(courses, locale=None, default_id=None, topics_by_key=None, now=
     return courses
 
 
-def card_queryset(courses):
-    """Prefetches for cards: topics and the card image with its rendition."""
-    return courses.prefetch_related(
+def card_prefetches():
+    """What a card shows besides the page: topics, the image and its rendition."""
+    return [
         "topics",
         Prefetch(
             "listing_image",
             queryset=get_image_model().objects.prefetch_renditions(CARD_IMAGE_SPEC),
         ),
-    )
+    ]
+
+
+def card_queryset(courses):
+    """Prefetches for cards: topics and the card image with its rendition."""
+    return courses.prefetch_related(*card_prefetches())
 
 
 def filter_choices(locale, default_id, topics_by_key):

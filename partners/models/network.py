@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -163,7 +164,20 @@ class PartnerPage(BasePage):
         """The live public pages of this partner's section (courses,
         challenges...), each rendered by its `listing_card_template` if it
         has one, else by partners/includes/child_card.html."""
-        return self.get_children().live().public().specific()
+        children = list(self.get_children().live().public().specific())
+        # A page type may gather what its cards need for all its pages at
+        # once (`prepare_listing(pages)`), so the profile's queries do not
+        # grow with the number of courses or calls.
+        by_class = {}
+        for child in children:
+            by_class.setdefault(type(child), []).append(child)
+        for page_class, pages in by_class.items():
+            prepare = getattr(page_class, "prepare_listing", None)
+            if prepare is not None:
+                prepare(pages)
+            else:
+                prefetch_related_objects(pages, "listing_image")
+        return children
 
     @property
     def social_links(self):
