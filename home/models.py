@@ -110,6 +110,7 @@ class HomePage(BasePage):
         challenge's form) gets the rest of the address as Wagtail would give
         it, and an unknown address ends in Wagtail's own routing (a 404)."""
         if len(path_components) < 2:
+            request.route_ancestors = [self]  # for the breadcrumbs (site_tags)
             return super().route(request, path_components)
         prefixes = [
             self.url_path + "/".join(path_components[:n]) + "/"
