@@ -5,8 +5,9 @@ content generation (see home.cache), the host, the full path and query
 string and the language. A response is cached only when it is a plain 200
 for a GET from a visitor without a session and sets no cookie.
 
-Pages with forms (a course's sign-up form) are cached too: while a page is
-rendered for the cache, the CSRF token (and any other value registered with
+Pages with forms that declare it (a course's sign-up form, see
+home.cache.allow_cached_form) are cached too: while a page is rendered for
+the cache, the CSRF token (and any other value registered with
 home.cache.per_visitor) is written as a placeholder; every visitor, on a
 miss or a hit, gets the page with its own token filled in, and
 django.middleware.csrf.get_token makes CsrfViewMiddleware set the CSRF
@@ -22,10 +23,12 @@ from django.utils.functional import lazy
 from django.utils.translation import get_language
 
 from home.cache import (
+    PER_VISITOR,
     content_generation,
     fill_per_visitor,
     per_visitor,
     per_visitor_value,
+    placeholder,
     rendering_for_cache,
 )
 
@@ -85,13 +88,21 @@ class PageCacheMiddleware:
             response = self.get_response(request)
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
-        if _cacheable_response(request, response):
+        if _cacheable_response(request, response) and _forms_allow_caching(request, response):
             patch_response_headers(response, cache_timeout=0)
             response["Cache-Control"] = "no-cache"
             cache.set(key, response, settings.PAGE_CACHE_SECONDS)  # with its placeholders
             response["X-Page-Cache"] = "miss"
         _fill(response, request)
         return response
+
+
+def _forms_allow_caching(request, response):
+    """A page whose content holds per-visitor placeholders is cached only
+    if its forms declared them all (home.cache.allow_cached_form)."""
+    if getattr(request, "page_cache_forms_declared", False):
+        return True
+    return not any(placeholder(name).encode() in response.content for name in PER_VISITOR)
 
 
 def _fill(response, request):

@@ -72,6 +72,8 @@ def bump_content_generation_now_and_on_commit():
 # in pages otherwise shared through the whole-page cache: while a page is
 # rendered for the cache they are written as placeholders, and each visitor
 # gets them filled in when the page is served (academy_site/page_cache.py).
+# A page with such placeholders is cached only when its form declared it
+# safe (allow_cached_form).
 PER_VISITOR = {}  # name -> function(request) giving the value
 _rendering_for_cache = contextvars.ContextVar("rendering_for_page_cache", default=False)
 
@@ -106,6 +108,14 @@ class rendering_for_cache:
 
     def __exit__(self, *exc):
         _rendering_for_cache.reset(self._token)
+
+
+def allow_cached_form(request):
+    """Declare that the forms on this page differ between visitors only by
+    registered per-visitor values, so the page may be cached. Pages with
+    a CSRF placeholder that nobody declared (a form with its own one-off
+    values, e.g. the donation form's attempt id) are never cached."""
+    request.page_cache_forms_declared = True
 
 
 def fill_per_visitor(content, request):
