@@ -73,6 +73,7 @@ def main():
     urls = subprocess.run(  # noqa: S603
         [python, "bench/pages.py"], env=env, cwd=ROOT, check=True, capture_output=True, text=True
     ).stdout.split()
+    urls = [url.removeprefix("http://127.0.0.1").removeprefix("http://localhost") for url in urls]
     gunicorn = subprocess.Popen(  # noqa: S603
         [
             str(Path(python).parent / "gunicorn"),

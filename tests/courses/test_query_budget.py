@@ -92,9 +92,7 @@ def grow(world, n):
         course, _sessions = make_course(PartnerPage.objects.get(pk=partner.pk), sessions=2)
         publish(course)
         ChallengePageFactory(parent=partner)
-    CourseSessionFactory(
-        page=world.saldatura, start=timezone.now() + datetime.timedelta(days=50)
-    )
+    CourseSessionFactory(page=world.saldatura, start=timezone.now() + datetime.timedelta(days=50))
     publish(world.saldatura)
 
 
