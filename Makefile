@@ -9,8 +9,10 @@ PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po */locale/*/LC_MESSAGES/dja
 MO_FILES := $(PO_FILES:.po=.mo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Demo scale of the load benchmark (20: ~600 courses; building it takes long).
+BENCH_LOAD_SCALE ?= 1
 
-.PHONY: setup run test e2e bench bench-render bench-load bench-feed lint format messages compilemessages check clean
+.PHONY: setup run test e2e bench bench-render bench-load bench-feed bench-signups lint format messages compilemessages check clean
 
 setup: $(STAMP) $(MO_FILES)
 
@@ -48,17 +50,20 @@ e2e: setup node_modules/.installed
 	$(BIN)/pytest tests/e2e --override-ini="addopts=-p no:cacheprovider -q"
 
 # Benchmarks print figures (see bench/README.md and docs/performance.md).
-bench: bench-render bench-load
+bench: bench-render bench-load bench-feed bench-signups
 
 bench-render: setup
 	$(BIN)/python bench/render.py --scale 1
 	$(BIN)/python bench/render.py --scale 20
 
 bench-load: setup
-	$(BIN)/python bench/load.py --scale 1
+	$(BIN)/python bench/load.py --scale $(BENCH_LOAD_SCALE)
 
 bench-feed: setup
 	$(BIN)/python bench/feed.py --courses 300 --sessions 10
+
+bench-signups: setup
+	$(BIN)/python bench/signups.py
 
 check: setup
 	DJANGO_SETTINGS_MODULE=academy_site.settings.test $(MANAGE) check

@@ -3,16 +3,46 @@
 A rendered page is kept for PAGE_CACHE_SECONDS under a key made of the
 content generation (see home.cache), the host, the full path and query
 string and the language. A response is cached only when it is a plain 200
-for a GET from a visitor without a session, sets no cookie and did not use
-the CSRF token (a form page is rendered fresh for each visitor).
+for a GET from a visitor without a session and sets no cookie.
+
+Pages with forms that declare it (a course's sign-up form, see
+home.cache.allow_cached_form) are cached too: while a page is rendered for
+the cache, the CSRF token (and any other value registered with
+home.cache.per_visitor) is written as a placeholder; every visitor, on a
+miss or a hit, gets the page with its own token filled in, and
+django.middleware.csrf.get_token makes CsrfViewMiddleware set the CSRF
+cookie on that response exactly as a fresh render would. No JavaScript is
+involved, so the form works on any browser.
 """
 
 from django.conf import settings
 from django.core.cache import cache
+from django.middleware.csrf import get_token
 from django.utils.cache import patch_response_headers
+from django.utils.functional import lazy
 from django.utils.translation import get_language
 
-from home.cache import content_generation
+from home.cache import (
+    PER_VISITOR,
+    content_generation,
+    fill_per_visitor,
+    per_visitor,
+    per_visitor_value,
+    placeholder,
+    rendering_for_cache,
+)
+
+
+@per_visitor("csrf")
+def _csrf_token(request):
+    return get_token(request)
+
+
+def csrf(request):
+    """Context processor replacing Django's built-in `csrf_token`: the real
+    token, or its placeholder in a page rendered for the cache."""
+    return {"csrf_token": lazy(lambda: per_visitor_value("csrf", request), str)()}
+
 
 SKIPPED_PREFIXES = ("/admin/", "/django-admin/", "/documents/", "/healthz")
 
@@ -51,14 +81,36 @@ class PageCacheMiddleware:
         key = f"page:{generation}:{host}:{get_language()}:{request.get_full_path()}"
         cached = cache.get(key)
         if cached is not None:
+            _fill(cached, request)
             cached["X-Page-Cache"] = "hit"
             return cached
-        response = self.get_response(request)
-        if _cacheable_response(request, response):
-            patch_response_headers(response, cache_timeout=0)
-            response["Cache-Control"] = "no-cache"
+        with rendering_for_cache():
+            response = self.get_response(request)
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
-            cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+        if _cacheable_response(request, response) and _forms_allow_caching(request, response):
+            patch_response_headers(response, cache_timeout=0)
+            response["Cache-Control"] = "no-cache"
+            cache.set(key, response, settings.PAGE_CACHE_SECONDS)  # with its placeholders
             response["X-Page-Cache"] = "miss"
+        _fill(response, request)
         return response
+
+
+def _forms_allow_caching(request, response):
+    """A page whose content holds per-visitor placeholders is cached only
+    if its forms declared them all (home.cache.allow_cached_form)."""
+    if getattr(request, "page_cache_forms_declared", False):
+        return True
+    return not any(placeholder(name).encode() in response.content for name in PER_VISITOR)
+
+
+def _fill(response, request):
+    """Fill the per-visitor placeholders of `response` for this visitor."""
+    if response.streaming:
+        return
+    content, found = fill_per_visitor(response.content, request)
+    if found:
+        response.content = content
+        if response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(content))

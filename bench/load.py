@@ -6,7 +6,10 @@ with /healthz (a bare Django view) as the ceiling.
 
 Needs PostgreSQL (BENCH_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/accademia_bench — dropped and rebuilt),
-Redis at 127.0.0.1:6379 and wrk (apt-get install wrk).
+Redis (BENCH_REDIS_URL, default redis://127.0.0.1:6379/7 — flushed) and wrk
+(apt-get install wrk). BENCH_PORT (default 8765) is where gunicorn listens.
+The last column is each page's req/s as a share of the bare view's in the
+same run, the figure that holds on a busy machine.
 """
 
 import argparse
@@ -21,7 +24,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PORT = 8765
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
 SECRET = "bench-only-" + "x" * 50
 
 
@@ -50,7 +54,7 @@ def main():
         "SECRET_KEY": SECRET,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "WAGTAILADMIN_BASE_URL": f"http://127.0.0.1:{PORT}",
-        "CACHE_URL": "rediscache://127.0.0.1:6379/7",
+        "CACHE_URL": "rediscache://" + REDIS.split("://", 1)[1],
         "SECURE_SSL_REDIRECT": "false",
         "DATABASE_CONN_MAX_AGE": "60",
         "LOG_LEVEL": "WARNING",
@@ -65,10 +69,11 @@ def main():
         env,
         stdout=subprocess.DEVNULL,
     )
-    subprocess.run(["redis-cli", "-n", "7", "flushdb"], check=False, stdout=subprocess.DEVNULL)  # noqa: S607
+    subprocess.run(["redis-cli", "-u", REDIS, "flushdb"], check=False, stdout=subprocess.DEVNULL)  # noqa: S603, S607
     urls = subprocess.run(  # noqa: S603
         [python, "bench/pages.py"], env=env, cwd=ROOT, check=True, capture_output=True, text=True
     ).stdout.split()
+    urls = [url.removeprefix("http://127.0.0.1").removeprefix("http://localhost") for url in urls]
     gunicorn = subprocess.Popen(  # noqa: S603
         [
             str(Path(python).parent / "gunicorn"),
@@ -92,7 +97,8 @@ def main():
             except OSError:
                 time.sleep(0.2)
         print(f"scale {args.scale}, gunicorn 2 workers, wrk -t2 -c8 -d{args.duration}s")
-        print(f"{'path':<46} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+        print(f"{'path':<46} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs bare':>8}")
+        ceiling = None
         for path in ["/healthz", *urls]:
             for _ in range(3):  # warm both workers and the cache
                 urllib.request.urlopen(base + path, timeout=10)  # noqa: S310
@@ -106,9 +112,10 @@ def main():
             p50 = _latency(output, "50%")
             p99 = _latency(output, "99%")
             errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+            ceiling = ceiling or rps
             print(
                 f"{path[:46]:<46} {rps:>9.0f} {p50:>8.1f} {p99:>8.1f} "
-                f"{(errors.group(1) if errors else '0'):>7}"
+                f"{(errors.group(1) if errors else '0'):>7} {rps / ceiling:>8.0%}"
             )
     finally:
         gunicorn.send_signal(signal.SIGTERM)

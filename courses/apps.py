@@ -7,4 +7,7 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self):
-        from . import feed_signals  # noqa: F401 - calendar feeds' cache invalidation
+        from . import (
+            feed_signals,  # noqa: F401 - calendar feeds' cache invalidation
+            signup_forms,  # noqa: F401 - registers the form's per-visitor value
+        )

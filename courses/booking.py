@@ -20,6 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from home.cache import bump_content_generation_now_and_on_commit
+
 from .choices import SessionStatus
 from .models import CourseSession, Participant, Signup, SignupStatus
 from .models.bookings import ACTIVE_STATUSES, SEAT_STATUSES, Attendance, Channel
@@ -67,14 +69,17 @@ def seats_taken(session):
     return Signup.objects.filter(session_id=session.pk, status__in=SEAT_STATUSES).count()
 
 
-def series_anchor(session):
+def series_anchor(session, known_sessions=None):
     """The session that carries the sign-ups: itself, or for a course whose
-    one sign-up covers the whole series, the course's first session."""
+    one sign-up covers the whole series, the course's first session
+    (`known_sessions`: all the course's sessions in order, if at hand)."""
     from .choices import SignupMode
 
     page = session.page
     if page.signup_mode != SignupMode.SERIES:
         return session
+    if known_sessions:
+        return known_sessions[0]
     first = (
         CourseSession.objects.filter(page_id=session.page_id)
         .order_by("start", "sort_order")
@@ -350,6 +355,7 @@ def set_capacity(session_id, capacity, now=None):
                 "below_taken",
             )
         CourseSession.objects.filter(pk=session.pk).update(capacity=capacity, modified_at=now)
+        bump_content_generation_now_and_on_commit()  # update() sends no post_save
         session.capacity = capacity
         return _promote(session, now)
 
@@ -376,6 +382,7 @@ def move_to_seat(signup_id, now=None):
             CourseSession.objects.filter(pk=session.pk).update(
                 capacity=session.capacity, modified_at=now
             )
+            bump_content_generation_now_and_on_commit()
         _give_seat(signup, now)
         _notify(signup, "promoted")
     return signup

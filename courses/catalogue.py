@@ -13,6 +13,7 @@ publishes, so a stored value would go stale.
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Length, Substr
@@ -21,6 +22,7 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page
 
+from home.cache import content_generation
 from home.choices import Comune
 from home.fields import ChoiceListField
 from partners.choices import Audience
@@ -227,13 +229,27 @@ class CourseCard:
         return bool(open_) and all(s.status == SessionStatus.FULL for s in open_)
 
 
+def _per_generation(name, build):
+    """`build()`, kept in the cache until public content changes (home.cache)."""
+    key = f"catalogue:{name}:{content_generation()}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, 3600)
+    return value
+
+
 def localized_topics(locale, default_id):
     """Topic names in `locale`, by translation key (falling back to Italian)."""
-    names = {}
-    for topic in Topic.objects.filter(locale_id__in={locale.pk, default_id}):
-        if topic.locale_id == locale.pk or topic.translation_key not in names:
-            names[topic.translation_key] = topic
-    return names
+
+    def build():
+        names = {}
+        for topic in Topic.objects.filter(locale_id__in={locale.pk, default_id}):
+            if topic.locale_id == locale.pk or topic.translation_key not in names:
+                names[topic.translation_key] = topic
+        return names
+
+    return _per_generation(f"topics:{locale.pk}:{default_id}", build)
 
 
 def attach_cards(courses, locale=None, default_id=None, topics_by_key=None, now=None):
@@ -272,15 +288,20 @@ def attach_cards(courses, locale=None, default_id=None, topics_by_key=None, now=
     return courses
 
 
-def card_queryset(courses):
-    """Prefetches for cards: topics and the card image with its rendition."""
-    return courses.prefetch_related(
+def card_prefetches():
+    """What a card shows besides the page: topics, the image and its rendition."""
+    return [
         "topics",
         Prefetch(
             "listing_image",
             queryset=get_image_model().objects.prefetch_renditions(CARD_IMAGE_SPEC),
         ),
-    )
+    ]
+
+
+def card_queryset(courses):
+    """Prefetches for cards: topics and the card image with its rendition."""
+    return courses.prefetch_related(*card_prefetches())
 
 
 def filter_choices(locale, default_id, topics_by_key):
@@ -288,6 +309,13 @@ def filter_choices(locale, default_id, topics_by_key):
     topics = sorted(
         ((topic.slug, topic.name) for topic in topics_by_key.values()), key=lambda c: c[1]
     )
+    options = _per_generation(
+        f"partners:{locale.pk}:{default_id}", lambda: _partner_choices(locale, default_id)
+    )
+    return topics, options
+
+
+def _partner_choices(locale, default_id):
     partners = {}
     for partner in (
         PartnerPage.objects.live()
@@ -305,7 +333,7 @@ def filter_choices(locale, default_id, topics_by_key):
         shown = versions.get(locale.pk, source)
         options.append((source.pk, shown.title))
     options.sort(key=lambda c: c[1].lower())
-    return topics, options
+    return options
 
 
 def filtered_courses(request, locale, default_id):

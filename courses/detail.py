@@ -13,9 +13,9 @@ from .structured_data import as_script, course_json_ld
 
 def _localized(objects, model, locale):
     """`objects` in `locale` where a translation exists (one query)."""
-    keys = [obj.translation_key for obj in objects]
+    keys = [obj.translation_key for obj in objects if obj.locale_id != locale.pk]
     if not keys:
-        return []
+        return objects
     translated = model.objects.filter(translation_key__in=keys, locale=locale)
     if issubclass(model, Page):
         translated = translated.live().public()
@@ -24,10 +24,14 @@ def _localized(objects, model, locale):
 
 
 def course_page_context(course, request):
-    locale = course.locale
+    active = Locale.get_active()  # remembered for the request (home/request_memo.py)
+    locale = active if active.pk == course.locale_id else course.locale
     default_id = Locale.get_default().pk
     now = timezone.now()
     sessions = list(course.get_sessions())
+    source = course if course.is_source else course.source_page
+    for session in sessions:
+        session.page = source  # read by the sign-up form (signup_tags), loaded once
     partner = PartnerPage.objects.filter(path=course.path[: -Page.steplen]).first()
     topics_by_key = localized_topics(locale, default_id)
     topics = [topics_by_key.get(t.translation_key, t) for t in course.topics.all()]

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils.translation import gettext_lazy as _
 
+from home.cache import per_visitor, per_visitor_value
+
 from .models.bookings import QuestionKind, residence_choices
 
 STARTED_SALT = "courses.signup.started"
@@ -20,6 +22,11 @@ def min_form_seconds():
 
 def started_token(at=None):
     return signing.dumps(int(at if at is not None else time.time()), salt=STARTED_SALT)
+
+
+@per_visitor("signup-started")
+def _started_for_visitor(request):
+    return started_token()
 
 
 class BaseSignupForm(forms.Form):
@@ -87,7 +94,9 @@ class SignupForm(BaseSignupForm):
         super().__init__(*args, **kwargs)
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
         if not self.is_bound:
-            self.initial["started"] = started_token()
+            # A placeholder in a page rendered for the whole-page cache,
+            # filled with the time each visitor gets the page.
+            self.initial["started"] = per_visitor_value("signup-started")
 
     def clean_website(self):
         if self.cleaned_data.get("website"):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import booking, throttle
-from .choices import SessionStatus
+from .choices import SessionStatus, SignupMode
 from .emails import localized_course, series_sessions
 from .models import CourseSession, Participant, Signup, SignupStatus
 from .models.bookings import ACTIVE_STATUSES
@@ -28,24 +28,33 @@ def public_session(uid):
 
 
 def privacy_url(request):
-    from home.models import SiteFooter
+    """The privacy notice's address, as the footer links it (cached with
+    the header and footer)."""
+    from home.templatetags.site_tags import site_chrome
 
-    page = SiteFooter.load(request_or_site=request).privacy_page
-    if page is None:
-        return ""
-    page = page.localized
-    return page.get_url(request) if page.live else ""
+    privacy = site_chrome({"request": request})["privacy"]
+    return privacy["url"] if privacy else ""
 
 
-def signup_context(request, session, form):
-    """What the form needs; shared by the standalone page and the tag."""
+def signup_context(request, session, form, known_sessions=None, course=None):
+    """What the form needs; shared by the standalone page and the tag.
+
+    The course page passes what it has already loaded: all the course's
+    sessions (with seats, in order) and the course in the visitor's
+    language, so the form costs no query of its own."""
     language = get_language()
-    session = booking.series_anchor(session)
-    seats = CourseSession.objects.with_seats().get(pk=session.pk)
+    if known_sessions:
+        session = booking.series_anchor(session, known_sessions)
+        seats = session
+        series = known_sessions if session.page.signup_mode == SignupMode.SERIES else [session]
+    else:
+        session = booking.series_anchor(session)
+        seats = CourseSession.objects.with_seats().get(pk=session.pk)
+        series = series_sessions(session)
     return {
         "session": session,
-        "sessions": series_sessions(session),
-        "course": localized_course(session.page, language),
+        "sessions": series,
+        "course": course or localized_course(session.page, language),
         "form": form,
         "closed_reason": booking.closed_reason(session),
         # A session its organiser marked full gives no seat (courses/booking.py).

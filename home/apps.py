@@ -7,4 +7,9 @@ class HomeConfig(AppConfig):
     verbose_name = _("Site pages")
 
     def ready(self):
-        from . import cache  # noqa: F401 - connects the content-generation signals
+        from . import (
+            cache,  # noqa: F401 - connects the content-generation signals
+            request_memo,
+        )
+
+        request_memo.install()

@@ -7,7 +7,10 @@ once. Coarse, but always correct, and cheap: a busy day has a few hundred
 changes against tens of thousands of page views.
 """
 
+import contextvars
+
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -49,10 +52,88 @@ def bump_content_generation():
         cache.set(GENERATION_KEY, 2, None)
 
 
+def _bump_on_commit():
+    bump_content_generation()
+
+
+def bump_content_generation_now_and_on_commit():
+    """Bump at once and, inside a transaction, once more when it commits: a
+    page rendered by another request between the change and the commit saw
+    the old data and must not stay cached under the new generation."""
+    bump_content_generation()
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and not any(
+        entry[1] is _bump_on_commit for entry in connection.run_on_commit
+    ):
+        transaction.on_commit(_bump_on_commit)
+
+
+# Values that differ for every visitor (the CSRF token, a form's start time)
+# in pages otherwise shared through the whole-page cache: while a page is
+# rendered for the cache they are written as placeholders, and each visitor
+# gets them filled in when the page is served (academy_site/page_cache.py).
+# A page with such placeholders is cached only when its form declared it
+# safe (allow_cached_form).
+PER_VISITOR = {}  # name -> function(request) giving the value
+_rendering_for_cache = contextvars.ContextVar("rendering_for_page_cache", default=False)
+
+
+def per_visitor(name):
+    """Register `function(request)` as the maker of the per-visitor value `name`."""
+
+    def register(function):
+        PER_VISITOR[name] = function
+        return function
+
+    return register
+
+
+def placeholder(name):
+    return f"per-visitor-{name}-placeholder"
+
+
+def per_visitor_value(name, request=None):
+    """The value `name` for this visitor, or its placeholder in a page being
+    rendered for the shared cache."""
+    if _rendering_for_cache.get():
+        return placeholder(name)
+    return PER_VISITOR[name](request)
+
+
+class rendering_for_cache:
+    """Context manager: what renders inside it goes to the shared cache."""
+
+    def __enter__(self):
+        self._token = _rendering_for_cache.set(True)
+
+    def __exit__(self, *exc):
+        _rendering_for_cache.reset(self._token)
+
+
+def allow_cached_form(request):
+    """Declare that the forms on this page differ between visitors only by
+    registered per-visitor values, so the page may be cached. Pages with
+    a CSRF placeholder that nobody declared (a form with its own one-off
+    values, e.g. the donation form's attempt id) are never cached."""
+    request.page_cache_forms_declared = True
+
+
+def fill_per_visitor(content, request):
+    """`content` (bytes) with its placeholders filled for this visitor, and
+    the names found."""
+    found = []
+    for name, make in PER_VISITOR.items():
+        marker = placeholder(name).encode()
+        if marker in content:
+            found.append(name)
+            content = content.replace(marker, str(make(request)).encode())
+    return content, found
+
+
 @receiver(post_save)
 @receiver(post_delete)
 def _content_changed(sender, **kwargs):
     meta = getattr(sender, "_meta", None)
     if meta is None or (meta.app_label, meta.model_name) in IGNORED_MODELS:
         return
-    bump_content_generation()
+    bump_content_generation_now_and_on_commit()

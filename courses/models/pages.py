@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -193,6 +194,15 @@ class CoursePage(BasePage):
     )
 
     listing_card_template = "courses/includes/course_card.html"
+
+    @classmethod
+    def prepare_listing(cls, pages):
+        """Cards for `pages` (e.g. on a partner's profile) in a few queries."""
+        from ..catalogue import attach_cards, card_prefetches
+
+        prefetch_related_objects(pages, *card_prefetches())
+        attach_cards(pages)
+
     base_form_class = CoursePageForm
 
     content_panels = [
@@ -358,7 +368,7 @@ class CoursePage(BasePage):
             CoursePage.objects.filter(
                 translation_key=self.translation_key, locale=Locale.get_default()
             )
-            .only("id", "translation_key", "locale_id")
+            .only("id", "translation_key", "locale_id", "signup_mode")
             .first()
         )
 

@@ -1,5 +1,7 @@
 from django import template
 
+from home.cache import allow_cached_form
+
 register = template.Library()
 
 
@@ -12,7 +14,16 @@ def signup_form(context, session):
     from courses.signup_views import new_form, signup_context
 
     request = context["request"]
-    anchor = booking.series_anchor(session)
+    # Its only per-visitor values are the CSRF token and the start time,
+    # both filled for each visitor: the page may be cached (home/cache.py).
+    allow_cached_form(request)
+    # On the course page: its sessions (with seats, in order) and the course
+    # in the visitor's language are already loaded (courses/detail.py).
+    known = context.get("sessions")
+    if not known or session not in known:
+        known = None
+    course = context.get("page") if known else None
+    anchor = booking.series_anchor(session, known)
     if anchor.pk != session.pk:
         return {"hidden": True}
-    return signup_context(request, session, new_form(session))
+    return signup_context(request, session, new_form(session), known, course)

@@ -1,3 +1,5 @@
+import uuid
+
 from django import template
 from django.conf import settings
 from django.core.cache import cache
@@ -32,6 +34,9 @@ def language_links(context):
     request = context["request"]
     page = context.get("page")
     current = get_language()
+    remembered = getattr(request, "_language_links", None)
+    if remembered is not None and remembered[0] is page and remembered[1] == current:
+        return remembered[2]  # the head and the switchers ask for the same links
     translations = {}
     if isinstance(page, Page):
         for translation in page.get_translations(inclusive=True).live().select_related("locale"):
@@ -53,6 +58,7 @@ def language_links(context):
                 "current": code == current,
             }
         )
+    request._language_links = (page, current, links)
     return links
 
 
@@ -98,11 +104,25 @@ def site_chrome(context):
 
 
 @register.simple_tag(takes_context=True)
+def fragment_key(context, page):
+    """A key for a fragment of `page` cached with `{% cache %}`: the content
+    generation, host, language and page; unique (never reused) in a preview,
+    whose draft content is not what the cache holds."""
+    request = context["request"]
+    if getattr(request, "is_preview", False):
+        return uuid.uuid4().hex
+    return f"{content_generation()}:{request.get_host()}:{get_language()}:{page.pk}"
+
+
+@register.simple_tag(takes_context=True)
 def breadcrumbs(context):
     """The ancestors of the page below the tree root (home first)."""
     page = context.get("page")
     if not isinstance(page, Page) or page.depth <= 2:
         return []
+    known = getattr(context.get("request"), "route_ancestors", None)  # HomePage.route
+    if known and len(known) == page.depth - 2 and known[-1].path == page.path[: -Page.steplen]:
+        return known
     return list(page.get_ancestors().filter(depth__gte=2).only("title", "url_path", "locale"))
 
 

@@ -58,3 +58,26 @@ def test_logged_in_editors_always_get_a_fresh_page(client, home):
 def test_errors_are_not_cached(client):
     client.get("/it/non-esiste/")
     assert "X-Page-Cache" not in client.get("/it/non-esiste/")
+
+
+def test_a_form_page_that_did_not_declare_its_values_is_never_cached(client, home, settings):
+    """The donation form carries a one-off attempt id besides the CSRF
+    token: two visitors must never share it, so the page stays uncached;
+    its CSRF token is still real."""
+    from bs4 import BeautifulSoup
+
+    from tests.donations.factories import DonationPageFactory
+
+    settings.STRIPE_SECRET_KEY = "sk_test_not_called"  # the form shows; nothing is sent
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_not_called"
+    page = DonationPageFactory(parent=home)
+
+    def form_values(response):
+        html = BeautifulSoup(response.content, "html.parser")
+        return {i["name"]: i.get("value") for i in html.select("form input[type=hidden]")}
+
+    first, second = client.get(page.url), client.get(page.url)
+    assert "X-Page-Cache" not in second
+    assert b"placeholder" not in first.content and b"placeholder" not in second.content
+    assert form_values(first)["attempt"] != form_values(second)["attempt"]
+    assert len(form_values(second)["csrfmiddlewaretoken"]) == 64

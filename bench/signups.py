@@ -1,0 +1,150 @@
+"""Sign-up benchmark: concurrent sign-ups per second on PostgreSQL, with the
+seats given checked against capacity afterwards.
+
+    python bench/signups.py [--workers 4] [--duration 10] [--sessions 20] [--capacity 40]
+
+Each worker is a separate process with its own database connection calling
+courses.booking.sign_up (row lock on the session, seat count, waiting list,
+participant, e-mail rendered and sent to Django's in-memory outbox) in a
+loop for `duration` seconds, in two rounds: spread over `sessions` sessions,
+then all on one session (every sign-up waits for the same row lock).
+Prints sign-ups per second and whether any session was overbooked; then
+the same rounds without the e-mail, to show the booking alone.
+
+Needs PostgreSQL: BENCH_DATABASE_URL, default
+postgres://postgres@127.0.0.1:5432/accademia_bench_signups (dropped and
+rebuilt).
+"""
+
+import argparse
+import multiprocessing
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def worker(session_ids, deadline, seed, results, email):
+    from django.db import connections
+
+    from courses import booking
+    from courses.models import CourseSession
+
+    if not email:
+        booking._notify = lambda *args, **kwargs: None
+
+    rng = random.Random(seed)
+    sessions = list(CourseSession.objects.filter(pk__in=session_ids).select_related("page"))
+    done = errors = 0
+    while time.time() < deadline:
+        session = rng.choice(sessions)
+        try:
+            booking.sign_up(
+                session,
+                first_name="Persona",
+                last_name=f"{seed}-{done}",
+                email=f"p{seed}-{done}-{rng.random():.12f}@example.org",
+                comune="pioltello",
+            )
+            done += 1
+        except booking.BookingError:
+            errors += 1
+    connections.close_all()
+    results.put((done, errors))
+
+
+def run_round(label, session_ids, workers, duration, email=True):
+    from django.db import connections
+
+    connections.close_all()  # no connection is shared with the children
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    deadline = time.time() + duration + 1
+    processes = [
+        context.Process(
+            target=worker,
+            args=(session_ids, deadline, n * 1000 + 7 + email, results, email),
+        )
+        for n in range(workers)
+    ]
+    started = time.time()
+    for process in processes:
+        process.start()
+    totals = [results.get() for _ in processes]
+    for process in processes:
+        process.join()
+    elapsed = time.time() - started - 1  # the first second is the workers' start-up
+    done = sum(t[0] for t in totals)
+    refused = sum(t[1] for t in totals)
+    overbooked = check(session_ids)
+    print(
+        f"{label:<28} {done:>8} {done / max(elapsed, 0.001):>10.0f} {refused:>8} "
+        f"{overbooked or 'none'}"
+    )
+
+
+def check(session_ids):
+    """Sessions whose seats given exceed their capacity."""
+    from django.db.models import Count, Q
+
+    from courses.models import CourseSession
+    from courses.models.bookings import SEAT_STATUSES
+
+    rows = CourseSession.objects.filter(pk__in=session_ids).annotate(
+        given=Count("signups", filter=Q(signups__status__in=SEAT_STATUSES))
+    )
+    return [(row.pk, row.given, row.capacity) for row in rows if row.given > row.capacity]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--capacity", type=int, default=40)
+    args = parser.parse_args()
+    database = os.environ.get(
+        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/accademia_bench_signups"
+    )
+    name = database.rsplit("/", 1)[-1]
+    admin_url = database.rsplit("/", 1)[0] + "/postgres"
+    for sql in (f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}"):
+        subprocess.run(["psql", admin_url, "-qc", sql], check=True)  # noqa: S603, S607
+    os.environ["DATABASE_URL"] = database
+    os.environ["DJANGO_SETTINGS_MODULE"] = "academy_site.settings.test"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    from home.models import HomePage
+    from tests.conftest import build_site
+    from tests.courses.signup_factories import make_course, make_partner
+
+    build_site()
+    home = HomePage.objects.get(locale__language_code="it", depth=2)
+    partner = make_partner(home)
+    _course, sessions = make_course(partner, capacity=args.capacity, sessions=args.sessions)
+    _course, (hot,) = make_course(partner, capacity=args.capacity, title="Corso affollato")
+    print(
+        f"PostgreSQL, {args.workers} worker processes, {args.duration} s per round, "
+        f"capacity {args.capacity} per session"
+    )
+    print(f"{'round':<28} {'sign-ups':>8} {'per s':>10} {'refused':>8} overbooked")
+    run_round(
+        f"spread over {args.sessions} sessions",
+        [s.pk for s in sessions],
+        args.workers,
+        args.duration,
+    )
+    run_round("all on one session", [hot.pk], args.workers, args.duration)
+
+
+if __name__ == "__main__":
+    main()
