@@ -1,12 +1,13 @@
 """PostgreSQL: each language's stemming, and accents folded (search/backends)."""
 
 import pytest
+from bs4 import BeautifulSoup
 
 from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from home.demo import translate
 from tests.courses.factories import CourseSessionFactory
@@ -24,13 +25,8 @@ def _postgres_only():
 
 def found(query, language="it"):
     with translation.override(language):
-        return list(
-            Page.objects.live()
-            .filter(locale__language_code=language)
-            .search(query)
-            .get_queryset()
-            .values_list("title", flat=True)
-        )
+        locale = Locale.objects.get(language_code=language)
+        return [page.title for page in Page.objects.live().filter(locale=locale).search(query)]
 
 
 def course(world, title, intro="Ago e filo."):
@@ -48,7 +44,8 @@ def test_italian_stemming_and_word_families(client, world):
     # way bring the families together on the search page.
     for query in ("sarta", "sartoria", "sartorie"):
         response = client.get(reverse("search"), {"query": query, "type": "course"})
-        assert "Laboratorio delle sartorie" in response.content.decode(), query
+        text = BeautifulSoup(response.content, "html.parser").get_text(" ")
+        assert "Laboratorio delle sartorie" in " ".join(text.split()), query
 
 
 def test_accents_do_not_matter(client, world):
