@@ -110,6 +110,10 @@ class Outcome:
         return sum(self.counts.values())
 
     @property
+    def kind_label(self):
+        return next((kind.label for kind in KINDS if kind.key == self.kind), "")
+
+    @property
     def kinds(self):
         return [(kind, self.counts.get(kind.key, 0)) for kind in KINDS]
 
