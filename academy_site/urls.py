@@ -43,6 +43,8 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
+    path("search/suggest/", search_views.suggest, name="search_suggest"),
+    path("search/ask-for-a-course/", search_views.ask_for_course, name="ask_for_course"),
     path("", include("partners.challenge_urls")),
     path("", include("courses.feed_urls")),  # calendar feeds (before Wagtail's catch-all)
     path("", include("courses.signup_urls")),  # sign-ups (before Wagtail's catch-all)

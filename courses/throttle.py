@@ -15,9 +15,10 @@ def limits():
     )
 
 
-def hit(scope, value):
-    """Count one request for `value`; False once the limit is passed."""
-    limit, window = limits()[scope]
+def hit(scope, value, limit=None):
+    """Count one request for `value`; False once the limit is passed.
+    `limit`, (requests, seconds), is for forms other than the sign-up's."""
+    limit, window = limit or limits()[scope]
     key = f"signup-rate:{scope}:{value}"
     if cache.add(key, 1, window):
         return True

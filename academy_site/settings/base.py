@@ -50,6 +50,17 @@ PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 # Whole pages for anonymous visitors, invalidated on any content change.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# Site search (docs/search.md): Wagtail's database backend by default; set
+# SEARCH_BACKEND=wagtail.search.backends.elasticsearch8 (or opensearch2...)
+# and SEARCH_URLS to move to Elasticsearch/OpenSearch without code changes.
+SEARCH_BACKEND = env.str("SEARCH_BACKEND", default="search.backends.database")
+SEARCH_URLS = env.list("SEARCH_URLS", default=[])
+SEARCH_INDEX = env.str("SEARCH_INDEX", default="accademia")
+SEARCH_TIMEOUT = env.int("SEARCH_TIMEOUT", default=5)
+SEARCH_OPTIONS = env.json("SEARCH_OPTIONS", default={})
+SEARCH_INDEX_SETTINGS = env.json("SEARCH_INDEX_SETTINGS", default={})
+# "Ask for a course": how long an e-mail address waiting for news is kept.
+COURSE_REQUEST_RETENTION_MONTHS = env.int("COURSE_REQUEST_RETENTION_MONTHS", default=12)
 
 # --- Applications ----------------------------------------------------------
 INSTALLED_APPS = [
@@ -62,6 +73,7 @@ INSTALLED_APPS = [
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.search_promotions",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
@@ -164,7 +176,17 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # --- Wagtail -----------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Accademia Territoriale — Cittadinanza al Lavoro"
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": SEARCH_BACKEND}}
+if SEARCH_URLS:
+    WAGTAILSEARCH_BACKENDS["default"].update(
+        {
+            "URLS": SEARCH_URLS,
+            "INDEX": SEARCH_INDEX,
+            "TIMEOUT": SEARCH_TIMEOUT,
+            "OPTIONS": SEARCH_OPTIONS,
+            "INDEX_SETTINGS": SEARCH_INDEX_SETTINGS,
+        }
+    )
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "ods"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024

@@ -264,6 +264,8 @@ class CoursePage(BasePage):
         index.SearchField("intro"),
         index.SearchField("description"),
         index.SearchField("learning_outcomes"),
+        # Partner, topics, comuni, time of day, "free", audiences: courses/search_text.py
+        index.SearchField("search_keywords"),
         index.FilterField("area"),
         index.FilterField("is_free"),
         index.FilterField("locale_id"),
@@ -345,6 +347,11 @@ class CoursePage(BasePage):
     @property
     def summary(self):
         return self.listing_summary or self.intro
+
+    def search_keywords(self):
+        from ..search_text import course_keywords
+
+        return course_keywords(self)
 
     def get_context(self, request, *args, **kwargs):
         from ..detail import course_page_context

@@ -159,10 +159,10 @@ def test_search_finds_pages_of_the_visitors_language(client, home, english):
     translated = page.copy_for_translation(english)
     translated.title = "Tailoring for everyone"
     translated.save_revision().publish()
-    results = soup(client.get("/it/search/", {"query": "sartoria"})).select(".result h2")
-    assert [r.get_text(strip=True) for r in results] == ["Sartoria per tutti"]
-    results = soup(client.get("/en/search/", {"query": "tailoring"})).select(".result h2")
-    assert [r.get_text(strip=True) for r in results] == ["Tailoring for everyone"]
+    results = soup(client.get("/it/search/", {"query": "sartoria"})).select(".result h3")
+    assert [r.get_text(" ", strip=True) for r in results] == ["Sartoria per tutti"]
+    results = soup(client.get("/en/search/", {"query": "tailoring"})).select(".result h3")
+    assert [r.get_text(" ", strip=True) for r in results] == ["Tailoring for everyone"]
 
 
 @pytest.mark.parametrize("page", ["abc", "-1", "999"])

@@ -1,0 +1,469 @@
+"""The site search: what a query finds, by type, in the visitor's language.
+
+One backend search over the live public pages of the visitor's language
+gives the ranked pages of every type at once; labour needs and venues
+(snippets) are searched apart. Courses then go through the catalogue's own
+queryset and filters (courses/catalogue.py), kept in the order of
+relevance. When nothing contains every word, the search tries, in turn, the
+nearest words the site knows (a spelling suggestion, search/vocabulary.py),
+any of the words, and the beginnings of words (autocomplete).
+
+Everything here uses Wagtail's search API only, so it works the same with
+the database backend and with Elasticsearch/OpenSearch (docs/search.md).
+"""
+
+import math
+from dataclasses import dataclass, field
+from itertools import product
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.models import Page
+from wagtail.search.backends import get_search_backend
+from wagtail.search.query import Or, PlainText
+
+from courses import catalogue
+from courses.choices import Audience, SessionStatus
+from courses.forms import CatalogueFilterForm
+from courses.models import CoursePage, CourseSession, Venue
+from courses.search_text import WORDS
+from partners.models import (
+    ChallengePage,
+    LabourNeed,
+    ObservatoryPage,
+    OpportunityPage,
+    PartnerPage,
+)
+
+from .text import WORD, excerpt, fold, highlight, query_terms, stem
+from .vocabulary import expanded, suggest
+
+MAX_PAGES = 500  # ranked pages read from the backend for one query
+MAX_SNIPPETS = 100
+PER_PAGE = 10
+MAX_COMBINATIONS = 24  # word lists tried at once for one query
+GROUP_SIZE = {"course": 5}
+DEFAULT_GROUP_SIZE = 3
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    label: str
+    model: type = None
+
+
+KINDS = [
+    Kind("course", _("Courses"), CoursePage),
+    Kind("partner", _("Partners"), PartnerPage),
+    Kind("challenge", _("Challenges"), ChallengePage),
+    Kind("opportunity", _("Opportunities"), OpportunityPage),
+    Kind("need", _("Needs found by the observatories"), LabourNeed),
+    Kind("venue", _("Places"), Venue),
+    Kind("page", _("Other pages")),
+]
+KIND_KEYS = [kind.key for kind in KINDS]
+PAGE_KINDS = {"course", "partner", "challenge", "opportunity"}
+# Fields whose text makes the excerpt under a result, first that mentions a word.
+EXCERPT_FIELDS = [
+    "listing_summary",
+    "intro",
+    "short_description",
+    "search_description",
+    "problem",
+    "description",
+    "hero_text",
+]
+
+
+@dataclass
+class Result:
+    kind: str
+    title: str
+    url: str
+    excerpt: str = ""
+    facts: list = field(default_factory=list)
+    obj: object = None
+
+
+@dataclass
+class Outcome:
+    query: str = ""
+    terms: list = field(default_factory=list)
+    kind: str = ""
+    counts: dict = field(default_factory=dict)
+    groups: list = field(default_factory=list)  # [(Kind, [Result], count)] in the "all" view
+    page: object = None  # a Paginator page of Results in the one-kind view
+    corrected: list = None  # the words actually searched, when they differ
+    match: str = "all"  # "all" words, "any" word, or "prefix"
+    past_courses: int = 0
+    filter_form: object = None
+    active_filters: list = field(default_factory=list)
+
+    @property
+    def total(self):
+        return sum(self.counts.values())
+
+    @property
+    def kind_label(self):
+        return next((kind.label for kind in KINDS if kind.key == self.kind), "")
+
+    @property
+    def kinds(self):
+        return [(kind, self.counts.get(kind.key, 0)) for kind in KINDS]
+
+
+def page_kind_by_content_type():
+    return {
+        ContentType.objects.get_for_model(kind.model).pk: kind.key
+        for kind in KINDS
+        if kind.key in PAGE_KINDS
+    }
+
+
+class Finder:
+    """The hits of one query, before any is rendered."""
+
+    def __init__(self, locale, query, autocomplete=False):
+        pages = Page.objects.live().public().filter(locale=locale)
+        if autocomplete:
+            found = pages.autocomplete(query)[:MAX_PAGES]
+        else:
+            found = pages.search(query)[:MAX_PAGES]
+        kinds = page_kind_by_content_type()
+        self.ids = {key: [] for key in KIND_KEYS}
+        self.titles = {}
+        for page in found:
+            self.ids[kinds.get(page.content_type_id, "page")].append(page.pk)
+            self.titles[page.pk] = page.title
+        if autocomplete:
+            self.needs = self.venues = []
+        else:
+            # Snippets have plain managers: ask the backend directly.
+            backend = get_search_backend()
+            needs = LabourNeed.objects.filter(locale_id=locale.pk)
+            self.needs = list(backend.search(query, needs)[:MAX_SNIPPETS])
+            self.venues = list(backend.search(query, Venue.objects.all())[:MAX_SNIPPETS])
+        self.ids["need"] = [need.pk for need in self.needs]
+        self.ids["venue"] = [venue.pk for venue in self.venues]
+
+    def found_anything(self):
+        return any(self.ids.values())
+
+    def rerank(self, terms, language):
+        """Put first, keeping the backend's order otherwise, the results
+        whose title (for courses: title, topics and audiences) has the most
+        of the words: a word met only deep in the text counts for less."""
+        stems = [stem(term) for term in terms]
+
+        def hits(text):
+            words = [fold(word) for word in WORD.findall(text)]
+            return sum(1 for s in stems if any(word.startswith(s) for word in words))
+
+        about = course_about(self.ids["course"], language)
+        for kind, ids in self.ids.items():
+            if kind in ("need", "venue"):
+                continue
+            texts = about if kind == "course" else self.titles
+            position = {pk: index for index, pk in enumerate(ids)}
+            ids.sort(key=lambda pk: (-hits(texts.get(pk, "")), position[pk]))
+
+
+def course_about(ids, language):
+    """{course id: its title, topic names and audiences} in two queries."""
+    if not ids:
+        return {}
+    words = WORDS.get(language, WORDS["it"])
+    about = {}
+    for pk, title, audiences in CoursePage.objects.filter(pk__in=ids).values_list(
+        "pk", "title", "audiences"
+    ):
+        extra = [str(Audience(a).label) + " " + words.get(a, "") for a in audiences or []
+                 if a in Audience.values]  # fmt: skip
+        about[pk] = " ".join([title, *extra])
+    through = CoursePage.topics.through.objects.filter(coursepage_id__in=ids)
+    for pk, name in through.values_list("coursepage_id", "topic__name"):
+        about[pk] = about.get(pk, "") + " " + name
+    return about
+
+
+def ranked(queryset, ids):
+    """`queryset` restricted to `ids`, in their order."""
+    order = Case(
+        *[When(pk=pk, then=Value(position)) for position, pk in enumerate(ids)],
+        output_field=IntegerField(),
+    )
+    return queryset.filter(pk__in=ids).annotate(search_rank=order).order_by("search_rank", "pk")
+
+
+def every_word(terms, language):
+    """All the words, each as itself or a word of the site that starts the
+    same way (search/vocabulary.py): "sarta" also finds "sartoria".
+
+    Written as an OR of AND-ed word lists: an AND of ORs loses its
+    parentheses on SQLite FTS5, where AND binds tighter than OR."""
+    variants = expanded(terms, language)
+    while math.prod(len(words) for words in variants) > MAX_COMBINATIONS:
+        longest = max(variants, key=len)
+        longest.pop()
+    combinations = [PlainText(" ".join(c), operator="and") for c in product(*variants)]
+    return combinations[0] if len(combinations) == 1 else Or(combinations)
+
+
+def find(locale, terms, language):
+    """The Finder of the best attempt, and how the words were matched."""
+    text = " ".join(terms)
+    attempts = [(every_word(terms, language), None, "all", False)]
+    corrected = suggest(terms, language)
+    if corrected:
+        attempts.append((every_word(corrected, language), corrected, "all", False))
+    if len(terms) > 1:
+        attempts.append((PlainText(text, operator="or"), None, "any", False))
+    attempts.append((text, None, "prefix", True))
+    finder = None
+    for query, words, match, autocomplete in attempts:
+        finder = Finder(locale, query, autocomplete=autocomplete)
+        if finder.found_anything():
+            finder.rerank(words or terms, language)
+            return finder, words, match
+    return finder, None, "all"
+
+
+def course_filters(request, locale, default_id, course_view):
+    """The catalogue's filter form; its values apply only in the course view."""
+    topics_by_key = catalogue.localized_topics(locale, default_id)
+    topics, partners = catalogue.filter_choices(locale, default_id, topics_by_key)
+    data_source = request.GET if course_view else None
+    form = CatalogueFilterForm(data_source or None, topics=topics, partners=partners)
+    data = form.valid_data() if data_source else {}
+    data.pop("q", None)
+    return form, data, topics_by_key
+
+
+def course_queryset(locale, default_id, data, ids):
+    courses = catalogue.annotate_dates(
+        catalogue.course_base_queryset(locale, default_id), default_id
+    )
+    courses = catalogue.apply_filters(courses, data, default_id)
+    return catalogue.card_queryset(ranked(courses, ids))
+
+
+def course_results(courses, locale, default_id, topics_by_key, terms):
+    courses = list(courses)
+    catalogue.attach_cards(courses, locale, default_id, topics_by_key)
+    results = []
+    for course in courses:
+        card = course.card
+        facts = [", ".join(topic.name for topic in card.topics)] if card.topics else []
+        session = card.next_session
+        if session is not None and not card.is_past:
+            facts.append(timezone.localtime(session.start))
+        where = card.comuni + card.formats
+        if where:
+            facts.append(", ".join(str(place) for place in where))
+        results.append(
+            Result(
+                kind="course",
+                title=highlight(course.title, terms),
+                url=course.url,
+                excerpt=excerpt([course.listing_summary, course.intro], terms),
+                facts=[fact for fact in facts if fact],
+                obj=course,
+            )
+        )
+    return results
+
+
+def page_results(ids, terms):
+    pages = {page.pk: page for page in Page.objects.filter(pk__in=ids).specific()}
+    results = []
+    for pk in ids:
+        page = pages.get(pk)
+        if page is None:
+            continue
+        texts = [str(getattr(page, name, "") or "") for name in EXCERPT_FIELDS]
+        facts = []
+        if isinstance(page, PartnerPage):
+            facts.append(page.get_partner_type_display())
+        results.append(
+            Result(
+                kind="page",
+                title=highlight(page.title, terms),
+                url=page.url,
+                excerpt=excerpt([t for t in texts if t and not t.startswith("[")], terms),
+                facts=facts,
+                obj=page,
+            )
+        )
+    return results
+
+
+def need_results(needs, locale, terms):
+    observatories = {
+        page.comune: page for page in ObservatoryPage.objects.live().public().filter(locale=locale)
+    }
+    results = []
+    for need in needs:
+        observatory = observatories.get(need.comune)
+        results.append(
+            Result(
+                kind="need",
+                title=highlight(need.title, terms),
+                url=observatory.url if observatory else "",
+                excerpt=excerpt([need.description], terms),
+                facts=[need.get_comune_display(), need.get_sector_display()],
+                obj=need,
+            )
+        )
+    return results
+
+
+def venue_results(venues, locale, default_id, terms):
+    """Each place, with the live courses that meet there next."""
+    now = timezone.now()
+    sessions = (
+        CourseSession.objects.filter(
+            venue__in=venues, end__gte=now, page__live=True, page__locale_id=default_id
+        )
+        .exclude(status=SessionStatus.CANCELLED)
+        .values_list("venue_id", "page__translation_key")
+        .order_by("start")
+    )
+    keys_by_venue = {}
+    for venue_id, key in sessions:
+        keys = keys_by_venue.setdefault(venue_id, [])
+        if key not in keys:
+            keys.append(key)
+    wanted = {key for keys in keys_by_venue.values() for key in keys}
+    courses = {}
+    for course in (
+        CoursePage.objects.live()
+        .public()
+        .filter(translation_key__in=wanted, locale_id__in={locale.pk, default_id})
+        .only("id", "title", "url_path", "translation_key", "locale_id")
+    ):
+        if course.locale_id == locale.pk or course.translation_key not in courses:
+            courses[course.translation_key] = course
+    catalogue_url = courses_url(locale)
+    results = []
+    for venue in venues:
+        here = [courses[k] for k in keys_by_venue.get(venue.pk, []) if k in courses][:3]
+        url = f"{catalogue_url}?comune={venue.comune}" if catalogue_url else ""
+        results.append(
+            Result(
+                kind="venue",
+                title=highlight(venue.name, terms),
+                url=url,
+                excerpt=highlight(f"{venue.address} · {venue.get_comune_display()}", terms),
+                facts=[],
+                obj={"venue": venue, "courses": here},
+            )
+        )
+    return results
+
+
+def courses_url(locale):
+    index = catalogue_page(locale)
+    return index.url if index else ""
+
+
+def catalogue_page(locale):
+    from courses.models import CourseIndexPage
+
+    return CourseIndexPage.objects.live().public().filter(locale=locale).first()
+
+
+def results_for(kind, ids, finder, context):
+    locale, default_id, terms = context["locale"], context["default_id"], context["terms"]
+    if kind == "course":
+        return course_results(ids, locale, default_id, context["topics_by_key"], terms)
+    if kind == "need":
+        by_pk = {need.pk: need for need in finder.needs}
+        return need_results([by_pk[pk] for pk in ids], locale, terms)
+    if kind == "venue":
+        by_pk = {venue.pk: venue for venue in finder.venues}
+        return venue_results([by_pk[pk] for pk in ids], locale, default_id, terms)
+    results = page_results(ids, terms)
+    for result in results:
+        result.kind = kind
+    return results
+
+
+def search(request, raw_query, locale, language, kind="", page_number=1):
+    """Run the search the page shows: counts per kind, then either every
+    kind's best results ("all") or one kind, paginated."""
+    outcome = Outcome(query=raw_query, kind=kind if kind in KIND_KEYS else "")
+    terms = query_terms(raw_query, language)
+    outcome.terms = terms
+    default_id = catalogue.default_locale_id()
+    form, data, topics_by_key = course_filters(
+        request, locale, default_id, outcome.kind == "course"
+    )
+    outcome.filter_form = form
+    outcome.active_filters = form.active_filters(data) if outcome.kind == "course" else []
+    if not terms:
+        return outcome
+    finder, corrected, match = find(locale, terms, language)
+    outcome.corrected, outcome.match = corrected, match
+    if corrected:
+        outcome.terms = corrected
+    courses = course_queryset(locale, default_id, data, finder.ids["course"])
+    outcome.counts = {key: len(ids) for key, ids in finder.ids.items()}
+    outcome.counts["course"] = courses.count() if finder.ids["course"] else 0
+    if not data:
+        outcome.past_courses = len(finder.ids["course"]) - outcome.counts["course"]
+    context = {
+        "locale": locale,
+        "default_id": default_id,
+        "terms": outcome.terms,
+        "topics_by_key": topics_by_key,
+    }
+    if outcome.kind:
+        if outcome.kind == "course":
+            paginator = Paginator(courses, PER_PAGE)
+        else:
+            paginator = Paginator(finder.ids[outcome.kind], PER_PAGE)
+        outcome.page = paginator.get_page(page_number)
+        source = outcome.page.object_list
+        outcome.page.object_list = results_for(outcome.kind, source, finder, context)
+        return outcome
+    for kind in KINDS:
+        count = outcome.counts.get(kind.key, 0)
+        if not count:
+            continue
+        size = GROUP_SIZE.get(kind.key, DEFAULT_GROUP_SIZE)
+        source = courses[:size] if kind.key == "course" else finder.ids[kind.key][:size]
+        outcome.groups.append((kind, results_for(kind.key, source, finder, context), count))
+    return outcome
+
+
+def autocomplete(raw_query, locale, language, limit=8):
+    """Titles that start like what is being typed: [(title, url, kind label)]."""
+    terms = query_terms(raw_query, language)
+    if not terms or len("".join(terms)) < 2:
+        return []
+    kinds = page_kind_by_content_type()
+    labels = {kind.key: kind.label for kind in KINDS}
+    pages = Page.objects.live().public().filter(locale=locale).autocomplete(" ".join(terms))[:limit]
+    return [
+        {
+            "title": page.title,
+            "url": page.url,
+            "kind": str(labels[kinds.get(page.content_type_id, "page")]),
+        }
+        for page in pages
+    ]
+
+
+def search_url(query, kind=""):
+    from django.utils.http import urlencode
+
+    params = {"query": query}
+    if kind:
+        params["type"] = kind
+    return reverse("search") + "?" + urlencode(params)

@@ -1,0 +1,28 @@
+"""Receivers: retention of course requests, and the search index of a
+course's translations when its Italian page (which holds the sessions,
+hence the comuni and times the index knows) is published."""
+
+from django.dispatch import receiver
+
+from wagtail.search import index
+from wagtail.signals import page_published
+
+from . import demand
+
+
+def purge_course_requests(sender, now=None, **kwargs):
+    return f"Course requests: e-mail erased from {demand.purge_personal_data(now)}."
+
+
+@receiver(page_published)
+def reindex_course_translations(sender, instance, **kwargs):
+    from courses.models import CoursePage
+
+    if not isinstance(instance, CoursePage) or not instance.is_source:
+        return
+    for translation in (
+        CoursePage.objects.live()
+        .filter(translation_key=instance.translation_key)
+        .exclude(pk=instance.pk)
+    ):
+        index.insert_or_update_object(translation)

@@ -1,0 +1,107 @@
+"""Spelling suggestions ("did you mean") from the site's own words.
+
+Wagtail's database backend offers no suggestions, so the words of what
+people look for here (titles of courses, partners, challenges and
+opportunities, topic names, labour needs, the comuni) are gathered once per
+language and content generation (home/cache.py) and kept in the cache; a
+suggestion is a difflib comparison against a few thousand words at most.
+"""
+
+import difflib
+from collections import Counter
+
+from django.core.cache import cache
+
+from wagtail.models import Locale, Page
+
+from home.cache import content_generation
+from home.choices import Comune
+
+from .text import WORD, fold, stem
+
+MIN_LENGTH = 3
+CLOSE_ENOUGH = 0.75
+
+
+def _texts(locale):
+    from courses.models import CoursePage, Topic
+    from courses.search_text import WORDS
+    from partners.models import ChallengePage, LabourNeed, OpportunityPage, PartnerPage
+
+    pages = Page.objects.live().public().filter(locale=locale)
+    for model in (CoursePage, PartnerPage, ChallengePage, OpportunityPage):
+        yield from pages.type(model).values_list("title", flat=True)
+    yield from Topic.objects.filter(locale=locale).values_list("name", flat=True)
+    yield from LabourNeed.objects.filter(locale=locale).values_list("title", flat=True)
+    yield from Comune.labels
+    yield from WORDS.get(locale.language_code, {}).values()
+
+
+def vocabulary(language):
+    """{folded word: (word as written, how often)} for `language`."""
+    key = f"search-vocabulary:{content_generation()}:{language}"
+    words = cache.get(key)
+    if words is None:
+        locale = Locale.objects.filter(language_code=language).first()
+        counts = Counter()
+        written = {}
+        if locale is not None:
+            for text in _texts(locale):
+                for word in WORD.findall(text):
+                    if len(word) >= MIN_LENGTH and not word.isdigit():
+                        folded = fold(word)
+                        counts[folded] += 1
+                        written.setdefault(folded, word.lower())
+        words = {folded: (written[folded], count) for folded, count in counts.items()}
+        cache.set(key, words, 24 * 3600)
+    return words
+
+
+def closest(term, words):
+    """The site's word nearest to `term`, or None."""
+    folded = fold(term)
+    if folded in words or len(folded) < MIN_LENGTH or folded.isdigit():
+        return None
+    close = difflib.get_close_matches(folded, list(words), n=1, cutoff=CLOSE_ENOUGH)
+    if close:
+        return words[close[0]][0]
+    prefix = stem(term)
+    same_start = [w for w in words if w.startswith(prefix) and w != folded]
+    if same_start:
+        best = max(same_start, key=lambda w: (words[w][1], -len(w)))
+        return words[best][0]
+    return None
+
+
+def suggest(terms, language):
+    """`terms` with each unknown word replaced by the nearest known one, or
+    None when nothing would change."""
+    words = vocabulary(language)
+    changed = False
+    suggestion = []
+    for term in terms:
+        replacement = closest(term, words)
+        if replacement and fold(replacement) != fold(term):
+            changed = True
+            suggestion.append(replacement)
+        else:
+            suggestion.append(term)
+    return suggestion if changed else None
+
+
+def related(term, words, limit=4):
+    """Other words of the site that start like `term` ("sarta": "sartoria",
+    "sarte"...), the most frequent first: the forms stemming misses."""
+    folded = fold(term)
+    if len(folded) < 4 or folded.isdigit():
+        return []
+    prefix = stem(term)
+    found = [w for w in words if w.startswith(prefix) and w != folded]
+    found.sort(key=lambda w: (-words[w][1], w))
+    return [words[w][0] for w in found[:limit]]
+
+
+def expanded(terms, language):
+    """[[term, related words...], ...] for each term."""
+    words = vocabulary(language)
+    return [[term, *related(term, words)] for term in terms]
