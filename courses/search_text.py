@@ -9,8 +9,9 @@ words in the page's own language (CoursePage.search_keywords).
 from django.utils import timezone, translation
 
 from home.choices import Comune
+from partners.choices import Audience
 
-from .choices import Audience, Format
+from .choices import Format
 
 # Search vocabulary, not interface text: what people type.
 WORDS = {

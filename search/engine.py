@@ -28,10 +28,11 @@ from wagtail.search.backends import get_search_backend
 from wagtail.search.query import Or, PlainText
 
 from courses import catalogue
-from courses.choices import Audience, SessionStatus
+from courses.choices import SessionStatus
 from courses.forms import CatalogueFilterForm
 from courses.models import CoursePage, CourseSession, Venue
 from courses.search_text import WORDS
+from partners.choices import Audience
 from partners.models import (
     ChallengePage,
     LabourNeed,
