@@ -11,7 +11,7 @@ from django.utils import translation
 
 from wagtail.models import Locale, Page, Site
 
-from home.models import HomePage
+from home.models import HomePage, SiteFooter
 
 from .factories import HomePageFactory
 
@@ -32,6 +32,10 @@ def build_site():
     home_en.save_revision().publish()
     Site.objects.all().delete()
     Site.objects.create(hostname="testserver", port=80, root_page=home, is_default_site=True)
+    # Wagtail creates a setting's row on its first read; a live site has it
+    # from its first visit on. Made here, a test's first request does not
+    # save it and so start a new content generation under the test's feet.
+    SiteFooter.load()
 
 
 @pytest.fixture(scope="session")
