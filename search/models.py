@@ -65,6 +65,15 @@ class CourseRequest(models.Model):
     )
     created_at = models.DateTimeField(_("asked on"), db_index=True)
     anonymised_at = models.DateTimeField(_("personal data erased on"), null=True, blank=True)
+    notified_at = models.DateTimeField(_("told about a course on"), null=True, blank=True)
+    notified_course = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("course they were told about"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("course request")
