@@ -11,7 +11,6 @@ import filetype
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -22,6 +21,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from wagtail.models import Locale
+
+from home import throttle
 
 from .choices import REVIEW_STATUSES, ApplicationStatus, CallState
 from .models import ApplicationAttachment, ChallengeApplication
@@ -87,29 +88,9 @@ def check_attachment(upload):
 
 
 # --- rate limits ------------------------------------------------------------
-def client_ip(request):
-    """The address the reverse proxy saw (the last X-Forwarded-For entry)."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def allow_submission(request, email):
     """Count one attempt; False when a limit per IP or per e-mail is exceeded."""
-    values = {"ip": client_ip(request), "email": email.strip().lower()}
-    allowed = True
-    for what, limit, seconds in THROTTLE_LIMITS:
-        key = f"partners:challenge-apply:{what}:{values[what]}"
-        cache.add(key, 0, seconds)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, seconds)
-            count = 1
-        if count > limit:
-            allowed = False
-    return allowed
+    return throttle.allow(request, email, THROTTLE_LIMITS, "partners:challenge-apply")
 
 
 # --- taking an application --------------------------------------------------

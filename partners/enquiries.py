@@ -8,7 +8,6 @@ import logging
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.models import Locale
 
+from home import throttle
 from home.models import SiteFooter
 
 from .models import Enquiry
@@ -123,30 +123,9 @@ class EnquiryForm(forms.Form):
         return bool(self.data.get("website", "").strip())
 
 
-def client_ip(request):
-    """The address the reverse proxy saw (the last X-Forwarded-For entry,
-    which a client cannot forge), or the direct peer."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def allow(request, email):
     """Count one enquiry; False when a limit per IP or per e-mail is exceeded."""
-    values = {"ip": client_ip(request), "email": email.strip().lower()}
-    allowed = True
-    for what, limit, seconds in RATE_LIMITS:
-        key = f"partners:enquiry:{what}:{values[what]}"
-        cache.add(key, 0, seconds)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, seconds)
-            count = 1
-        if count > limit:
-            allowed = False
-    return allowed
+    return throttle.allow(request, email, RATE_LIMITS, "partners:enquiry")
 
 
 def source_partner(opportunity):
