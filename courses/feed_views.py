@@ -60,7 +60,7 @@ def sessions_calendar(request, kind, obj, sessions, deadlines=None):
             language=language,
             request=request,
             deadlines=deadlines() if deadlines else None,
-        ).to_ical()
+        )
 
     return build
 
@@ -185,7 +185,7 @@ def session(request, uid):
         name, description = feeds.describe("session", page.title)
         return feeds.build_calendar(
             [one], name=name, description=description, language=language, request=request
-        ).to_ical()
+        )
 
     return respond(request, f"session:{one.uid}", build, f"session-{one.uid}")
 
@@ -208,7 +208,7 @@ def personal(request, token):
             description=description,
             language=language,
             request=request,
-        ).to_ical()
+        )
 
     return respond(
         request, f"personal:{participant.pk}:{participant.feed_token}", build, "my-signups", True
