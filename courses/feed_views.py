@@ -28,7 +28,7 @@ def respond(request, key, build, filename, private=False):
     """The feed `key`, from the cache when it is fresh, or 304."""
     language = get_language()
     body, etag, last_modified = feeds.cached_body(
-        f"{request.get_host()}|{key}", language, lambda: build(language)
+        f"{request.get_host()}|{key}", language, lambda: build(language), personal=private
     )
     timestamp = int(last_modified.timestamp())
     response = get_conditional_response(request, etag=etag, last_modified=timestamp)
@@ -224,5 +224,5 @@ def new_personal_link(request, token):
     if participant is None:
         return HttpResponseBadRequest(_("This link is not valid."))
     participant.rotate_feed_token()
-    feeds.bump_generation()
+    feeds.bump_personal_generation()
     return redirect(reverse("signups:mine", args=[token]) + "?feed=new#calendar-feed")

@@ -16,8 +16,10 @@ the number of sessions:
    (`serialised_events`), so a rebuild serialises only what changed.
 
 Generated bodies are cached under a "generation" that signals bump whenever a
-page is published, unpublished, moved or deleted, or a session, venue, topic,
-sign-up or view restriction changes (see `bump_generation`).
+page is published, unpublished, moved or deleted, or a session, venue, topic
+or view restriction changes (see `bump_generation`); personal feeds also
+under a generation of their own that sign-ups bump
+(`bump_personal_generation`), since no public feed shows a sign-up.
 """
 
 import datetime
@@ -50,6 +52,7 @@ from .models.bookings import SignupStatus
 PAST_WINDOW = datetime.timedelta(days=92)
 REFRESH = datetime.timedelta(hours=1)
 GENERATION_KEY = "courses.feeds.generation"
+PERSONAL_GENERATION_KEY = "courses.feeds.generation.personal"
 BODY_TIMEOUT = 24 * 3600
 EVENT_TIMEOUT = 7 * 24 * 3600
 MAX_SEARCH_RESULTS = 1000
@@ -58,23 +61,35 @@ MAX_SEARCH_RESULTS = 1000
 # --- Cache generation -----------------------------------------------------------
 
 
-def generation():
-    """(token, when) of the current feed generation; starts one if none."""
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        value = bump_generation()
+def generation(personal=False):
+    """(token, when) of the current generation of the public feeds, or of
+    the personal feeds (which also change with every sign-up); starts one
+    if none."""
+    value = cache.get(GENERATION_KEY) or bump_generation()
+    if not personal:
+        return value
+    own = cache.get(PERSONAL_GENERATION_KEY) or bump_personal_generation()
+    return f"{value[0]}.{own[0]}", max(value[1], own[1])
+
+
+def _bump(key):
+    # A timestamp, so that it also serves as Last-Modified and a cache that
+    # lost it starts a newer generation, never an older one.
+    value = (f"{time.time_ns():x}", time.time())
+    cache.set(key, value, None)
     return value
 
 
 def bump_generation(**kwargs):
-    """Invalidate every cached feed (connected to signals in apps.py).
+    """Invalidate every cached feed (connected to signals in feed_signals.py)."""
+    return _bump(GENERATION_KEY)
 
-    The generation is a timestamp, so it also serves as Last-Modified and a
-    cache that lost it starts a newer generation, never an older one."""
-    now = time.time()
-    value = (f"{time.time_ns():x}", now)
-    cache.set(GENERATION_KEY, value, None)
-    return value
+
+def bump_personal_generation(**kwargs):
+    """Invalidate the personal feeds only: sign-ups and participants change
+    nothing that a public feed shows (no seat counts), so a sign-up leaves
+    the big public feeds cached."""
+    return _bump(PERSONAL_GENERATION_KEY)
 
 
 # --- Which sessions ------------------------------------------------------------
@@ -522,9 +537,9 @@ def feed_calendar(events, *, name, description):
 # --- Cache ------------------------------------------------------------------------
 
 
-def cached_body(key, language, build):
+def cached_body(key, language, build, personal=False):
     """(body, etag, last_modified) of a feed, built at most once per generation."""
-    token, when = generation()
+    token, when = generation(personal)
     day = timezone.localdate().isoformat()  # past sessions age out daily
     version = hashlib.sha256(f"{key}|{language}|{token}|{day}".encode()).hexdigest()[:32]
     cache_key = f"courses.feeds.body.{version}"
