@@ -26,6 +26,8 @@ from wagtail.models import Locale
 from . import ical
 from .signup_links import absolute, action_url, my_signups_url
 
+logger = logging.getLogger(__name__)
+
 SUBJECTS = {
     "confirm_address": _("Please confirm your e-mail address: %(course)s"),
     "status": _("Your sign-up: %(course)s"),
@@ -69,9 +71,6 @@ def series_sessions(session):
             .order_by("start", "sort_order")
         )
     return [session]
-
-
-logger = logging.getLogger(__name__)
 
 
 def queue_email(signup, kind):
