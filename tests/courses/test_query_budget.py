@@ -32,7 +32,6 @@ CEILINGS = {
     "course": 16,  # routing 6, sessions, partner, topics, co-organisers, needs,
     # sign-up questions, and the opportunities that follow the course
     "partner": 16,  # routing 5, cards of each kind of child (courses: 6)
-    "sitemap": 17,  # one query per page type for the specific pages
 }
 
 
