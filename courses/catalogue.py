@@ -11,11 +11,25 @@ publishes, so a stored value would go stale.
 """
 
 import datetime
+import hashlib
+import operator
 from dataclasses import dataclass, field
+from functools import reduce
 
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+)
+from django.db.models import When as CaseWhen
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
 
@@ -25,6 +39,7 @@ from wagtail.models import Locale, Page
 from home.cache import content_generation
 from home.choices import Comune
 from home.fields import ChoiceListField
+from home.request_memo import remembered
 from partners.choices import Audience
 from partners.models import PartnerPage
 
@@ -38,7 +53,12 @@ MAX_SEARCH_RESULTS = 1000
 
 
 def default_locale_id():
-    return Locale.get_default().pk
+    """The id of the default (Italian) locale, asked for at every step: kept
+    per content generation and remembered for the request."""
+    return remembered(
+        ("default-locale-id",),
+        lambda: per_generation("default-locale", lambda: Locale.get_default().pk),
+    )
 
 
 def course_base_queryset(locale, default_id):
@@ -103,55 +123,69 @@ def date_range(data, today=None):
 
 
 def search_ids(query):
-    """Ids of the courses (any language) whose text matches `query`."""
-    results = CoursePage.objects.search(query)[:MAX_SEARCH_RESULTS]
-    return [page.pk for page in results]
+    """Ids of the courses (any language) whose text matches `query` (kept
+    per content generation: the index changes only when content does)."""
+
+    def build():
+        return [page.pk for page in CoursePage.objects.search(query)[:MAX_SEARCH_RESULTS]]
+
+    digest = hashlib.sha256(query.encode()).hexdigest()[:32]
+    return per_generation(f"search:{digest}", build)
 
 
 def partner_key(partner_id):
-    return Page.objects.filter(pk=partner_id).values_list("translation_key", flat=True).first()
+    """The translation key of a partner page (kept per content generation)."""
+
+    def build(ids):
+        return dict(Page.objects.filter(pk__in=ids).values_list("pk", "translation_key"))
+
+    return per_generation_many("partner-key", [partner_id], build)[partner_id]
 
 
-def apply_filters(courses, data, default_id, now=None):
-    """Narrow `courses` (annotated by `annotate_dates`) with the cleaned filter data."""
+def filter_conditions(data, default_id, now=None, search=None):
+    """The cleaned filter data as a list of conditions (Q objects) on courses
+    annotated by `annotate_dates`; `search(q)` gives the ids matching a text."""
     now = now or timezone.now()
+    search = search or search_ids
+    conditions = []
     if data.get("q"):
-        courses = courses.filter(pk__in=search_ids(data["q"]))
+        conditions.append(Q(pk__in=search(data["q"])))
     if data.get("topic"):
-        courses = courses.filter(
-            Exists(Topic.objects.filter(courses=OuterRef("pk"), slug=data["topic"]))
+        conditions.append(
+            Q(Exists(Topic.objects.filter(courses=OuterRef("pk"), slug=data["topic"])))
         )
     if data.get("area"):
-        courses = courses.filter(area=data["area"])
+        conditions.append(Q(area=data["area"]))
     if data.get("partner_type"):
-        courses = courses.filter(
-            Exists(
-                PartnerPage.objects.filter(
-                    path=OuterRef("parent_path"), partner_type=data["partner_type"]
+        partners = PartnerPage.objects.filter(
+            path=OuterRef("parent_path"), partner_type=data["partner_type"]
+        )
+        conditions.append(Q(Exists(partners)))
+    if data.get("partner"):
+        key = partner_key(data["partner"])
+        conditions.append(
+            Q(Exists(Page.objects.filter(path=OuterRef("parent_path"), translation_key=key)))
+            | Q(
+                Exists(
+                    PartnerPage.objects.filter(
+                        co_organised_courses=OuterRef("pk"), translation_key=key
+                    )
                 )
             )
         )
-    if data.get("partner"):
-        key = partner_key(data["partner"])
-        courses = courses.filter(
-            Exists(Page.objects.filter(path=OuterRef("parent_path"), translation_key=key))
-            | Exists(
-                PartnerPage.objects.filter(co_organised_courses=OuterRef("pk"), translation_key=key)
-            )
-        )
     if data.get("comune"):
-        courses = courses.filter(Exists(source_sessions(default_id, venue__comune=data["comune"])))
+        conditions.append(Q(Exists(source_sessions(default_id, venue__comune=data["comune"]))))
     if data.get("format"):
-        courses = courses.filter(Exists(source_sessions(default_id, format=data["format"])))
+        conditions.append(Q(Exists(source_sessions(default_id, format=data["format"]))))
     if data.get("audience"):
-        courses = courses.filter(
+        conditions.append(
             Q(**ChoiceListField.contains("audiences", data["audience"]))
             | Q(**ChoiceListField.contains("audiences", Audience.EVERYONE))
         )
     if data.get("language"):
-        courses = courses.filter(**ChoiceListField.contains("languages", data["language"]))
+        conditions.append(Q(**ChoiceListField.contains("languages", data["language"])))
     if data.get("free"):
-        courses = courses.filter(is_free=True)
+        conditions.append(Q(is_free=True))
     start, end = date_range(data)
     if start or end:
         period = {}
@@ -160,11 +194,18 @@ def apply_filters(courses, data, default_id, now=None):
         if end:
             period["start__lt"] = end
         in_period = source_sessions(default_id, **period).exclude(status=SessionStatus.CANCELLED)
-        courses = courses.filter(Exists(in_period))
+        conditions.append(Q(Exists(in_period)))
     if data.get("archive"):
-        courses = courses.filter(last_end__lt=now)
+        conditions.append(Q(last_end__lt=now))
     else:
-        courses = courses.filter(Q(last_end__isnull=True) | Q(last_end__gte=now))
+        conditions.append(Q(last_end__isnull=True) | Q(last_end__gte=now))
+    return conditions
+
+
+def apply_filters(courses, data, default_id, now=None):
+    """Narrow `courses` (annotated by `annotate_dates`) with the cleaned filter data."""
+    for condition in filter_conditions(data, default_id, now):
+        courses = courses.filter(condition)
     return courses
 
 
@@ -229,7 +270,7 @@ class CourseCard:
         return bool(open_) and all(s.status == SessionStatus.FULL for s in open_)
 
 
-def _per_generation(name, build):
+def per_generation(name, build):
     """`build()`, kept in the cache until public content changes (home.cache)."""
     key = f"catalogue:{name}:{content_generation()}"
     value = cache.get(key)
@@ -249,12 +290,50 @@ def localized_topics(locale, default_id):
                 names[topic.translation_key] = topic
         return names
 
-    return _per_generation(f"topics:{locale.pk}:{default_id}", build)
+    return per_generation(f"topics:{locale.pk}:{default_id}", build)
+
+
+def per_generation_many(name, keys, build):
+    """{key: build's value} for each of `keys`, kept per key until public
+    content changes: one cache round trip, and one call of `build(missing)`
+    (which returns {key: value}) for the keys not in the cache yet."""
+    generation = content_generation()
+    names = {f"catalogue:{name}:{generation}:{key}": key for key in keys}
+    found = cache.get_many(list(names)) if names else {}
+    values = {names[cache_key]: boxed[0] for cache_key, boxed in found.items()}
+    missing = [key for cache_key, key in names.items() if cache_key not in found]
+    if missing:
+        built = build(missing)
+        fresh = {key: built.get(key) for key in missing}
+        values.update(fresh)
+        kept = {
+            f"catalogue:{name}:{generation}:{key}": (value,)  # boxed: None is a value too
+            for key, value in fresh.items()
+        }
+        cache.set_many(kept, 3600)
+    return values
+
+
+def _topic_keys(course_ids):
+    keys = {}
+    for course_id, key in (
+        Topic.objects.filter(courses__in=course_ids)
+        .order_by("name", "pk")
+        .values_list("courses", "translation_key")
+    ):
+        keys.setdefault(course_id, []).append(key)
+    return keys
+
+
+def _partners(paths):
+    return {p.path: p for p in PartnerPage.objects.filter(path__in=paths).select_related("logo")}
 
 
 def attach_cards(courses, locale=None, default_id=None, topics_by_key=None, now=None):
     """Give each course of `courses` (a list) a `card` with its partner,
-    sessions and topics, in a few queries whatever their number."""
+    sessions and topics, and its card image, in a few queries whatever their
+    number. Sessions are read at every call; partners and the topics of
+    each course are kept per content generation."""
     locale = locale or Locale.get_active()
     default_id = default_id or default_locale_id()
     now = now or timezone.now()
@@ -262,21 +341,21 @@ def attach_cards(courses, locale=None, default_id=None, topics_by_key=None, now=
         topics_by_key = localized_topics(locale, default_id)
     keys = {course.translation_key for course in courses}
     sessions_by_key = {}
-    sessions = (
-        CourseSession.objects.filter(page__translation_key__in=keys, page__locale_id=default_id)
-        .select_related("venue")
-        .annotate(course_key=F("page__translation_key"))
-        .order_by("start", "sort_order")
-    )
-    for session in sessions:
-        sessions_by_key.setdefault(session.course_key, []).append(session)
+    if keys:
+        sessions = (
+            CourseSession.objects.filter(page__translation_key__in=keys, page__locale_id=default_id)
+            .select_related("venue")
+            .annotate(course_key=F("page__translation_key"))
+            .order_by("start", "sort_order")
+        )
+        for session in sessions:
+            sessions_by_key.setdefault(session.course_key, []).append(session)
     parent_paths = {course.path[: -Page.steplen] for course in courses}
-    partners = {
-        p.path: p for p in PartnerPage.objects.filter(path__in=parent_paths).select_related("logo")
-    }
+    partners = per_generation_many("partner", parent_paths, _partners)
+    topic_keys = per_generation_many("topic-keys", [c.pk for c in courses], _topic_keys)
     for course in courses:
         course_topics = [
-            topics_by_key.get(topic.translation_key, topic) for topic in course.topics.all()
+            topics_by_key[key] for key in topic_keys.get(course.pk) or [] if key in topics_by_key
         ]
         course.card = CourseCard(
             partner=partners.get(course.path[: -Page.steplen]),
@@ -289,9 +368,9 @@ def attach_cards(courses, locale=None, default_id=None, topics_by_key=None, now=
 
 
 def card_prefetches():
-    """What a card shows besides the page: topics, the image and its rendition."""
+    """What a card shows besides the page and what `attach_cards` gathers:
+    the image and its rendition."""
     return [
-        "topics",
         Prefetch(
             "listing_image",
             queryset=get_image_model().objects.prefetch_renditions(CARD_IMAGE_SPEC),
@@ -300,7 +379,7 @@ def card_prefetches():
 
 
 def card_queryset(courses):
-    """Prefetches for cards: topics and the card image with its rendition."""
+    """Courses ready for `attach_cards`."""
     return courses.prefetch_related(*card_prefetches())
 
 
@@ -309,7 +388,7 @@ def filter_choices(locale, default_id, topics_by_key):
     topics = sorted(
         ((topic.slug, topic.name) for topic in topics_by_key.values()), key=lambda c: c[1]
     )
-    options = _per_generation(
+    options = per_generation(
         f"partners:{locale.pk}:{default_id}", lambda: _partner_choices(locale, default_id)
     )
     return topics, options
@@ -348,19 +427,45 @@ def filtered_courses(request, locale, default_id):
 
 
 def relax_hints(form, data, request, locale, default_id):
-    """For an empty result: how many courses each filter, removed alone, would let in."""
-    hints = []
-    for name, label in form.active_filters(data):
+    """For an empty result: how many courses each filter, removed alone,
+    would let in (all counted in one query)."""
+    active = form.active_filters(data)
+    if not active:
+        return []
+    now = timezone.now()
+    found = {}
+
+    def search(text):  # the same text for every hint: searched once
+        if text not in found:
+            found[text] = search_ids(text)
+        return found[text]
+
+    counts = {}
+    for number, (name, _label) in enumerate(active):
         relaxed = {key: value for key, value in data.items() if key != name}
         if name == "when":
             relaxed.pop("date_from", None)
             relaxed.pop("date_to", None)
-        courses = annotate_dates(course_base_queryset(locale, default_id), default_id)
-        count = apply_filters(courses, relaxed, default_id).count()
+        conditions = filter_conditions(relaxed, default_id, now, search)
+        counts[f"hint_{number}"] = Case(
+            CaseWhen(reduce(operator.and_, conditions), then=1),
+            default=0,
+            output_field=IntegerField(),
+        )
+    courses = annotate_dates(course_base_queryset(locale, default_id), default_id, now)
+    totals = courses.annotate(**counts).aggregate(**{f"total_{name}": Sum(name) for name in counts})
+    hints = []
+    for number, (name, label) in enumerate(active):
         query = request.GET.copy()
         for key in (name, "page"):
             query.pop(key, None)
-        hints.append({"label": label, "count": count, "url": "?" + query.urlencode()})
+        hints.append(
+            {
+                "label": label,
+                "count": totals[f"total_hint_{number}"],
+                "url": "?" + query.urlencode(),
+            }
+        )
     return hints
 
 

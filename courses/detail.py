@@ -1,42 +1,110 @@
-"""What a course page shows, gathered in a fixed number of queries."""
+"""What a course page shows, gathered in a fixed number of queries.
 
+Two kinds of data. What is the same for every visitor until someone changes
+content (the Italian source page with its sign-up questions, the partner,
+the topics, co-organisers and labour needs in the visitor's language, the
+image) is kept per content generation (home/cache.py): a page rendered
+again costs none of those queries. The sessions and their seats are read at
+every render (one query), so seats and the split between dates to come and
+past dates are exact whatever the cache holds. A preview neither reads nor
+fills the cache: its draft is not what visitors see.
+"""
+
+from django.db.models import BooleanField, ExpressionWrapper, Q, prefetch_related_objects
 from django.utils import timezone
 
 from wagtail.models import Locale, Page
 
 from partners.models import LabourNeed, PartnerPage
 
-from .catalogue import localized_topics
+from .catalogue import default_locale_id, localized_topics, per_generation
 from .choices import SessionStatus
+from .models import CoursePage
 from .structured_data import as_script, course_json_ld
 
+SOURCE_FIELDS = ("id", "translation_key", "locale_id", "signup_mode")
 
-def _localized(objects, model, locale):
-    """`objects` in `locale` where a translation exists (one query)."""
-    keys = [obj.translation_key for obj in objects if obj.locale_id != locale.pk]
-    if not keys:
-        return objects
-    translated = model.objects.filter(translation_key__in=keys, locale=locale)
+
+def localized_related(manager, model, locale, preview=False):
+    """The objects linked through the many-to-many `manager`, each replaced
+    by its translation in `locale` where there is one (for pages: live and
+    public ones only), in one query."""
+    # A draft (preview) keeps its links in memory, not in the database.
+    linked = [obj.pk for obj in manager.all()] if preview else manager.all().values("pk")
+    found = model.objects.filter(
+        Q(pk__in=linked)
+        | Q(
+            locale_id=locale.pk,
+            translation_key__in=model.objects.filter(pk__in=linked).values("translation_key"),
+        )
+    ).annotate(is_linked=ExpressionWrapper(Q(pk__in=linked), output_field=BooleanField()))
     if issubclass(model, Page):
-        translated = translated.live().public()
-    by_key = {obj.translation_key: obj for obj in translated}
-    return [by_key.get(obj.translation_key, obj) for obj in objects]
+        found = found.live().public()
+    found = list(found)
+    translated = {obj.translation_key: obj for obj in found if obj.locale_id == locale.pk}
+    return [translated.get(obj.translation_key, obj) for obj in found if obj.is_linked]
+
+
+def source_page(course, default_id):
+    """The Italian page holding the sessions (None if it is gone)."""
+    if course.locale_id == default_id:
+        return course
+    return (
+        CoursePage.objects.filter(translation_key=course.translation_key, locale_id=default_id)
+        .only(*SOURCE_FIELDS)
+        .first()
+    )
+
+
+def course_facts(course, locale, default_id, preview=False):
+    """What the page shows besides its sessions, the same for every visitor."""
+    parent = getattr(course, "_cached_parent_obj", None)  # found by HomePage.route
+    if parent is None or parent.path != course.path[: -Page.steplen]:
+        parent = Page.objects.filter(path=course.path[: -Page.steplen]).first()
+    topics_by_key = localized_topics(locale, default_id)
+    source = source_page(course, default_id)
+    questions = None
+    if source is not None:
+        prefetch_related_objects([source], "signup_questions")
+        questions = source._prefetched_objects_cache["signup_questions"]
+    return {
+        "source": None if source is course else source,
+        "questions": questions,  # for the sign-up form (a queryset with its results)
+        "partner": parent if parent is not None and parent.specific_class is PartnerPage else None,
+        "topics": [topics_by_key.get(t.translation_key, t) for t in course.topics.all()],
+        "co_organisers": localized_related(course.co_organisers, PartnerPage, locale, preview),
+        "labour_needs": localized_related(course.labour_needs, LabourNeed, locale, preview),
+        "image": course.listing_image,
+    }
+
+
+def cached_course_facts(course, request, locale, default_id):
+    if getattr(request, "is_preview", False):
+        return course_facts(course, locale, default_id, preview=True)
+    return per_generation(
+        f"course:{course.pk}:{locale.pk}",
+        lambda: course_facts(course, locale, default_id),
+    )
 
 
 def course_page_context(course, request):
     active = Locale.get_active()  # remembered for the request (home/request_memo.py)
     locale = active if active.pk == course.locale_id else course.locale
-    default_id = Locale.get_default().pk
+    default_id = default_locale_id()
+    facts = cached_course_facts(course, request, locale, default_id)
+    if course.locale_id != default_id:
+        course.__dict__["source_page"] = facts["source"]  # CoursePage.source_page, known
+    source = course.source_page
+    if source is not None and facts["questions"] is not None:
+        source.__dict__.setdefault("_prefetched_objects_cache", {})
+        source._prefetched_objects_cache["signup_questions"] = facts["questions"]
+    if facts["image"] is not None and facts["image"].pk == course.listing_image_id:
+        CoursePage.listing_image.field.set_cached_value(course, facts["image"])
     now = timezone.now()
     sessions = list(course.get_sessions())
-    source = course if course.is_source else course.source_page
     for session in sessions:
         session.page = source  # read by the sign-up form (signup_tags), loaded once
-    partner = PartnerPage.objects.filter(path=course.path[: -Page.steplen]).first()
-    topics_by_key = localized_topics(locale, default_id)
-    topics = [topics_by_key.get(t.translation_key, t) for t in course.topics.all()]
-    co_organisers = _localized(list(course.co_organisers.live().public()), PartnerPage, locale)
-    labour_needs = _localized(list(course.labour_needs.all()), LabourNeed, locale)
+    partner = facts["partner"]
     upcoming = [s for s in sessions if s.end >= now]
     past = [s for s in sessions if s.end < now]
     venues = {s.venue_id: s.venue for s in sessions if s.venue_id and s.venue.accessibility}
@@ -46,10 +114,10 @@ def course_page_context(course, request):
         "past_sessions": past,
         "open_sessions": [s for s in upcoming if s.status == SessionStatus.SCHEDULED],
         "partner": partner,
-        "topics": topics,
-        "co_organisers": co_organisers,
-        "labour_needs": labour_needs,
+        "topics": facts["topics"],
+        "co_organisers": facts["co_organisers"],
+        "labour_needs": facts["labour_needs"],
         "venues_with_access_notes": list(venues.values()),
-        "italian_only": course.locale_id != Locale.get_active().pk,
-        "json_ld": as_script(course_json_ld(course, sessions, partner, request, topics)),
+        "italian_only": course.locale_id != active.pk,
+        "json_ld": as_script(course_json_ld(course, sessions, partner, request, facts["topics"])),
     }

@@ -40,6 +40,11 @@ def _remembered(key, compute):
     return memo[key]
 
 
+def remembered(key, compute):
+    """`compute()`, asked once per request for `key` (each call outside a request)."""
+    return _remembered(key, compute)
+
+
 def install():
     """Wrap LocaleManager.get_for_language and PageQuerySet.private_q."""
     from wagtail.models.i18n import LocaleManager

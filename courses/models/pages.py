@@ -10,7 +10,7 @@ from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import StreamField
-from wagtail.models import Locale, Page
+from wagtail.models import Page
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
@@ -363,21 +363,18 @@ class CoursePage(BasePage):
     @property
     def is_source(self):
         """True on the Italian page, the one that holds the sessions."""
-        return self.locale_id == Locale.get_default().pk
+        from ..catalogue import default_locale_id
+
+        return self.locale_id == default_locale_id()
 
     @cached_property
     def source_page(self):
         """The page whose sessions this course shows: itself in Italian, the
         Italian original for a translation (None if that is gone)."""
-        if self.is_source:
-            return self
-        return (
-            CoursePage.objects.filter(
-                translation_key=self.translation_key, locale=Locale.get_default()
-            )
-            .only("id", "translation_key", "locale_id", "signup_mode")
-            .first()
-        )
+        from ..catalogue import default_locale_id
+        from ..detail import source_page
+
+        return source_page(self, default_locale_id())
 
     def get_sessions(self):
         """The sessions of this course, in any language, ordered by start."""
