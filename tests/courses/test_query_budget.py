@@ -31,7 +31,10 @@ TARGET = 15
 CEILINGS = {
     "course": 16,  # routing 6, sessions, partner, topics, co-organisers, needs,
     # sign-up questions, and the opportunities that follow the course
-    "partner": 16,  # routing 5, cards of each kind of child (courses: 6)
+    # An English partner profile with courses, challenges and opportunities
+    # (partners/profile.py): routing 6, language links, Italian locale, one
+    # query per kind, course cards' topics, sessions and partner.
+    "partner (en)": 17,
 }
 
 
@@ -46,8 +49,15 @@ def count(client, url):
     return sum(1 for q in queries if "SAVEPOINT" not in q["sql"])
 
 
+def translated(page, locale):
+    """The English page of `page` (its parents translated too), published."""
+    copy = page.copy_for_translation(locale, copy_parents=True)
+    copy.save_revision().publish()
+    return copy
+
+
 @pytest.fixture
-def site(world, home):
+def site(world, home, english):
     standard = StandardPageFactory(parent=home, title="Il progetto", slug="il-progetto")
     observatory = ObservatoryPageFactory(parent=standard, slug="segrate")
     challenges = ChallengeIndexPageFactory(parent=home)
@@ -55,6 +65,17 @@ def site(world, home):
     donation = DonationPageFactory(parent=home)
     challenge = ChallengePageFactory(parent=world.coop, slug="sfida")
     opportunity = OpportunityPageFactory(parent=world.coop, slug="tirocinio")
+    english_pages = {
+        name: translated(page, english)
+        for name, page in (
+            ("partner", world.coop),
+            ("observatory", observatory),
+            ("challenge index", challenges),
+            ("challenge", challenge),
+            ("opportunity", opportunity),
+            ("course", world.sartoria),  # under the partner: all three kinds
+        )
+    }
     return {
         "home": "/it/",
         "home (en)": "/en/",
@@ -73,6 +94,12 @@ def site(world, home):
         "search": "/it/search/?query=sartoria",
         "feed": "/it/feeds/academy.ics",
         "sitemap": "/sitemap.xml",
+        "partner directory (en)": english_pages["partner"].get_parent().url,
+        "partner (en)": english_pages["partner"].url,
+        "observatory (en)": english_pages["observatory"].url,
+        "challenge index (en)": english_pages["challenge index"].url,
+        "opportunity (en)": english_pages["opportunity"].url,
+        "search (en)": "/en/search/?query=sartoria",
     }
 
 
