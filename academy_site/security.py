@@ -7,6 +7,8 @@ from django.dispatch import receiver
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from home.throttle import client_ip
+
 # Public pages run no inline script and load nothing from other hosts. The
 # only other origin is Stripe Checkout, reached by a redirect after the
 # donation form is posted (form-action covers that redirect).
@@ -37,7 +39,8 @@ LOGIN_FAILURE_WINDOW = 15 * 60
 
 
 def _client_ip(request):
-    return request.META.get("REMOTE_ADDR", "unknown")
+    # The one address every rate limit counts (TRUSTED_PROXIES decides).
+    return client_ip(request) or "unknown"
 
 
 def _failures_key(request):

@@ -8,8 +8,15 @@ promotion. Each runs in a transaction that first locks the session row
 On SQLite, where there are no row locks, the database is opened with
 `BEGIN IMMEDIATE` (see settings), which serialises writers the same way.
 
-E-mails are queued (django-tasks) inside the same transaction, so they
-describe what was actually stored.
+E-mails are queued (django-tasks) when the transaction commits
+(`courses.emails.queue_email`), so the row lock is held only for the
+booking, a booking that rolls back sends nothing, and a failing e-mail
+never undoes a stored one; the task reads the sign-up fresh, so the e-mail
+describes what was actually stored.
+
+Work that needs no lock (the series' first session, the participant) is
+done before the session row is locked, inside the same transaction, so a
+refused sign-up stores nothing.
 """
 
 import datetime
@@ -17,6 +24,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -67,6 +75,25 @@ def _lock(session_id):
 
 def seats_taken(session):
     return Signup.objects.filter(session_id=session.pk, status__in=SEAT_STATUSES).count()
+
+
+def _seat_counts(session, participant, now):
+    """In one query (session locked): seats taken, unconfirmed sign-ups past
+    their time (to lapse) and the participant's active sign-up, if any."""
+    return Signup.objects.filter(session_id=session.pk).aggregate(
+        taken=Count("pk", filter=Q(status__in=SEAT_STATUSES)),
+        expired=Count("pk", filter=_expired(now)),
+        existing=Min("pk", filter=Q(participant=participant, status__in=ACTIVE_STATUSES)),
+    )
+
+
+def _expired(now):
+    """Unconfirmed sign-ups past their time to confirm."""
+    return Q(
+        status__in=[SignupStatus.RESERVED, SignupStatus.WAITLISTED],
+        email_confirmed_at__isnull=True,
+        expires_at__lte=now,
+    )
 
 
 def series_anchor(session, known_sessions=None):
@@ -138,14 +165,7 @@ def _give_seat(signup, now):
 
 def _lapse(session, now):
     """End unconfirmed sign-ups past their time (session locked)."""
-    expired = list(
-        Signup.objects.filter(
-            session_id=session.pk,
-            status__in=[SignupStatus.RESERVED, SignupStatus.WAITLISTED],
-            email_confirmed_at__isnull=True,
-            expires_at__lte=now,
-        )
-    )
+    expired = list(Signup.objects.filter(_expired(now), session_id=session.pk))
     for signup in expired:
         signup.status = SignupStatus.LAPSED
         signup.ended_at = now
@@ -180,34 +200,36 @@ def sign_up(
     again."""
     now = now or timezone.now()
     email = normalise_email(email)
+    anchor = series_anchor(session)
+    if reason := closed_reason(anchor, now):  # checked again under the lock
+        raise BookingError(reason, "closed")
     with transaction.atomic():
-        session = _lock(series_anchor(session).pk)
-        reason = closed_reason(session, now)
-        if reason:
-            raise BookingError(reason, "closed")
-        _lapse(session, now)
+        # Before the lock: a participant is one person whatever the session
+        # (the unique e-mail and get_or_create settle a race between two
+        # first sign-ups of one address); it is stored only if the
+        # sign-up is.
         if email:
             participant, _created = Participant.objects.get_or_create(
                 email=email, defaults={"language": language}
             )
-            existing = (
-                Signup.objects.filter(
-                    session_id=session.pk, participant=participant, status__in=ACTIVE_STATUSES
-                )
-                .order_by("id")
-                .first()
-            )
-            if existing is not None:
-                _notify(
-                    existing, "confirm_address" if not existing.email_confirmed_at else "status"
-                )
-                return SignupResult(existing, created=False)
-            if participant.language != language:
-                participant.language = language
-                participant.save(update_fields=["language"])
         else:
             participant = Participant.objects.create(email="", language=language)
-        free = session.capacity - seats_taken(session)
+        session = _lock(anchor.pk)
+        reason = closed_reason(session, now)
+        if reason:
+            raise BookingError(reason, "closed")
+        counts = _seat_counts(session, participant, now)
+        if counts["expired"]:  # rare: lapse them, then count again
+            _lapse(session, now)
+            counts = _seat_counts(session, participant, now)
+        if counts["existing"] is not None:
+            existing = Signup.objects.get(pk=counts["existing"])
+            _notify(existing, "confirm_address" if not existing.email_confirmed_at else "status")
+            return SignupResult(existing, created=False)
+        if email and participant.language != language:
+            participant.language = language
+            participant.save(update_fields=["language"])
+        free = session.capacity - counts["taken"]
         has_seat = free > 0 and session.status == SessionStatus.SCHEDULED
         assisted = channel == Channel.ASSISTED
         if has_seat:
@@ -322,13 +344,7 @@ def still_coming(signup_id, now=None):
 def lapse_expired(now=None):
     """End every unconfirmed sign-up past its time; free seats pass on."""
     now = now or timezone.now()
-    session_ids = set(
-        Signup.objects.filter(
-            status__in=[SignupStatus.RESERVED, SignupStatus.WAITLISTED],
-            email_confirmed_at__isnull=True,
-            expires_at__lte=now,
-        ).values_list("session_id", flat=True)
-    )
+    session_ids = set(Signup.objects.filter(_expired(now)).values_list("session_id", flat=True))
     lapsed = 0
     for session_id in sorted(session_ids):
         with transaction.atomic():

@@ -1,12 +1,22 @@
 """Sign-up e-mails: plain text plus HTML, in the person's language, sent by
 a background task (django-tasks) so a slow mail server never blocks a
-request. Queued inside the booking transaction, they describe what was
-stored."""
+request.
+
+An e-mail is queued when the booking transaction commits
+(`transaction.on_commit`), never inside it: the session's row lock is held
+only for the booking, a booking that rolls back sends nothing, and an
+e-mail that fails cannot undo (or turn into an error page) a sign-up that
+is already stored. The task reads the sign-up fresh, so the e-mail
+describes what was stored."""
+
+import logging
 
 from django_tasks import task
+from django_tasks.base import TaskResultStatus
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +25,8 @@ from wagtail.models import Locale
 
 from . import ical
 from .signup_links import absolute, action_url, my_signups_url
+
+logger = logging.getLogger(__name__)
 
 SUBJECTS = {
     "confirm_address": _("Please confirm your e-mail address: %(course)s"),
@@ -62,9 +74,30 @@ def series_sessions(session):
 
 
 def queue_email(signup, kind):
+    """Queue the e-mail `kind` for `signup` once the current transaction
+    commits (at once outside a transaction)."""
     if not signup.email:
         return
-    send_signup_email.enqueue(signup.pk, kind)
+    signup_id = signup.pk
+
+    def enqueue_signup_email():  # a named function: Django logs its __qualname__
+        _enqueue(signup_id, kind)
+
+    # robust: a failure is logged and the other callbacks still run.
+    transaction.on_commit(enqueue_signup_email, robust=True)
+
+
+def _enqueue(signup_id, kind):
+    result = send_signup_email.enqueue(signup_id, kind)
+    # The immediate backend runs the task here and keeps its error in the
+    # result: say so in the log rather than lose the e-mail silently.
+    if result.status == TaskResultStatus.FAILED:
+        logger.error(
+            "Sign-up e-mail %r for sign-up %s failed:\n%s",
+            kind,
+            signup_id,
+            "\n".join(error.traceback for error in result.errors),
+        )
 
 
 @task()

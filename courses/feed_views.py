@@ -28,7 +28,7 @@ def respond(request, key, build, filename, private=False):
     """The feed `key`, from the cache when it is fresh, or 304."""
     language = get_language()
     body, etag, last_modified = feeds.cached_body(
-        f"{request.get_host()}|{key}", language, lambda: build(language)
+        f"{request.get_host()}|{key}", language, lambda: build(language), personal=private
     )
     timestamp = int(last_modified.timestamp())
     response = get_conditional_response(request, etag=etag, last_modified=timestamp)
@@ -60,7 +60,7 @@ def sessions_calendar(request, kind, obj, sessions, deadlines=None):
             language=language,
             request=request,
             deadlines=deadlines() if deadlines else None,
-        ).to_ical()
+        )
 
     return build
 
@@ -185,7 +185,7 @@ def session(request, uid):
         name, description = feeds.describe("session", page.title)
         return feeds.build_calendar(
             [one], name=name, description=description, language=language, request=request
-        ).to_ical()
+        )
 
     return respond(request, f"session:{one.uid}", build, f"session-{one.uid}")
 
@@ -208,7 +208,7 @@ def personal(request, token):
             description=description,
             language=language,
             request=request,
-        ).to_ical()
+        )
 
     return respond(
         request, f"personal:{participant.pk}:{participant.feed_token}", build, "my-signups", True
@@ -224,5 +224,5 @@ def new_personal_link(request, token):
     if participant is None:
         return HttpResponseBadRequest(_("This link is not valid."))
     participant.rotate_feed_token()
-    feeds.bump_generation()
+    feeds.bump_personal_generation()
     return redirect(reverse("signups:mine", args=[token]) + "?feed=new#calendar-feed")

@@ -11,11 +11,15 @@ the number of sessions:
    language (translated titles, partners, topics, URLs);
 3. `build_calendar` turns the sessions into VEVENTs with
    `courses.ical.session_vevent`, the one function that builds a session's
-   event, so a session has the same UID in every feed and e-mail.
+   event, so a session has the same UID in every feed and e-mail; each
+   serialised event is kept in the cache under a key naming all it shows
+   (`serialised_events`), so a rebuild serialises only what changed.
 
 Generated bodies are cached under a "generation" that signals bump whenever a
-page is published, unpublished, moved or deleted, or a session, venue, topic,
-sign-up or view restriction changes (see `bump_generation`).
+page is published, unpublished, moved or deleted, or a session, venue, topic
+or view restriction changes (see `bump_generation`); personal feeds also
+under a generation of their own that sign-ups bump
+(`bump_personal_generation`), since no public feed shows a sign-up.
 """
 
 import datetime
@@ -26,7 +30,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,30 +52,44 @@ from .models.bookings import SignupStatus
 PAST_WINDOW = datetime.timedelta(days=92)
 REFRESH = datetime.timedelta(hours=1)
 GENERATION_KEY = "courses.feeds.generation"
+PERSONAL_GENERATION_KEY = "courses.feeds.generation.personal"
 BODY_TIMEOUT = 24 * 3600
+EVENT_TIMEOUT = 7 * 24 * 3600
 MAX_SEARCH_RESULTS = 1000
 
 
 # --- Cache generation -----------------------------------------------------------
 
 
-def generation():
-    """(token, when) of the current feed generation; starts one if none."""
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        value = bump_generation()
+def generation(personal=False):
+    """(token, when) of the current generation of the public feeds, or of
+    the personal feeds (which also change with every sign-up); starts one
+    if none."""
+    value = cache.get(GENERATION_KEY) or bump_generation()
+    if not personal:
+        return value
+    own = cache.get(PERSONAL_GENERATION_KEY) or bump_personal_generation()
+    return f"{value[0]}.{own[0]}", max(value[1], own[1])
+
+
+def _bump(key):
+    # A timestamp, so that it also serves as Last-Modified and a cache that
+    # lost it starts a newer generation, never an older one.
+    value = (f"{time.time_ns():x}", time.time())
+    cache.set(key, value, None)
     return value
 
 
 def bump_generation(**kwargs):
-    """Invalidate every cached feed (connected to signals in apps.py).
+    """Invalidate every cached feed (connected to signals in feed_signals.py)."""
+    return _bump(GENERATION_KEY)
 
-    The generation is a timestamp, so it also serves as Last-Modified and a
-    cache that lost it starts a newer generation, never an older one."""
-    now = time.time()
-    value = (f"{time.time_ns():x}", now)
-    cache.set(GENERATION_KEY, value, None)
-    return value
+
+def bump_personal_generation(**kwargs):
+    """Invalidate the personal feeds only: sign-ups and participants change
+    nothing that a public feed shows (no seat counts), so a sign-up leaves
+    the big public feeds cached."""
+    return _bump(PERSONAL_GENERATION_KEY)
 
 
 # --- Which sessions ------------------------------------------------------------
@@ -90,7 +108,8 @@ def base_sessions(now=None):
     now = now or timezone.now()
     return (
         CourseSession.objects.filter(page__in=public_source_pages(), end__gte=now - PAST_WINDOW)
-        .select_related("page", "page__locale", "venue")
+        # Each course and venue once (not once per session, as a join would):
+        .prefetch_related(Prefetch("page", CoursePage.objects.select_related("locale")), "venue")
         .order_by("start", "sort_order", "pk")
     )
 
@@ -296,6 +315,8 @@ class FeedContext:
     topics: dict = field(default_factory=dict)  # Italian page id -> [topic names]
     stamp: datetime.datetime = None
     urls: dict = field(default_factory=dict)
+    shown: dict = field(default_factory=dict)  # page id -> what its events show
+    formats: dict = field(default_factory=dict)  # format -> its name
 
     @classmethod
     def load(cls, sessions, language, request=None):
@@ -373,39 +394,90 @@ def organizer_for(course, partner):
     return name, email
 
 
-def event_for(session, context, status=None, extra=""):
+def event_arguments(session, context, status=None, extra=""):
+    """What `ical.session_vevent` is given for `session` in this feed."""
     course = context.course(session)
-    partner = context.partner(session)
-    lines = [course.summary] if course.summary else []
-    if partner is not None:
-        lines.append(_("Organised by %(partner)s.") % {"partner": partner.title})
+    shown = context.shown.get(course.pk)
+    if shown is None:
+        partner = context.partner(session)
+        lines = [course.summary] if course.summary else []
+        if partner is not None:
+            lines.append(_("Organised by %(partner)s.") % {"partner": partner.title})
+        shown = context.shown[course.pk] = (
+            lines,
+            {"title": course.title, "url": context.url(course)},
+            organizer_for(course, partner),
+        )
+    lines, arguments, organizer = shown
     if extra:
-        lines.insert(0, extra)
-    categories = list(context.topics.get(session.page_id, []))
-    categories.append(str(Format(session.format).label))
+        lines = [extra, *lines]
+    if session.format not in context.formats:
+        context.formats[session.format] = str(Format(session.format).label)
+    return {
+        **arguments,
+        "description": "\n\n".join(lines),
+        "status": status,
+        "organizer": organizer,
+        "categories": [*context.topics.get(session.page_id, ()), context.formats[session.format]],
+    }
+
+
+def event_for(session, context, status=None, extra=""):
     return ical.session_vevent(
-        session,
-        title=course.title,
-        url=context.url(course),
-        description="\n\n".join(lines),
-        status=status,
-        stamp=context.stamp,
-        organizer=organizer_for(course, partner),
-        categories=categories,
+        session, stamp=context.stamp, **event_arguments(session, context, status, extra)
     )
 
 
+def event_cache_key(session, arguments):
+    """Names everything the session's VEVENT shows: its fields
+    (`ical.session_fingerprint`, which includes the code's version) and what
+    the feed gives it in its language. A change to any of them is another
+    key, so cached events never need invalidating; unused ones expire."""
+    described = repr((ical.session_fingerprint(session), arguments))
+    return "courses.feeds.event." + hashlib.sha256(described.encode()).hexdigest()[:40]
+
+
+def serialised_events(sessions, context):
+    """The VEVENTs of `sessions` as bytes, in order.
+
+    Serialising an event with icalendar costs about a millisecond; a feed
+    of 3,000 sessions is rebuilt at every generation (each sign-up starts
+    one) while almost none of its events changed. So each event is kept
+    without its DTSTAMP under `event_cache_key` and gets the build's
+    DTSTAMP when the feed is assembled: the body is the same as a build
+    from scratch."""
+    keyed = []
+    for session in sessions:
+        arguments = event_arguments(session, context)
+        keyed.append((event_cache_key(session, arguments), session, arguments))
+    found = cache.get_many([key for key, _session, _arguments in keyed])
+    built = {}
+    events = []
+    for key, session, arguments in keyed:
+        body = found.get(key) or built.get(key)
+        if body is None:
+            body = ical.without_stamp(ical.session_vevent(session, **arguments))
+            built[key] = body
+        events.append(ical.with_stamp(body, context.stamp))
+    if built:
+        cache.set_many(built, EVENT_TIMEOUT)
+    return events
+
+
 def build_calendar(sessions, *, name, description, language, request=None, deadlines=None):
-    """The VCALENDAR of `sessions` (a list), one VEVENT per session, and one
-    per challenge or opportunity deadline in `deadlines` (see
-    `courses.feed_deadlines`)."""
+    """The VCALENDAR of `sessions` (a list), serialised: one VEVENT per
+    session, and one per challenge or opportunity deadline in `deadlines`
+    (see `courses.feed_deadlines`)."""
     context = FeedContext.load(sessions, language, request)
-    events = [event_for(session, context) for session in sessions]
+    events = serialised_events(sessions, context)
     if deadlines is not None:
-        events += feed_deadlines.deadline_events(
-            deadlines, language=language, request=request, stamp=context.stamp
-        )
-    return feed_calendar(events, name=name, description=description)
+        events += [
+            event.to_ical()
+            for event in feed_deadlines.deadline_events(
+                deadlines, language=language, request=request, stamp=context.stamp
+            )
+        ]
+    return ical.calendar_bytes(feed_calendar([], name=name, description=description), events)
 
 
 def deadlines_of(**filters):
@@ -436,7 +508,7 @@ def build_personal_calendar(signups, *, name, description, language, request=Non
         else:
             extra = _("Your sign-up was cancelled.")
         events.append(event_for(signup.session, context, status=status, extra=extra))
-    return feed_calendar(events, name=name, description=description)
+    return feed_calendar(events, name=name, description=description).to_ical()
 
 
 def waitlist_positions(signups):
@@ -465,9 +537,9 @@ def feed_calendar(events, *, name, description):
 # --- Cache ------------------------------------------------------------------------
 
 
-def cached_body(key, language, build):
+def cached_body(key, language, build, personal=False):
     """(body, etag, last_modified) of a feed, built at most once per generation."""
-    token, when = generation()
+    token, when = generation(personal)
     day = timezone.localdate().isoformat()  # past sessions age out daily
     version = hashlib.sha256(f"{key}|{language}|{token}|{day}".encode()).hexdigest()[:32]
     cache_key = f"courses.feeds.body.{version}"

@@ -5,9 +5,12 @@ the e-mail attachments and every feed use it, so a session has the same UID
 and fields everywhere."""
 
 import datetime
+import hashlib
 import zoneinfo
+from pathlib import Path
 
-from icalendar import Calendar, Event, Timezone, vCalAddress, vGeo
+import icalendar
+from icalendar import Calendar, Event, Timezone, vCalAddress, vDatetime, vGeo
 
 from django.conf import settings
 from django.utils import timezone
@@ -33,6 +36,33 @@ def event_time(dt):
     return local_dt
 
 
+# Names this module's code and the icalendar release: events serialised by
+# an older `session_vevent` are never taken from the cache (courses.feeds).
+CODE_VERSION = hashlib.sha256(
+    Path(__file__).read_bytes() + icalendar.__version__.encode()
+).hexdigest()[:12]
+
+
+def session_fingerprint(session):
+    """Every field of the session (and its venue) that `session_vevent`
+    writes: a field read there must be named here, since feeds cache each
+    serialised event under this fingerprint and the event's arguments."""
+    venue = session.venue
+    return (
+        CODE_VERSION,
+        str(session.uid),
+        session.sequence,
+        session.created_at,
+        session.modified_at,
+        session.start,
+        session.end,
+        session.status,
+        session.note,
+        session.online_notes,
+        venue and (venue.name, venue.address, venue.latitude, venue.longitude),
+    )
+
+
 def session_vevent(
     session,
     *,
@@ -49,8 +79,8 @@ def session_vevent(
     `title` and `url` are the course's in the reader's language (default:
     the Italian page); `status` overrides the session's (e.g. TENTATIVE for
     a waiting-list place in a personal feed); `organizer` is a (name,
-    e-mail) pair and `categories` a list of names (feeds give both)."""
-    page = session.page
+    e-mail) pair and `categories` a list of names (feeds give both).
+    Whatever it reads of the session is listed in `session_fingerprint`."""
     event = Event()
     event.add("uid", session_uid(session))
     event.add("sequence", session.sequence)
@@ -59,7 +89,7 @@ def session_vevent(
     event.add("last-modified", session.modified_at)
     event.add("dtstart", event_time(session.start))
     event.add("dtend", event_time(session.end))
-    event.add("summary", title or page.title)
+    event.add("summary", title or session.page.title)
     if status is None:
         status = "CANCELLED" if session.status == SessionStatus.CANCELLED else "CONFIRMED"
     event.add("status", status)
@@ -135,6 +165,31 @@ def rome_vtimezone():
 
 def to_bytes(cal):
     return cal.to_ical()
+
+
+BEGIN_VEVENT = b"BEGIN:VEVENT\r\n"
+END_VCALENDAR = b"END:VCALENDAR\r\n"
+
+
+def without_stamp(event):
+    """The event's bytes without DTSTAMP, the one property that changes
+    with every build: what a feed can keep and reuse (see `with_stamp`)."""
+    event.pop("DTSTAMP", None)
+    return event.to_ical()
+
+
+def with_stamp(body, stamp):
+    """`body` (from `without_stamp`) with its DTSTAMP, in UTC as RFC 5545 asks."""
+    line = b"DTSTAMP:" + vDatetime(stamp.astimezone(datetime.UTC)).to_ical() + b"\r\n"
+    return BEGIN_VEVENT + line + body[len(BEGIN_VEVENT) :]
+
+
+def calendar_bytes(cal, events):
+    """The VCALENDAR `cal` with the serialised `events` (bytes) added."""
+    head = cal.to_ical()
+    if not head.endswith(END_VCALENDAR):
+        raise ValueError("not a serialised VCALENDAR")
+    return b"".join([head[: -len(END_VCALENDAR)], *events, END_VCALENDAR])
 
 
 def local(dt):

@@ -1,7 +1,16 @@
 """The citizen's side of sign-ups: the standalone form of a session, the
 page after sending it, and the one-click pages reached from e-mails.
-No JavaScript needed; no account; every link is signed."""
+No JavaScript needed; no account; every link is signed.
 
+The views that change a sign-up (the form's POST, confirm, cancel,
+release, "still coming") are `non_atomic_requests`: their only writes are
+the functions of `courses/booking.py`, each its own transaction, so the
+session's row lock is released when the booking commits instead of being
+held, under ATOMIC_REQUESTS, until the whole response is rendered (and
+the e-mail queued on commit goes out as soon as the booking is stored).
+The rate limits count on the cache, not in the database."""
+
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -80,6 +89,7 @@ def message(request, title, text, status=400, **extra):
 
 
 @require_http_methods(["GET", "POST"])
+@transaction.non_atomic_requests
 def session_signup(request, uid):
     session = public_session(uid)
     anchor = booking.series_anchor(session)
@@ -173,6 +183,7 @@ def done(request, token):
     return render(request, "courses/signup/done.html", context)
 
 
+@transaction.non_atomic_requests
 def confirm(request, token):
     signup = _signup_from(token, "confirm")
     if signup is None:
@@ -195,6 +206,7 @@ def mine_url(signup):
 
 
 @require_http_methods(["GET", "POST"])
+@transaction.non_atomic_requests
 def cancel(request, token, action="cancel"):
     signup = _signup_from(token, action)
     if signup is None:
@@ -218,10 +230,12 @@ def cancel(request, token, action="cancel"):
     return render(request, "courses/signup/cancel.html", context)
 
 
+@transaction.non_atomic_requests
 def release(request, token):
     return cancel(request, token, action="release")
 
 
+@transaction.non_atomic_requests
 def coming(request, token):
     signup = _signup_from(token, "coming")
     if signup is None:

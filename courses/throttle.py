@@ -1,8 +1,12 @@
 """Rate limits for the public sign-up form, on Django's cache (works with
-the local-memory cache of tests and development and with Redis)."""
+the local-memory cache of tests and development and with Redis). The
+visitor's address is `home.throttle.client_ip`, the same for every limit
+of the site (TRUSTED_PROXIES)."""
 
 from django.conf import settings
 from django.core.cache import cache
+
+from home.throttle import client_ip  # noqa: F401 - the one client address, re-exported
 
 
 def limits():
@@ -28,8 +32,3 @@ def hit(scope, value, limit=None):
         cache.add(key, 1, window)
         count = 1
     return count <= limit
-
-
-def client_ip(request):
-    # Behind the reverse proxy, REMOTE_ADDR is set by it (see README).
-    return request.META.get("REMOTE_ADDR", "unknown")

@@ -2,16 +2,29 @@
 send mail or start a payment (donations, opportunity enquiries, challenge
 applications), on Django's cache (Redis in production)."""
 
+from django.conf import settings
 from django.core.cache import cache
 
 
 def client_ip(request):
-    """The address the reverse proxy saw (the last X-Forwarded-For entry,
-    which a client cannot forge), or the direct peer."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    """The visitor's address, as every rate limit of the site counts it.
+
+    `TRUSTED_PROXIES` (settings, from the environment) is the number of
+    reverse proxies in front of the site. 0: the direct peer (REMOTE_ADDR);
+    an X-Forwarded-For header is ignored, since anybody can send one.
+    N > 0: each proxy appends the address it saw, so the N-th entry from
+    the right is the one the outermost proxy saw; entries further left
+    come from the client and are not trusted. A header with fewer entries
+    than proxies did not come through them all: REMOTE_ADDR."""
+    proxies = getattr(settings, "TRUSTED_PROXIES", 0)
+    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    if proxies <= 0:
+        return remote
+    entries = [e.strip() for e in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    entries = [e for e in entries if e]
+    if len(entries) < proxies:
+        return remote
+    return entries[-proxies]
 
 
 def allow(request, email, limits, prefix):

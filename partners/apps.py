@@ -7,7 +7,10 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partners")
 
     def ready(self):
-        from . import permission_guard  # noqa: F401  (connects its signal receivers)
+        from . import (
+            enquiries,  # noqa: F401  (registers the enquiry form's per-visitor value)
+            permission_guard,  # noqa: F401  (connects its signal receivers)
+        )
         from .moderation import translate_notification_names
 
         translate_notification_names()

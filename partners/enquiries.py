@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
 from home import throttle
+from home.cache import per_visitor, per_visitor_value
 from home.models import SiteFooter
 
 from .models import Enquiry
@@ -38,6 +39,12 @@ def issue_token(at=None):
     """The signed time at which a form was shown."""
     moment = at or timezone.now()
     return signing.dumps(int(moment.timestamp()), salt=_SIGNING_SALT)
+
+
+@per_visitor("enquiry-shown-at")
+def _shown_at_for_visitor(request):
+    """Each visitor's own start time, also in a page from the whole-page cache."""
+    return issue_token()
 
 
 def _seconds_since(token):
@@ -84,8 +91,10 @@ class EnquiryForm(forms.Form):
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
-        # Every rendering, first or after an error, starts the clock again.
-        self.initial["shown_at"] = issue_token()
+        # Every rendering, first or after an error, starts the clock again; in
+        # a page rendered for the whole-page cache this is a placeholder,
+        # filled with the time each visitor gets the page (home/cache.py).
+        self.initial["shown_at"] = per_visitor_value("enquiry-shown-at")
         if self.is_bound:
             data = self.data.copy()
             data["shown_at"] = self.initial["shown_at"]

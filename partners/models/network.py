@@ -1,10 +1,8 @@
 from django.db import models
-from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Locale
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
@@ -161,27 +159,22 @@ class PartnerPage(BasePage):
         verbose_name = _("partner")
         verbose_name_plural = _("partners")
 
-    def public_children(self):
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Before the template reads the logo: course cards may bring it along.
+        context["kinds"] = self.child_kinds()
+        return context
+
+    def child_kinds(self):
         """The live public pages of this partner's section (courses,
-        challenges...), each rendered by its `listing_card_template` if it
-        has one, else by partners/includes/child_card.html."""
-        children = list(self.get_children().live().public().specific())
-        # A page type may gather what its cards need for all its pages at
-        # once (`prepare_listing(pages)`), so the profile's queries do not
-        # grow with the number of courses or calls.
-        active = Locale.get_active()  # remembered for the request (home/request_memo.py)
-        by_class = {}
-        for child in children:
-            if child.locale_id == active.pk:
-                child.locale = active  # cards mark pages in another language
-            by_class.setdefault(type(child), []).append(child)
-        for page_class, pages in by_class.items():
-            prepare = getattr(page_class, "prepare_listing", None)
-            if prepare is not None:
-                prepare(pages)
-            elif any(f.name == "listing_image" for f in page_class._meta.get_fields()):
-                prefetch_related_objects(pages, "listing_image")
-        return children
+        challenges...) by kind: the first few of each, how many in all, and a
+        link to the listing of them all (partners/profile.py). Each is
+        rendered by its `listing_card_template` if it has one, else by
+        partners/includes/child_card.html; a page type may gather what its
+        cards need for all its pages at once (`prepare_listing(pages)`)."""
+        from ..profile import child_kinds
+
+        return child_kinds(self)
 
     @property
     def social_links(self):

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from wagtail.models import Locale
 
+from home.cache import allow_cached_form
+
 from ..opportunity_listing import closing_soon
 from ..opportunity_listing import opportunities_for as find_opportunities_for
 
@@ -65,3 +67,12 @@ def opportunity_state(opportunity):
         and opportunity.deadline - now <= datetime.timedelta(days=CLOSING_SOON_DAYS)
     )
     return {"open": is_open, "closing_soon": soon}
+
+
+@register.simple_tag(takes_context=True)
+def enquiry_form_cacheable(context):
+    """Declare that the enquiry form differs between visitors only by its
+    CSRF token and its "shown at" time, both filled for each visitor, so the
+    opportunity page may come from the whole-page cache (home/cache.py)."""
+    allow_cached_form(context["request"])
+    return ""

@@ -4,6 +4,7 @@ import threading
 
 import pytest
 
+from django.core import mail
 from django.db import connection, connections
 
 from courses import booking
@@ -69,3 +70,6 @@ def test_simultaneous_sign_ups_never_overbook(rebuilt_site_afterwards):
     assert [s.waitlist_position() for s in signups[CAPACITY:]] == list(
         range(1, PEOPLE - CAPACITY + 1)
     )
+    # Each booking committed for real, then its one e-mail went out.
+    sent = sorted(m.to[0] for m in mail.outbox)
+    assert sent == sorted(f"p{n}@example.org" for n in range(PEOPLE))

@@ -9,12 +9,13 @@ import pytest
 
 from django.core import mail
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from courses import booking
 from courses.choices import SessionStatus
-from courses.models import Participant, Signup, SignupStatus
+from courses.models import CourseSession, Participant, Signup, SignupStatus
 from courses.models.bookings import Channel
 
 from .signup_factories import SignupFactory, make_course, make_partner
@@ -40,7 +41,7 @@ def run(command, *args):
     return out.getvalue()
 
 
-def test_unconfirmed_reservation_lapses_and_its_seat_passes_on(session, settings):
+def test_unconfirmed_reservation_lapses_and_its_seat_passes_on(session, settings, committed):
     settings.SIGNUP_CONFIRMATION_HOURS = 2
     first = person(session, "a@example.org")
     second = person(session, "b@example.org")
@@ -49,7 +50,7 @@ def test_unconfirmed_reservation_lapses_and_its_seat_passes_on(session, settings
     mail.outbox.clear()
     assert "Lapsed reservations: 0" in run("lapse_signups")
     Signup.objects.filter(pk=first.pk).update(expires_at=timezone.now())
-    assert "Lapsed reservations: 1" in run("lapse_signups")
+    assert "Lapsed reservations: 1" in committed(run, "lapse_signups")
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.status == SignupStatus.LAPSED
@@ -60,8 +61,8 @@ def test_unconfirmed_reservation_lapses_and_its_seat_passes_on(session, settings
         booking.confirm_email(first.pk)
 
 
-def test_a_late_confirmation_does_not_revive_a_lapsed_seat(session, client):
-    first = person(session, "a@example.org")
+def test_a_late_confirmation_does_not_revive_a_lapsed_seat(session, client, committed):
+    first = committed(person, session, "a@example.org")
     person(session, "b@example.org")
     Signup.objects.filter(pk=first.pk).update(expires_at=timezone.now())
     url = re.search(r"http://testserver(/\S+/signup/confirm/\S+/)", mail.outbox[0].body)[1]
@@ -70,15 +71,15 @@ def test_a_late_confirmation_does_not_revive_a_lapsed_seat(session, client):
     assert Signup.objects.get(email="b@example.org").status == SignupStatus.RESERVED
 
 
-def test_reminders_go_once_and_release_passes_the_seat(session, client):
+def test_reminders_go_once_and_release_passes_the_seat(session, client, committed):
     holder = SignupFactory(session=session)
     waiting = SignupFactory(session=session, status=SignupStatus.WAITLISTED)
     SignupFactory(session=session, status=SignupStatus.CANCELLED)
     session.start = timezone.now() + datetime.timedelta(hours=20)
     session.end = session.start + datetime.timedelta(hours=2)
     session.save()
-    assert "Reminders sent: 1" in run("send_reminders")
-    assert "Reminders sent: 0" in run("send_reminders")
+    assert "Reminders sent: 1" in committed(run, "send_reminders")
+    assert "Reminders sent: 0" in committed(run, "send_reminders")
     assert len(mail.outbox) == 1
     reminder = mail.outbox[0]
     assert reminder.to == [holder.email] and reminder.attachments
@@ -100,18 +101,53 @@ def test_reminders_go_once_and_release_passes_the_seat(session, client):
     assert "Reminders sent: 0" in run("send_reminders")
 
 
+def test_a_sign_up_e_mail_goes_once_after_the_commit(session, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        signup = person(session, "a@example.org")
+        assert mail.outbox == []  # nothing while the booking's transaction is open
+    assert [m.to for m in mail.outbox] == [["a@example.org"]]
+    assert "Conferma" in mail.outbox[0].subject
+    assert Signup.objects.get().pk == signup.pk
+
+
+def test_a_booking_that_rolls_back_sends_no_e_mail(session, django_capture_on_commit_callbacks):
+    class Refused(Exception):
+        pass
+
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(Refused),
+        transaction.atomic(),  # e.g. the request's transaction, failing later
+    ):
+        person(session, "a@example.org")
+        booking.cancel(person(session, "b@example.org").pk)
+        raise Refused
+    assert mail.outbox == []
+    assert not Signup.objects.exists() and not Participant.objects.exists()
+
+
+def test_a_sign_up_refused_under_the_lock_stores_no_participant(session, committed):
+    # Cancelled after the caller read the session: only the locked row says so.
+    CourseSession.objects.filter(pk=session.pk).update(status=SessionStatus.CANCELLED)
+    assert session.status == SessionStatus.SCHEDULED
+    with pytest.raises(booking.BookingError) as refused:
+        committed(person, session, "a@example.org")
+    assert refused.value.code == "closed"
+    assert not Participant.objects.exists() and mail.outbox == []
+
+
 def test_sessions_further_away_get_no_reminder_yet(session):
     SignupFactory(session=session)
     assert "Reminders sent: 0" in run("send_reminders")
     assert "Reminders sent: 1" in run("send_reminders", "--hours", str(24 * 8))
 
 
-def test_a_cancelled_session_tells_everyone(session):
+def test_a_cancelled_session_tells_everyone(session, committed):
     holder = SignupFactory(session=session)
     waiting = SignupFactory(session=session, status=SignupStatus.WAITLISTED)
     SignupFactory(session=session, status=SignupStatus.CANCELLED)
     session.status = SessionStatus.CANCELLED
-    session.save()
+    committed(session.save)
     assert sorted(m.to[0] for m in mail.outbox) == sorted([holder.email, waiting.email])
     from icalendar import Calendar
 
@@ -119,7 +155,7 @@ def test_a_cancelled_session_tells_everyone(session):
     assert str(cal.walk("VEVENT")[0]["STATUS"]) == "CANCELLED"
     assert int(cal.walk("VEVENT")[0]["SEQUENCE"]) == 1
     session.note = "changed"
-    session.save()
+    committed(session.save)
     assert len(mail.outbox) == 2  # told once
 
 
@@ -138,8 +174,8 @@ def test_lowering_capacity_below_seats_given_is_refused(session):
         booking.set_capacity(session.pk, 0)
 
 
-def test_assisted_signup_without_email(session):
-    signup = person(session, "", channel=Channel.ASSISTED, phone="333")
+def test_assisted_signup_without_email(session, committed):
+    signup = committed(person, session, "", channel=Channel.ASSISTED, phone="333")
     assert signup.status == SignupStatus.CONFIRMED and mail.outbox == []
     other = person(session, "", channel=Channel.ASSISTED, phone="334")
     assert other.status == SignupStatus.WAITLISTED
@@ -190,3 +226,20 @@ def test_editor_refuses_removing_a_session_with_signups(admin_client, session):
     session.refresh_from_db()
     assert session.capacity == 1
     assert Signup.objects.filter(session=session).count() == 1
+
+
+def test_one_sign_up_takes_few_queries_under_the_lock(session):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    person(session, "a@example.org")
+    fresh = CourseSession.objects.select_related("page").get(pk=session.pk)
+    with CaptureQueriesContext(connection) as queries:
+        person(fresh, "b@example.org")
+    sql = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    # Participant (read, then created), then under the lock: the session
+    # row, one count of seats / lapses due / this person's place, the insert.
+    assert len(sql) == 5, sql
+    locked = next(i for i, q in enumerate(sql) if "courses_coursesession" in q)
+    assert all("courses_participant" in q for q in sql[:locked])
+    assert len(sql[locked:]) == 3

@@ -277,3 +277,22 @@ def test_add_to_calendar_links(rf, world):
     assert f"dates={start:%Y%m%dT%H%M%SZ}%2F" in html
     assert "outlook.live.com/calendar/0/deeplink/compose" in html
     assert f"startdt={start:%Y-%m-%dT%H}%3A" in html
+
+
+def test_a_sign_up_changes_the_personal_feed_and_leaves_public_feeds_cached(client, world):
+    participant = ParticipantFactory()
+    personal = reverse("feeds:personal", args=[participant.feed_token])
+    public_etag = client.get(academy())["ETag"]
+    personal_etag = client.get(personal)["ETag"]
+    SignupFactory(participant=participant, session=world["sessions"]["cv"])
+    assert client.get(academy(), HTTP_IF_NONE_MATCH=public_etag).status_code == 304
+    changed = client.get(personal, HTTP_IF_NONE_MATCH=personal_etag)
+    assert changed.status_code == 200
+    assert uid(world["sessions"]["cv"]) in events(parse(changed))
+    # A session edit changes both.
+    personal_etag = changed["ETag"]
+    session = world["sessions"]["cv"]
+    session.note = "Aula 2"
+    session.save()
+    assert client.get(academy(), HTTP_IF_NONE_MATCH=public_etag).status_code == 200
+    assert client.get(personal, HTTP_IF_NONE_MATCH=personal_etag).status_code == 200

@@ -19,6 +19,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
+def client(committing_client):
+    """Requests end as in production: e-mails queued on commit are sent."""
+    return committing_client
+
+
+@pytest.fixture
 def world(home, django_user_model):
     alfa = make_partner(home, "Cooperativa Alfa")
     beta = make_partner(home, "Officina Beta")

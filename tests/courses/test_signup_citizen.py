@@ -22,6 +22,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
+def client(committing_client):
+    """Requests end as in production: e-mails queued on commit are sent."""
+    return committing_client
+
+
+@pytest.fixture
 def partner(home):
     return make_partner(home)
 
@@ -319,3 +325,22 @@ def test_session_marked_full_by_its_organiser_offers_only_the_waiting_list(
     assert Signup.objects.get(participant__email="luca@example.org").status == (
         SignupStatus.WAITLISTED
     )
+
+
+@pytest.mark.parametrize("failure", ["queue", "mail server"])
+def test_a_failing_e_mail_keeps_the_stored_sign_up(
+    client, course_and_session, monkeypatch, caplog, failure
+):
+    def broken(*args, **kwargs):
+        raise ConnectionRefusedError("down")
+
+    if failure == "queue":  # the task backend refuses the job
+        monkeypatch.setattr("django_tasks.backends.immediate.ImmediateBackend.enqueue", broken)
+    else:  # the task runs, sending fails
+        monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", broken)
+    _course, session = course_and_session
+    response = client.post(signup_url(session), form_data())
+    assert response.status_code == 302
+    assert Signup.objects.get().status == SignupStatus.RESERVED
+    assert mail.outbox == []
+    assert "ConnectionRefusedError" in caplog.text

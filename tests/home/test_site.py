@@ -168,3 +168,24 @@ def test_search_finds_pages_of_the_visitors_language(client, home, english):
 @pytest.mark.parametrize("page", ["abc", "-1", "999"])
 def test_search_survives_odd_page_numbers(client, page):
     assert client.get("/it/search/", {"query": "corso", "page": page}).status_code == 200
+
+
+def test_sitemap_is_kept_until_a_page_is_published_or_unpublished(client, home):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def locations():
+        return re.findall(r"<loc>(.*?)</loc>", client.get("/sitemap.xml").content.decode())
+
+    first = locations()
+    with CaptureQueriesContext(connection) as queries:
+        assert locations() == first
+    # From the cache: nothing but the request's own savepoint.
+    assert [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]] == []
+    page = StandardPageFactory(parent=home, slug="nuova")
+    assert "http://testserver/it/nuova/" in locations()
+    page.unpublish()
+    assert "http://testserver/it/nuova/" not in locations()
+    response = client.get("/sitemap.xml")
+    assert response["Content-Type"] == "application/xml"
+    assert response["X-Robots-Tag"] == "noindex, noodp, noarchive"

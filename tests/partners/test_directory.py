@@ -14,6 +14,7 @@ from home.models import HomePage, StandardPage
 from partners.choices import DISTRICT, PartnerType, Sector
 from partners.models import ObservatoryPage, PartnerIndexPage, PartnerPage
 
+from .challenge_factories import ChallengePageFactory
 from .factories import (
     LabourNeedFactory,
     ObservatoryPageFactory,
@@ -151,11 +152,8 @@ def test_profile_shows_details_and_its_public_children(client, directory, home):
         accessibility_notes="Ingresso senza gradini.",
         instagram_url="https://instagram.com/fili",
     )
-    # Any page type can be a child of a partner (courses, challenges later);
-    # the tree rules are bypassed here on purpose to check the generic card.
-    child = Page(title="Corso di cucito", slug="corso-di-cucito")
-    partner.add_child(instance=child)
-    child.save_revision().publish()
+    # Each kind of child has its card (courses: tests/courses).
+    ChallengePageFactory(parent=partner, title="Corso di cucito", slug="corso-di-cucito")
     hidden = Page(title="Bozza nascosta", slug="bozza")
     partner.add_child(instance=hidden)
     hidden.unpublish()

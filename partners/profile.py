@@ -1,0 +1,181 @@
+"""What a partner's profile lists of its section: for each kind of page
+below it (courses, challenges, opportunities) the first few, the most useful
+first, with how many there are in all and, when there are more, a link to
+the listing that shows them all (the catalogue filtered by this partner, the
+challenge index filtered by this partner, the opportunity index).
+
+The profile's size and queries do not grow with the number of pages below
+it: one query per kind (the first pages and the total), the cards' own
+prefetches (`prepare_listing`; the images come with the pages, their
+renditions from Wagtail's rendition cache) and, only when a kind has more pages than it
+shows, the links, kept per content generation (home/cache.py)."""
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Value, When, Window
+from django.utils import timezone
+
+from wagtail.models import Locale, Page, PageViewRestriction
+
+from home.cache import content_generation
+
+CARDS_PER_KIND = 6
+LINKS_TIMEOUT = 3600
+
+
+@dataclass
+class Kind:
+    """The pages of one kind below a partner: the first `pages`, `total` in all."""
+
+    page_class: type
+    pages: list
+    total: int
+    more_url: str = ""
+
+    @property
+    def label(self):
+        return self.page_class._meta.label
+
+    @property
+    def hidden(self):
+        return self.total - len(self.pages)
+
+
+class Kinds(list):
+    """The kinds of pages a profile lists; `more`: those it shows only in part."""
+
+    @property
+    def more(self):
+        return [kind for kind in self if kind.more_url]
+
+
+def public_child_q(parent):
+    """What `.public()` checks for a child of `parent`, as a condition of the
+    same query: no view restriction on the child, on `parent` or on any of
+    its ancestors (where `.public()` first reads every restriction)."""
+    steplen = Page.steplen
+    ancestor_paths = [parent.path[:n] for n in range(steplen, len(parent.path) + 1, steplen)]
+    restricted = PageViewRestriction.objects.filter(
+        Q(page__path__in=ancestor_paths) | Q(page_id=OuterRef("pk"))
+    )
+    return ~Exists(restricted)
+
+
+def _ordered(page_class, queryset, now):
+    """The most useful first: courses with the nearest date (then the most
+    recent past ones), open calls and opportunities first."""
+    label = page_class._meta.label
+    if label == "courses.CoursePage":
+        from courses.catalogue import annotate_dates, default_locale_id
+
+        return annotate_dates(queryset, default_locale_id(), now).order_by(
+            F("next_start").asc(nulls_last=True), F("last_end").desc(nulls_last=True), "path"
+        )
+    if label == "partners.ChallengePage":
+        from .challenge_index import order_open_first
+
+        return order_open_first(queryset, now)
+    if label == "partners.OpportunityPage":
+        from .opportunity_listing import open_q
+
+        return queryset.annotate(
+            closed=Case(
+                When(open_q(now), then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        ).order_by("closed", F("deadline").asc(nulls_last=True), "title", "pk")
+    return queryset.order_by("path")
+
+
+def child_kinds(partner, per_kind=CARDS_PER_KIND):
+    """[Kind] for each kind of page the partner has below it, in the order of
+    its `subpage_types`; each kind's cards prepared in bulk."""
+    now = timezone.now()
+    active = Locale.get_active()  # remembered for the request (home/request_memo.py)
+    kinds = Kinds()
+    # The tree allows only these types below a partner (`subpage_types`).
+    for page_class in partner.specific_class.allowed_subpage_models():
+        queryset = (
+            page_class.objects.child_of(partner)
+            .live()
+            .filter(public_child_q(partner))
+            .annotate(kind_total=Window(Count("pk")))
+        )
+        if any(f.name == "listing_image" for f in page_class._meta.get_fields()):
+            queryset = queryset.select_related("listing_image")
+        pages = list(_ordered(page_class, queryset, now)[:per_kind])
+        if not pages:
+            continue
+        for page in pages:
+            if page.locale_id == active.pk:
+                page.locale = active  # cards mark pages in another language
+        prepare = getattr(page_class, "prepare_listing", None)
+        if prepare is not None:
+            prepare(pages)  # the image is already there: it adds what else cards show
+            _reuse_logo(partner, pages)
+        kinds.append(Kind(page_class, pages, pages[0].kind_total))
+    if any(kind.hidden for kind in kinds):
+        links = more_links(partner, active)
+        for kind in kinds:
+            if kind.hidden:
+                kind.more_url = links.get(kind.label, "")
+    return kinds
+
+
+def _reuse_logo(partner, pages):
+    """Course cards load their partner with its logo: when that is this
+    partner, the profile's header uses it instead of reading it again."""
+    if partner.logo_id is None or partner._meta.get_field("logo").is_cached(partner):
+        return
+    for page in pages:
+        card_partner = getattr(getattr(page, "card", None), "partner", None)
+        if card_partner is not None and card_partner.pk == partner.pk:
+            if card_partner._meta.get_field("logo").is_cached(card_partner):
+                partner.logo = card_partner.logo
+            return
+
+
+# The listing that shows all the pages of a kind, and its filter for one partner.
+LISTINGS = {
+    "courses.CoursePage": ("courses.CourseIndexPage", "partner", "source_pk"),
+    "partners.ChallengePage": ("partners.ChallengeIndexPage", "partner", "translation_key"),
+    "partners.OpportunityPage": ("partners.OpportunityIndexPage", None, None),
+}
+
+
+def more_links(partner, locale):
+    """{page type label: URL of the listing of all its pages for `partner`},
+    in the visitor's language (else Italian); kept per content generation."""
+    key = f"partners:profile-links:{content_generation()}:{partner.pk}:{locale.pk}"
+    links = cache.get(key)
+    if links is None:
+        links = _build_more_links(partner, locale)
+        cache.set(key, links, LINKS_TIMEOUT)
+    return links
+
+
+def _build_more_links(partner, locale):
+    from django.apps import apps
+
+    default = Locale.get_default()
+    source = partner
+    if partner.locale_id != default.pk:
+        source = partner.get_translation_or_none(default) or partner
+    values = {"source_pk": source.pk, "translation_key": str(partner.translation_key)}
+    links = {}
+    for label, (index_label, parameter, value) in LISTINGS.items():
+        index_class = apps.get_model(index_label)
+        indexes = {
+            page.locale_id: page
+            for page in index_class.objects.live()
+            .public()
+            .filter(locale_id__in={locale.pk, default.pk})
+        }
+        index = indexes.get(locale.pk) or indexes.get(default.pk)
+        if index is None:
+            continue
+        url = index.get_url()
+        if parameter:
+            url += f"?{parameter}={values[value]}"
+        links[label] = url
+    return links

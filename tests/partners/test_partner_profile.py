@@ -1,0 +1,51 @@
+"""A partner's profile shows the first few pages of each kind below it and
+links to the listing of them all, so its size does not grow with them."""
+
+import pytest
+from bs4 import BeautifulSoup
+
+from partners.profile import CARDS_PER_KIND
+from tests.courses.factories import CourseIndexPageFactory
+from tests.courses.signup_factories import make_course
+
+from .challenge_factories import ChallengeIndexPageFactory, ChallengePageFactory
+from .factories import PartnerIndexPageFactory, PartnerPageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def partner(home):
+    CourseIndexPageFactory(parent=home)
+    ChallengeIndexPageFactory(parent=home)
+    directory = PartnerIndexPageFactory(parent=home)
+    return PartnerPageFactory(parent=directory, title="Sartoria Fili", slug="fili")
+
+
+def cards(response):
+    soup = BeautifulSoup(response.content, "html.parser")
+    return soup, [a.get_text(strip=True) for a in soup.select(".subpages .card h3 a")]
+
+
+def test_a_partner_with_many_courses_shows_the_first_and_links_to_the_catalogue(client, partner):
+    for n in range(CARDS_PER_KIND + 3):
+        course, _sessions = make_course(partner, sessions=1)
+        course.title = f"Corso {n}"
+        course.save_revision().publish()
+    ChallengePageFactory(parent=partner, title="Sfida del riuso")
+    soup, titles = cards(client.get(partner.url))
+    assert len([t for t in titles if t.startswith("Corso")]) == CARDS_PER_KIND
+    assert "Sfida del riuso" in titles
+    more = soup.select(".profile-more a")
+    assert len(more) == 1  # the challenges are all shown
+    assert more[0].get_text(strip=True) == f"Vedi tutti i {CARDS_PER_KIND + 3} corsi nel catalogo"
+    assert more[0]["href"].endswith(f"?partner={partner.pk}")
+    catalogue = client.get(more[0]["href"])
+    assert catalogue.status_code == 200
+
+
+def test_a_partner_with_few_pages_shows_them_all_without_links(client, partner):
+    make_course(partner, sessions=1)
+    soup, titles = cards(client.get(partner.url))
+    assert len(titles) == 1
+    assert soup.select(".profile-more") == []
