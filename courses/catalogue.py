@@ -23,6 +23,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -50,6 +51,8 @@ from .models import CoursePage, CourseSession, Topic
 PER_PAGE = 12
 CARD_IMAGE_SPEC = "fill-480x270|format-webp"
 MAX_SEARCH_RESULTS = 1000
+# The clock's value when no session ends ahead: nothing changes with time.
+NO_END_AHEAD = datetime.datetime.max.replace(tzinfo=datetime.UTC)
 
 
 def default_locale_id():
@@ -415,24 +418,75 @@ def _partner_choices(locale, default_id):
     return options
 
 
-def filtered_courses(request, locale, default_id):
-    """The filter form and the matching, sorted courses (a queryset)."""
+def session_clock(now=None):
+    """The instant up to which what the catalogue and the cards show of dates
+    stays as it is at `now`: the next end of a session. A course's next date,
+    its count of dates ahead, whether it is past and whether it is in the
+    archive all turn on session ends (`end >= now`), so between two ends
+    nothing changes but the time of day.
+
+    Kept per content generation with the instant it was worked out at, so
+    that it is read back only for times it holds for (a process whose clock
+    lags never takes a later state for its own)."""
+    now = now or timezone.now()
+    key = f"catalogue:clock:{content_generation()}"
+    known = cache.get(key)
+    if known is not None and known[0] <= now <= known[1]:
+        return known[1]
+    until = CourseSession.objects.filter(end__gte=now).aggregate(next=Min("end"))["next"]
+    until = until or NO_END_AHEAD
+    cache.set(key, (now, until), 3600)
+    return until
+
+
+def clock_key(now=None):
+    """What time-dependent fragments are keyed by: the session clock (and the
+    day, for the periods the filters name: this week, this month)."""
+    now = now or timezone.now()
+    return f"{session_clock(now).timestamp():.0f}:{timezone.localdate(now).isoformat()}"
+
+
+def filter_form(request, locale, default_id):
+    """The filter form bound to the visitor's query, its cleaned data and
+    the localised topics."""
     topics_by_key = localized_topics(locale, default_id)
     topics, partners = filter_choices(locale, default_id, topics_by_key)
     form = CatalogueFilterForm(request.GET or None, topics=topics, partners=partners)
     data = form.valid_data() if request.GET else {}
-    courses = annotate_dates(course_base_queryset(locale, default_id), default_id)
-    courses = apply_sort(apply_filters(courses, data, default_id), data)
-    return form, data, courses, topics_by_key
+    return form, data, topics_by_key
 
 
-def relax_hints(form, data, request, locale, default_id):
+def matching_queryset(data, locale, default_id, now=None):
+    """The courses that match the cleaned filter data, sorted."""
+    courses = annotate_dates(course_base_queryset(locale, default_id), default_id, now)
+    return apply_sort(apply_filters(courses, data, default_id, now), data)
+
+
+def filtered_courses(request, locale, default_id):
+    """The filter form and the matching, sorted courses (a queryset)."""
+    form, data, topics_by_key = filter_form(request, locale, default_id)
+    return form, data, matching_queryset(data, locale, default_id), topics_by_key
+
+
+def query_digest(request, *ignored):
+    """The visitor's query string, in a canonical order and without `ignored`
+    parameters, as a short hash for cache keys."""
+    items = sorted(
+        (name, value)
+        for name, values in request.GET.lists()
+        if name not in ignored
+        for value in values
+    )
+    return hashlib.sha256(repr(items).encode()).hexdigest()[:32]
+
+
+def relax_hints(form, data, request, locale, default_id, now=None):
     """For an empty result: how many courses each filter, removed alone,
     would let in (all counted in one query)."""
     active = form.active_filters(data)
     if not active:
         return []
-    now = timezone.now()
+    now = now or timezone.now()
     found = {}
 
     def search(text):  # the same text for every hint: searched once
@@ -461,7 +515,7 @@ def relax_hints(form, data, request, locale, default_id):
             query.pop(key, None)
         hints.append(
             {
-                "label": label,
+                "label": str(label),
                 "count": totals[f"total_hint_{number}"],
                 "url": "?" + query.urlencode(),
             }
@@ -469,25 +523,44 @@ def relax_hints(form, data, request, locale, default_id):
     return hints
 
 
+def matching_courses(form, data, request, locale, default_id, now):
+    """The ids of the matching courses in their order, and for an empty
+    result the hints on which filter to remove. Kept per content generation,
+    language, session clock and query string (the page number aside): the
+    same filters give the same list until content changes or a session ends."""
+    key = (
+        f"catalogue:results:{content_generation()}:{locale.pk}:{default_id}:"
+        f"{clock_key(now)}:{query_digest(request, 'page')}"
+    )
+    found = cache.get(key)
+    if found is None:
+        courses = matching_queryset(data, locale, default_id, now)
+        ids = list(courses.values_list("pk", flat=True))
+        hints = [] if ids else relax_hints(form, data, request, locale, default_id, now)
+        found = (ids, hints)
+        cache.set(key, found, 3600)
+    return found
+
+
 def catalogue_context(index_page, request):
+    """The filter form and one page of matching courses (as ids: the
+    template's `course_cards` renders them, most from the cache)."""
     locale = Locale.get_active()
     default_id = default_locale_id()
-    form, data, courses, topics_by_key = filtered_courses(request, locale, default_id)
-    paginator = Paginator(card_queryset(courses), PER_PAGE)
+    now = timezone.now()
+    form, data, _topics = filter_form(request, locale, default_id)
+    ids, hints = matching_courses(form, data, request, locale, default_id, now)
+    paginator = Paginator(ids, PER_PAGE)
     try:
         results = paginator.page(request.GET.get("page", 1))
     except PageNotAnInteger:
         results = paginator.page(1)
     except EmptyPage:
         results = paginator.page(paginator.num_pages)
-    results.object_list = list(results.object_list)
-    attach_cards(results.object_list, locale, default_id, topics_by_key)
-    hints = []
-    if not paginator.count:
-        hints = relax_hints(form, data, request, locale, default_id)
     active = form.active_filters(data)
     return {
         "filter_form": form,
+        "filter_form_key": f"{clock_key(now)}:{query_digest(request, 'page')}",
         "courses": results,
         "archive": bool(data.get("archive")),
         "active_filters": active,

@@ -2,14 +2,21 @@
 partner profiles), so that no other app needs to import it."""
 
 from django import template
+from django.core.cache import cache
+from django.template.loader import get_template
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from wagtail.models import Locale
+
+from home.cache import content_generation
 
 from ..catalogue import (
     annotate_dates,
     attach_cards,
     card_queryset,
+    clock_key,
     course_base_queryset,
     default_locale_id,
 )
@@ -28,6 +35,64 @@ def course_card(course):
         attach_cards([course])
         card = course.card
     return card
+
+
+CARD_TEMPLATE = "courses/includes/course_card.html"
+
+
+def card_cache_key(request, course_id, clock):
+    return (
+        f"course-card:{content_generation()}:{request.get_host()}:{get_language()}:"
+        f"{clock}:{course_id}"
+    )
+
+
+@register.simple_tag(takes_context=True)
+def course_cards(context, courses):
+    """The cards of `courses` (course pages or their ids), in order.
+
+    A card is the same for every visitor until content changes or one of
+    the sessions it counts ends, so each is kept per content generation,
+    host, language and session clock (`catalogue.clock_key`): one cache
+    round trip for all, and only the cards not kept yet are gathered
+    (`attach_cards`) and rendered. A preview renders them afresh."""
+    request = context["request"]
+    courses = list(courses)
+    if not courses:
+        return ""
+    template = get_template(CARD_TEMPLATE)
+    if getattr(request, "is_preview", False):
+        pages = _card_pages(courses)
+        return mark_safe("".join(_render_card(template, pages[_pk(c)], request) for c in courses))  # noqa: S308
+    clock = clock_key()
+    keys = {_pk(course): card_cache_key(request, _pk(course), clock) for course in courses}
+    found = cache.get_many(list(keys.values()))
+    missing = [course for course in courses if keys[_pk(course)] not in found]
+    if missing:
+        pages = _card_pages(missing)
+        rendered = {keys[pk]: _render_card(template, page, request) for pk, page in pages.items()}
+        cache.set_many(rendered, 3600)
+        found.update(rendered)
+    # Cards are the card template's own output (escaped there).
+    return mark_safe("".join(found.get(keys[_pk(course)], "") for course in courses))  # noqa: S308
+
+
+def _pk(course):
+    return course if isinstance(course, int) else course.pk
+
+
+def _card_pages(courses):
+    """{id: course page with its card attached} for `courses` (pages or ids)."""
+    pages = [course for course in courses if not isinstance(course, int)]
+    ids = [course for course in courses if isinstance(course, int)]
+    if ids:
+        pages += card_queryset(CoursePage.objects.filter(pk__in=ids))
+    attach_cards(pages)
+    return {page.pk: page for page in pages}
+
+
+def _render_card(template, course, request):
+    return template.render({"page": course, "request": request})
 
 
 @register.simple_tag(takes_context=True)
@@ -82,18 +147,23 @@ def upcoming_sessions(context, limit=6):
 
 @register.inclusion_tag("courses/includes/featured_courses.html", takes_context=True)
 def featured_courses(context, limit=3):
-    """The newest courses that still have dates ahead."""
+    """The newest courses that still have dates ahead (their ids, kept per
+    content generation, language and session clock; `course_cards` renders
+    them)."""
     locale = Locale.get_active()
     default_id = default_locale_id()
-    courses = annotate_dates(course_base_queryset(locale, default_id), default_id)
-    courses = list(
-        card_queryset(courses.filter(next_start__isnull=False)).order_by(
-            "-first_published_at", "pk"
-        )[:limit]
-    )
-    attach_cards(courses, locale, default_id)
+    key = f"featured-courses:{content_generation()}:{locale.pk}:{clock_key()}:{limit}"
+    ids = cache.get(key)
+    if ids is None:
+        courses = annotate_dates(course_base_queryset(locale, default_id), default_id)
+        ids = list(
+            courses.filter(next_start__isnull=False)
+            .order_by("-first_published_at", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        cache.set(key, ids, 3600)
     return {
-        "courses": courses,
+        "courses": ids,
         "catalogue": course_catalogue(context),
         "request": context.get("request"),
     }
