@@ -419,11 +419,12 @@ def _partner_choices(locale, default_id):
 
 
 def session_clock(now=None):
-    """The instant up to which what the catalogue and the cards show of dates
-    stays as it is at `now`: the next end of a session. A course's next date,
-    its count of dates ahead, whether it is past and whether it is in the
-    archive all turn on session ends (`end >= now`), so between two ends
-    nothing changes but the time of day.
+    """The instant up to which what the catalogue, the cards and a course
+    page show of dates stays as it is at `now`: the next start, end or
+    sign-up deadline of a session. A course's next date, its count of dates
+    ahead, whether it is past or in the archive turn on session ends
+    (`end >= now`); whether a session takes sign-ups on its start and its
+    deadline. Between two such instants nothing changes but the time of day.
 
     Kept per content generation with the instant it was worked out at, so
     that it is read back only for times it holds for (a process whose clock
@@ -433,8 +434,13 @@ def session_clock(now=None):
     known = cache.get(key)
     if known is not None and known[0] <= now <= known[1]:
         return known[1]
-    until = CourseSession.objects.filter(end__gte=now).aggregate(next=Min("end"))["next"]
-    until = until or NO_END_AHEAD
+    ahead = CourseSession.objects.aggregate(
+        **{
+            name: Min(name, filter=Q(**{f"{name}__gte": now}))
+            for name in ("start", "end", "signup_deadline")
+        }
+    )
+    until = min((instant for instant in ahead.values() if instant), default=NO_END_AHEAD)
     cache.set(key, (now, until), 3600)
     return until
 

@@ -17,7 +17,7 @@ from wagtail.models import Locale, Page
 
 from partners.models import LabourNeed, PartnerPage
 
-from .catalogue import default_locale_id, localized_topics, per_generation
+from .catalogue import clock_key, default_locale_id, localized_topics, per_generation
 from .choices import SessionStatus
 from .models import CoursePage
 from .structured_data import as_script, course_json_ld
@@ -119,5 +119,7 @@ def course_page_context(course, request):
         "labour_needs": facts["labour_needs"],
         "venues_with_access_notes": list(venues.values()),
         "italian_only": course.locale_id != active.pk,
+        # What the dates shown depend on besides content (courses/catalogue.py).
+        "clock": clock_key(now),
         "json_ld": as_script(course_json_ld(course, sessions, partner, request, facts["topics"])),
     }

@@ -100,6 +100,10 @@ def per_visitor_value(name, request=None):
     return PER_VISITOR[name](request)
 
 
+def is_rendering_for_cache():
+    return _rendering_for_cache.get()
+
+
 class rendering_for_cache:
     """Context manager: what renders inside it goes to the shared cache."""
 

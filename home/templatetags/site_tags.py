@@ -4,11 +4,20 @@ from django import template
 from django.conf import settings
 from django.core.cache import cache
 from django.urls import translate_url
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from wagtail.models import Page, Site
 
-from home.cache import content_generation
+from home.cache import (
+    PER_VISITOR,
+    allow_cached_form,
+    content_generation,
+    fill_per_visitor,
+    is_rendering_for_cache,
+    placeholder,
+    rendering_for_cache,
+)
 from home.models import SiteFooter
 
 register = template.Library()
@@ -104,14 +113,66 @@ def site_chrome(context):
 
 
 @register.simple_tag(takes_context=True)
-def fragment_key(context, page):
+def fragment_key(context, page, *more):
     """A key for a fragment of `page` cached with `{% cache %}`: the content
-    generation, host, language and page; unique (never reused) in a preview,
-    whose draft content is not what the cache holds."""
+    generation, host, language and page (and `more`, what else the fragment
+    depends on); unique (never reused) in a preview, whose draft content is
+    not what the cache holds."""
     request = context["request"]
     if getattr(request, "is_preview", False):
         return uuid.uuid4().hex
-    return f"{content_generation()}:{request.get_host()}:{get_language()}:{page.pk}"
+    return ":".join(
+        str(part)
+        for part in (content_generation(), request.get_host(), get_language(), page.pk, *more)
+    )
+
+
+class SharedFragmentNode(template.Node):
+    def __init__(self, nodelist, timeout, key):
+        self.nodelist, self.timeout, self.key = nodelist, timeout, key
+
+    def render(self, context):
+        request = context["request"]
+        if getattr(request, "is_preview", False):
+            return self.nodelist.render(context)
+        cache_key = f"shared-fragment:{self.key.resolve(context)}"
+        cached = cache.get(cache_key)
+        if cached is None:
+            declared_before = getattr(request, "page_cache_forms_declared", False)
+            request.page_cache_forms_declared = False
+            with rendering_for_cache():
+                content = self.nodelist.render(context)
+            declared = request.page_cache_forms_declared
+            request.page_cache_forms_declared = declared_before or declared
+            has_placeholders = any(placeholder(name) in content for name in PER_VISITOR)
+            if declared or not has_placeholders:
+                cache.set(cache_key, (content, declared), self.timeout)
+        else:
+            content, declared = cached
+            if declared:
+                allow_cached_form(request)
+        if is_rendering_for_cache():  # the whole page goes to the page cache: it fills them
+            return content
+        filled, _found = fill_per_visitor(content.encode(), request)
+        return mark_safe(filled.decode())  # noqa: S308 (the fragment's own rendered HTML)
+
+
+@register.tag
+def shared_fragment(parser, token):
+    """`{% shared_fragment 3600 key %}...{% endshared_fragment %}`: like
+    `{% cache %}`, for a fragment that holds forms. It is rendered with the
+    per-visitor values (CSRF token, a form's start time) as placeholders,
+    as for the page cache (home/cache.py), kept under `key` and filled for
+    each visitor; whether its forms allowed the page to be cached is kept
+    with it. A fragment with placeholders that no form declared is never
+    kept. Not kept in a preview. `key` must name everything the fragment
+    shows (`fragment_key` and, for dates, the session clock)."""
+    bits = token.split_contents()
+    if len(bits) != 3:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes a timeout and a key")
+    nodelist = parser.parse(("endshared_fragment",))
+    parser.delete_first_token()
+    return SharedFragmentNode(nodelist, int(bits[1]), parser.compile_filter(bits[2]))
 
 
 @register.simple_tag(takes_context=True)
