@@ -10,6 +10,7 @@ from wagtail.models import Page, Site
 
 from home.cache import content_generation
 from home.models import SiteFooter
+from home.routing import translations_of
 
 register = template.Library()
 
@@ -39,7 +40,10 @@ def language_links(context):
         return remembered[2]  # the head and the switchers ask for the same links
     translations = {}
     if isinstance(page, Page):
-        for translation in page.get_translations(inclusive=True).live().select_related("locale"):
+        found = translations_of(request, page)  # read with the route (home/routing.py)
+        if found is None:
+            found = page.get_translations(inclusive=True).live().select_related("locale")
+        for translation in found:
             translations[translation.locale.language_code] = translation
     links = []
     for code, name in settings.LANGUAGES:
