@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.models import Page
+from wagtail.models import Page, get_page_models
 from wagtail.search.backends import get_search_backend
 from wagtail.search.query import Or, PlainText
 
@@ -280,8 +280,29 @@ def course_results(courses, locale, default_id, topics_by_key, terms):
     return results
 
 
-def page_results(ids, terms):
-    pages = {page.pk: page for page in Page.objects.filter(pk__in=ids).specific()}
+def specific_pages(ids):
+    """{id: specific page} for `ids` in one query: the table of every page
+    type is joined to the page's (select_related on each type's link to
+    Page, multi-table inheritance), where Page.specific() reads the content
+    types and then each type apart. A type that does not inherit from Page
+    directly is read as Wagtail reads it."""
+    links = {
+        model: model._meta.get_ancestor_link(Page).related_query_name()
+        for model in get_page_models()
+        if Page in model._meta.parents
+    }
+    pages = {}
+    for page in Page.objects.filter(pk__in=ids).select_related(*links.values()):
+        link = links.get(page.specific_class)
+        pages[page.pk] = getattr(page, link) if link else page.specific
+    return pages
+
+
+def page_results(ids, terms, pages=None):
+    """Results for the pages `ids`, read with `specific_pages` unless
+    `pages` ({id: specific page}) holds them already."""
+    if pages is None:
+        pages = specific_pages(ids)
     results = []
     for pk in ids:
         page = pages.get(pk)
@@ -369,8 +390,14 @@ def venue_results(venues, locale, default_id, terms):
 
 
 def courses_url(locale):
-    index = catalogue_page(locale)
-    return index.url if index else ""
+    """The catalogue's address in `locale` ("" if none), kept per content
+    generation (courses/catalogue.py)."""
+
+    def build():
+        index = catalogue_page(locale)
+        return index.url if index else ""
+
+    return catalogue.per_generation(f"catalogue-url:{locale.pk}", build)
 
 
 def catalogue_page(locale):
@@ -389,7 +416,7 @@ def results_for(kind, ids, finder, context):
     if kind == "venue":
         by_pk = {venue.pk: venue for venue in finder.venues}
         return venue_results([by_pk[pk] for pk in ids], locale, default_id, terms)
-    results = page_results(ids, terms)
+    results = page_results(ids, terms, context.get("pages"))
     for result in results:
         result.kind = kind
     return results
@@ -433,12 +460,21 @@ def search(request, raw_query, locale, language, kind="", page_number=1):
         source = outcome.page.object_list
         outcome.page.object_list = results_for(outcome.kind, source, finder, context)
         return outcome
+    shown = {
+        kind.key: finder.ids[kind.key][: GROUP_SIZE.get(kind.key, DEFAULT_GROUP_SIZE)]
+        for kind in KINDS
+        if kind.key != "course"
+    }
+    # The pages of every group but the courses' in one query.
+    context["pages"] = specific_pages(
+        [pk for key, ids in shown.items() if key not in ("need", "venue") for pk in ids]
+    )
     for kind in KINDS:
         count = outcome.counts.get(kind.key, 0)
         if not count:
             continue
         size = GROUP_SIZE.get(kind.key, DEFAULT_GROUP_SIZE)
-        source = courses[:size] if kind.key == "course" else finder.ids[kind.key][:size]
+        source = courses[:size] if kind.key == "course" else shown[kind.key]
         outcome.groups.append((kind, results_for(kind.key, source, finder, context), count))
     return outcome
 
