@@ -111,7 +111,7 @@ def _route(request, path):
             Value(root.url_path),
             output_field=TextField(),
         )
-    wanted = Q(translation_key=root.translation_key, depth=root.depth)  # the home pages
+    wanted = Q(translation_key=root.translation_key)  # the home page in every language
     if components:
         along = Q()
         for relative in _relative_paths(components):
