@@ -25,7 +25,6 @@ from django.db.models import (
     IntegerField,
     Min,
     OuterRef,
-    Prefetch,
     Q,
     Subquery,
     Sum,
@@ -34,12 +33,12 @@ from django.db.models import When as CaseWhen
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
 
-from wagtail.images import get_image_model
 from wagtail.models import Locale, Page
 
 from home.cache import content_generation
 from home.choices import Comune
 from home.fields import ChoiceListField
+from home.images import renditions_prefetch, with_images
 from home.request_memo import remembered
 from partners.choices import Audience
 from partners.models import PartnerPage
@@ -372,18 +371,13 @@ def attach_cards(courses, locale=None, default_id=None, topics_by_key=None, now=
 
 def card_prefetches():
     """What a card shows besides the page and what `attach_cards` gathers:
-    the image and its rendition."""
-    return [
-        Prefetch(
-            "listing_image",
-            queryset=get_image_model().objects.prefetch_renditions(CARD_IMAGE_SPEC),
-        ),
-    ]
+    the image (unless joined already) and its rendition."""
+    return [renditions_prefetch("listing_image", CARD_IMAGE_SPEC)]
 
 
 def card_queryset(courses):
-    """Courses ready for `attach_cards`."""
-    return courses.prefetch_related(*card_prefetches())
+    """Courses ready for `attach_cards`, their images joined."""
+    return with_images(courses, "listing_image", CARD_IMAGE_SPEC)
 
 
 def filter_choices(locale, default_id, topics_by_key):

@@ -4,11 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
 from .blocks import AreaBlock, BodyBlock, HomeBlock
 from .choices import ProjectArea
+from .request_memo import in_request, restriction_ids_for
+from .routing import pages_along, walk
 
 
 class BasePage(Page):
@@ -46,6 +48,18 @@ class BasePage(Page):
     @property
     def summary(self):
         return self.listing_summary or self.search_description
+
+    def get_view_restrictions(self):
+        """Wagtail's, answered in a request from the request's list of view
+        restrictions (home/request_memo.py) when the ancestors are known, as
+        they are after routing: no query for a public page (Wagtail reads
+        the ancestors, then their restrictions)."""
+        ids = restriction_ids_for(self) if in_request() else None
+        if ids is None:
+            return super().get_view_restrictions()
+        if not ids:
+            return PageViewRestriction.objects.none()
+        return PageViewRestriction.objects.filter(pk__in=ids)
 
 
 class HomePage(BasePage):
@@ -103,39 +117,9 @@ class HomePage(BasePage):
 
     def route(self, request, path_components):
         """Find the page at a deep address in one query, where Wagtail asks
-        two per level (the child by slug, then its specific page).
-
-        Every page on the way is found by its url_path; a page whose type
-        routes on its own (RoutablePageMixin: a course's sign-up pages, a
-        challenge's form) gets the rest of the address as Wagtail would give
-        it, and an unknown address ends in Wagtail's own routing (a 404)."""
-        if len(path_components) < 2:
-            request.route_ancestors = [self]  # for the breadcrumbs (site_tags)
-            return super().route(request, path_components)
-        prefixes = [
-            self.url_path + "/".join(path_components[:n]) + "/"
-            for n in range(1, len(path_components) + 1)
-        ]
-        found = {
-            page.url_path: page
-            for page in Page.objects.filter(url_path__in=prefixes, path__startswith=self.path)
-        }
-        parent, ancestors = self, [self]
-        for n, url_path in enumerate(prefixes, start=1):
-            page = found.get(url_path)
-            if page is None or page.depth != parent.depth + 1 or page.path[:-4] != parent.path:
-                break
-            page._cached_parent_obj = parent
-            remaining = path_components[n:]
-            page_class = page.specific_class
-            if not remaining or page_class is None or page_class.route is not Page.route:
-                request.route_ancestors = ancestors  # for the breadcrumbs (site_tags)
-                return page.specific.route(request, remaining)
-            parent = page
-            ancestors.append(page)
-        if parent is self:
-            return super().route(request, path_components)
-        return parent.route(request, path_components[parent.depth - self.depth :])
+        two per level (the child by slug, then its specific page); see
+        home/routing.py, which serves requests from the site's root."""
+        return walk(self, request, path_components, pages_along(self, path_components))
 
     parent_page_types = ["wagtailcore.Page"]
     # Feature apps add their index pages here as they arrive.

@@ -3,15 +3,15 @@ queries (the partners, the challenges with their images, the page count),
 whatever the number of challenges."""
 
 from django import forms
-from django.db.models import Case, DateTimeField, F, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, DateTimeField, F, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.images import get_image_model
 from wagtail.models import Locale
 
 from home.choices import Comune
 from home.fields import ChoiceListField
+from home.images import with_images
 
 from .choices import DISTRICT, CallState, Sector
 from .listing import ListingFilterForm, listing_context
@@ -120,10 +120,7 @@ def challenge_index_context(index, request):
         partners=sorted(choices.items(), key=lambda item: item[1].lower()),
     )
     challenges = order_open_first(filter_challenges(base, form.filters, partner_paths, now), now)
-    image_model = get_image_model()
-    challenges = challenges.select_related("locale").prefetch_related(
-        Prefetch("listing_image", queryset=image_model.objects.prefetch_renditions(CARD_IMAGE_SPEC))
-    )
+    challenges = with_images(challenges.select_related("locale"), "listing_image", CARD_IMAGE_SPEC)
     context = listing_context(
         request,
         form,

@@ -1,14 +1,14 @@
 """The partner directory's filters: a plain GET form and one query."""
 
 from django import forms
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.images import get_image_model
 from wagtail.models import Locale
 
 from home.choices import Comune
 from home.fields import ChoiceListField
+from home.images import with_images
 
 from .choices import DISTRICT, PartnerType, Sector
 from .listing import ListingFilterForm, listing_context
@@ -62,15 +62,8 @@ def directory_partners(index):
         in_this_language |= Q(path__startswith=source.path, depth=source.depth + 1) & ~Q(
             translation_key__in=translated
         )
-    image_model = get_image_model()
-    return (
-        partners.filter(in_this_language)
-        .select_related("locale")
-        .prefetch_related(
-            Prefetch("logo", queryset=image_model.objects.prefetch_renditions(LOGO_SPEC))
-        )
-        .order_by("title", "pk")
-    )
+    partners = partners.filter(in_this_language).select_related("locale")
+    return with_images(partners, "logo", LOGO_SPEC).order_by("title", "pk")
 
 
 def directory_context(index, request):

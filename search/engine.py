@@ -18,12 +18,11 @@ from itertools import product
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.models import Page
+from wagtail.models import Page, get_page_models
 from wagtail.search.backends import get_search_backend
 from wagtail.search.query import Or, PlainText
 
@@ -193,13 +192,20 @@ def course_about(ids, language):
     return about
 
 
-def ranked(queryset, ids):
-    """`queryset` restricted to `ids`, in their order."""
-    order = Case(
-        *[When(pk=pk, then=Value(position)) for position, pk in enumerate(ids)],
-        output_field=IntegerField(),
-    )
-    return queryset.filter(pk__in=ids).annotate(search_rank=order).order_by("search_rank", "pk")
+def ranked_ids(queryset, ids):
+    """The ids among `ids` that `queryset` keeps, in the order of `ids`: the
+    database gives the ids alone and the order is kept here (a CASE with one
+    WHEN per result, up to MAX_PAGES, grew with the site)."""
+    if not ids:
+        return []
+    kept = set(queryset.filter(pk__in=ids).values_list("pk", flat=True))
+    return [pk for pk in ids if pk in kept]
+
+
+def in_order(queryset, ids):
+    """The rows of `queryset` with these `ids`, in the order of `ids`."""
+    rows = {row.pk: row for row in queryset.filter(pk__in=ids)} if ids else {}
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 def every_word(terms, language):
@@ -246,12 +252,12 @@ def course_filters(request, locale, default_id, course_view):
     return form, data, topics_by_key
 
 
-def course_queryset(locale, default_id, data, ids):
+def course_queryset(locale, default_id, data):
+    """The courses the catalogue would list with the filters in `data`."""
     courses = catalogue.annotate_dates(
         catalogue.course_base_queryset(locale, default_id), default_id
     )
-    courses = catalogue.apply_filters(courses, data, default_id)
-    return catalogue.card_queryset(ranked(courses, ids))
+    return catalogue.apply_filters(courses, data, default_id)
 
 
 def course_results(courses, locale, default_id, topics_by_key, terms):
@@ -280,8 +286,29 @@ def course_results(courses, locale, default_id, topics_by_key, terms):
     return results
 
 
-def page_results(ids, terms):
-    pages = {page.pk: page for page in Page.objects.filter(pk__in=ids).specific()}
+def specific_pages(ids):
+    """{id: specific page} for `ids` in one query: the table of every page
+    type is joined to the page's (select_related on each type's link to
+    Page, multi-table inheritance), where Page.specific() reads the content
+    types and then each type apart. A type that does not inherit from Page
+    directly is read as Wagtail reads it."""
+    links = {
+        model: model._meta.get_ancestor_link(Page).related_query_name()
+        for model in get_page_models()
+        if Page in model._meta.parents
+    }
+    pages = {}
+    for page in Page.objects.filter(pk__in=ids).select_related(*links.values()):
+        link = links.get(page.specific_class)
+        pages[page.pk] = getattr(page, link) if link else page.specific
+    return pages
+
+
+def page_results(ids, terms, pages=None):
+    """Results for the pages `ids`, read with `specific_pages` unless
+    `pages` ({id: specific page}) holds them already."""
+    if pages is None:
+        pages = specific_pages(ids)
     results = []
     for pk in ids:
         page = pages.get(pk)
@@ -369,8 +396,14 @@ def venue_results(venues, locale, default_id, terms):
 
 
 def courses_url(locale):
-    index = catalogue_page(locale)
-    return index.url if index else ""
+    """The catalogue's address in `locale` ("" if none), kept per content
+    generation (courses/catalogue.py)."""
+
+    def build():
+        index = catalogue_page(locale)
+        return index.url if index else ""
+
+    return catalogue.per_generation(f"catalogue-url:{locale.pk}", build)
 
 
 def catalogue_page(locale):
@@ -389,7 +422,7 @@ def results_for(kind, ids, finder, context):
     if kind == "venue":
         by_pk = {venue.pk: venue for venue in finder.venues}
         return venue_results([by_pk[pk] for pk in ids], locale, default_id, terms)
-    results = page_results(ids, terms)
+    results = page_results(ids, terms, context.get("pages"))
     for result in results:
         result.kind = kind
     return results
@@ -413,9 +446,11 @@ def search(request, raw_query, locale, language, kind="", page_number=1):
     outcome.corrected, outcome.match = corrected, match
     if corrected:
         outcome.terms = corrected
-    courses = course_queryset(locale, default_id, data, finder.ids["course"])
+    courses = course_queryset(locale, default_id, data)
+    course_ids = ranked_ids(courses, finder.ids["course"])  # the filters apply
+    courses = catalogue.card_queryset(courses)
     outcome.counts = {key: len(ids) for key, ids in finder.ids.items()}
-    outcome.counts["course"] = courses.count() if finder.ids["course"] else 0
+    outcome.counts["course"] = len(course_ids)
     if not data:
         outcome.past_courses = len(finder.ids["course"]) - outcome.counts["course"]
     context = {
@@ -425,20 +460,28 @@ def search(request, raw_query, locale, language, kind="", page_number=1):
         "topics_by_key": topics_by_key,
     }
     if outcome.kind:
-        if outcome.kind == "course":
-            paginator = Paginator(courses, PER_PAGE)
-        else:
-            paginator = Paginator(finder.ids[outcome.kind], PER_PAGE)
-        outcome.page = paginator.get_page(page_number)
+        ids = course_ids if outcome.kind == "course" else finder.ids[outcome.kind]
+        outcome.page = Paginator(ids, PER_PAGE).get_page(page_number)
         source = outcome.page.object_list
+        if outcome.kind == "course":
+            source = in_order(courses, source)
         outcome.page.object_list = results_for(outcome.kind, source, finder, context)
         return outcome
+    shown = {
+        kind.key: finder.ids[kind.key][: GROUP_SIZE.get(kind.key, DEFAULT_GROUP_SIZE)]
+        for kind in KINDS
+        if kind.key != "course"
+    }
+    # The pages of every group but the courses' in one query.
+    context["pages"] = specific_pages(
+        [pk for key, ids in shown.items() if key not in ("need", "venue") for pk in ids]
+    )
     for kind in KINDS:
         count = outcome.counts.get(kind.key, 0)
         if not count:
             continue
         size = GROUP_SIZE.get(kind.key, DEFAULT_GROUP_SIZE)
-        source = courses[:size] if kind.key == "course" else finder.ids[kind.key][:size]
+        source = in_order(courses, course_ids[:size]) if kind.key == "course" else shown[kind.key]
         outcome.groups.append((kind, results_for(kind.key, source, finder, context), count))
     return outcome
 

@@ -19,6 +19,7 @@ from home.cache import (
     rendering_for_cache,
 )
 from home.models import SiteFooter
+from home.routing import translations_of
 
 register = template.Library()
 
@@ -48,7 +49,10 @@ def language_links(context):
         return remembered[2]  # the head and the switchers ask for the same links
     translations = {}
     if isinstance(page, Page):
-        for translation in page.get_translations(inclusive=True).live().select_related("locale"):
+        found = translations_of(request, page)  # read with the route (home/routing.py)
+        if found is None:
+            found = page.get_translations(inclusive=True).live().select_related("locale")
+        for translation in found:
             translations[translation.locale.language_code] = translation
     links = []
     for code, name in settings.LANGUAGES:

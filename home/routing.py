@@ -1,0 +1,143 @@
+"""Finding the page at an address: one query for the pages, one for the page
+served.
+
+Wagtail routes a request from the site's root page: that page in the
+visitor's language (a query), its specific page (another), then for every
+level of the address the child by slug and its specific page (two more); its
+check of view restrictions reads the ancestors again, and the language links
+read the page's translations. Here one query reads the home page in every
+language, every page along the address (by ``url_path``) and every
+translation of each of them; the page served is then made specific (one
+query). The rest is Wagtail's routing as it is: a page whose type routes on
+its own (RoutablePageMixin: a course's sign-up pages, a challenge's form)
+gets the rest of the address, a page that is not live is a 404, and an
+address this lookup does not find ends in Wagtail's own routing (a 404, or a
+page whose ``url_path`` is out of date).
+
+``RoutingMiddleware`` runs it just before Wagtail's page view and leaves
+the result where Wagtail keeps it (``request._wagtail_route_for_request``),
+so ``wagtail.views.serve`` and everything else asking ``Page.route_for_request``
+use it. Each page found knows its parent (as after Wagtail's routing), which
+lets the view restrictions be checked without a query (home/request_memo.py);
+the ancestors are the breadcrumbs (``request.route_ancestors``) and the
+translations are what the language links show (``translations_of``).
+"""
+
+from django.db.models import Q, Subquery, TextField, Value
+from django.db.models.functions import Coalesce, Concat
+from django.http import Http404
+
+from wagtail.models import Locale, Page, Site
+
+from .request_memo import locale_by_id
+
+
+def _relative_paths(components):
+    return ["/".join(components[:n]) + "/" for n in range(1, len(components) + 1)]
+
+
+def walk(home, request, components, found):
+    """Route `components` down from `home` through `found` ({url_path:
+    page}), as Page.route would, and note the ancestors for the breadcrumbs."""
+    parent, ancestors = home, [home]
+    for n, relative in enumerate(_relative_paths(components), start=1):
+        page = found.get(home.url_path + relative)
+        if page is None or page.path[: -Page.steplen] != parent.path:
+            break  # (the path holds the depth: a page one level below `parent`)
+        page._cached_parent_obj = parent
+        remaining = components[n:]
+        page_class = page.specific_class
+        if not remaining or page_class is None or page_class.route is not Page.route:
+            request.route_ancestors = ancestors  # for the breadcrumbs (site_tags)
+            return page.specific.route(request, remaining)
+        parent = page
+        ancestors.append(page)
+    request.route_ancestors = ancestors[:1]
+    if parent is home:  # the home page itself, or Wagtail's routing by slug (a 404)
+        return Page.route(home.specific, request, components)
+    return parent.specific.route(request, components[parent.depth - home.depth :])
+
+
+def pages_along(home, components):
+    """{url_path: page} for the pages along `components` below `home`."""
+    urls = [home.url_path + relative for relative in _relative_paths(components)]
+    if not urls:
+        return {}
+    pages = Page.objects.filter(url_path__in=urls, path__startswith=home.path)
+    return {page.url_path: page for page in pages}
+
+
+class RoutingMiddleware:
+    """Route Wagtail's page requests here, before its view asks."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from wagtail import views as wagtail_views
+
+        if view_func is wagtail_views.serve:
+            route_for_request(request, view_args[0] if view_args else view_kwargs["path"])
+
+
+def route_for_request(request, path):
+    """Page.route_for_request, in two queries after the site's (see above)."""
+    if not hasattr(request, "_wagtail_route_for_request"):
+        try:
+            request._wagtail_route_for_request = _route(request, path)
+        except Http404:
+            request._wagtail_route_for_request = None
+    return request._wagtail_route_for_request
+
+
+def _route(request, path):
+    site = Site.find_for_request(request)
+    if site is None:
+        return None
+    root = site.root_page
+    locale = Locale.get_active()
+    components = [component for component in path.split("/") if component]
+    if root.locale_id == locale.pk:
+        home_url = Value(root.url_path)
+    else:  # Page.localized: the live translation, or the root page itself
+        translation = Page.objects.filter(
+            translation_key=root.translation_key, locale_id=locale.pk, live=True
+        )
+        home_url = Coalesce(
+            Subquery(translation.values("url_path")[:1]),
+            Value(root.url_path),
+            output_field=TextField(),
+        )
+    wanted = Q(translation_key=root.translation_key)  # the home page in every language
+    if components:
+        along = Q()
+        for relative in _relative_paths(components):
+            along |= Q(url_path=Concat(home_url, Value(relative), output_field=TextField()))
+        keys = Page.objects.filter(along).values("translation_key")
+        wanted |= along | Q(translation_key__in=Subquery(keys))
+    rows = list(Page.objects.filter(wanted))
+    translations = {}
+    for row in rows:
+        row.locale = locale_by_id(row.locale_id) or row.locale
+        translations.setdefault(row.translation_key, []).append(row)
+    request._route_translations = translations
+    homes = {row.locale_id: row for row in translations.get(root.translation_key, [])}
+    home = homes.get(locale.pk)
+    if home is None or not home.live:
+        home = homes.get(root.locale_id)
+    if home is None:  # the site's root page is not where it should be
+        return root.localized.specific.route(request, components)
+    found = {row.url_path: row for row in rows if row.path.startswith(home.path)}
+    return walk(home, request, components, found)
+
+
+def translations_of(request, page):
+    """The live translations of `page` (itself included) that routing read,
+    each with its locale; None when routing did not read them."""
+    known = getattr(request, "_route_translations", None)
+    if not known or page.translation_key not in known:
+        return None
+    return [row for row in known[page.translation_key] if row.live]
