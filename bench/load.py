@@ -69,6 +69,9 @@ def main():
         env,
         stdout=subprocess.DEVNULL,
     )
+    # What building the site queued (search and reference index updates),
+    # run by the task worker as in production (TASKS_BACKEND=database).
+    run([python, "manage.py", "db_worker", "--batch", "--no-startup-delay", "-v0"], env)
     subprocess.run(["redis-cli", "-u", REDIS, "flushdb"], check=False, stdout=subprocess.DEVNULL)  # noqa: S603, S607
     urls = subprocess.run(  # noqa: S603
         [python, "bench/pages.py"], env=env, cwd=ROOT, check=True, capture_output=True, text=True

@@ -2,6 +2,7 @@
 seats given checked against capacity afterwards.
 
     python bench/signups.py [--workers 4] [--duration 10] [--sessions 20] [--capacity 40]
+                            [--drain-workers 2]
 
 Each worker is a separate process with its own database connection calling
 courses.booking.sign_up (participant, row lock on the session, seat count,
@@ -10,7 +11,12 @@ Django's in-memory outbox by the immediate task backend, as in a request)
 in a loop for `duration` seconds, in two rounds: spread over `sessions`
 sessions, then all on one session (every sign-up waits for the same row
 lock). Prints sign-ups per second and whether any session was overbooked;
-then the same rounds without the e-mail, to show the booking alone.
+then the same rounds without the e-mail, to show the booking alone; then
+the same rounds with the e-mail queued in the database (the django-tasks-db
+backend, TASKS_BACKEND=database as in production), after which
+`--drain-workers` worker processes run `manage.py db_worker --batch` until
+the queue is empty: e-mails sent per second, and whether every queued
+sign-up got its one e-mail.
 
 Needs PostgreSQL: BENCH_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/accademia_bench_signups (dropped and
@@ -31,6 +37,8 @@ sys.path.insert(0, str(ROOT))
 
 
 def worker(session_ids, deadline, seed, results, email):
+    """`email`: True (sent after the commit, immediate backend), False (none)
+    or "queued" (database backend, for the worker)."""
     from django.db import connections
 
     from courses import booking
@@ -38,6 +46,8 @@ def worker(session_ids, deadline, seed, results, email):
 
     if not email:
         booking._notify = lambda *args, **kwargs: None
+    elif email == "queued":
+        use_task_queue()
 
     rng = random.Random(seed)
     sessions = list(CourseSession.objects.filter(pk__in=session_ids).select_related("page"))
@@ -59,6 +69,18 @@ def worker(session_ids, deadline, seed, results, email):
     results.put((done, errors))
 
 
+def use_task_queue():
+    """In this process, tasks go to the database queue, as in production."""
+    from django.test import override_settings
+
+    from academy_site.settings.base import tasks_setting
+
+    override_settings(TASKS=tasks_setting("database")).enable()
+
+
+SEEDS = {True: 8, False: 7, "queued": 9}  # each round its own e-mail addresses
+
+
 def run_round(label, session_ids, workers, duration, email=True):
     from django.db import connections
 
@@ -69,7 +91,7 @@ def run_round(label, session_ids, workers, duration, email=True):
     processes = [
         context.Process(
             target=worker,
-            args=(session_ids, deadline, n * 1000 + 7 + email, results, email),
+            args=(session_ids, deadline, n * 1000 + SEEDS[email], results, email),
         )
         for n in range(workers)
     ]
@@ -86,6 +108,53 @@ def run_round(label, session_ids, workers, duration, email=True):
     print(
         f"{label:<28} {done:>8} {done / max(elapsed, 0.001):>10.0f} {refused:>8} "
         f"{overbooked or 'none'}"
+    )
+    return done
+
+
+def drainer(results):
+    """One worker process: `db_worker --batch`, then the e-mails it sent."""
+    from django.core import mail
+    from django.core.management import call_command
+    from django.db import connections
+
+    use_task_queue()
+    mail.outbox = []
+    call_command(
+        "db_worker", batch=True, interval=0, startup_delay=False, reload=False, verbosity=0
+    )
+    connections.close_all()
+    results.put(len(mail.outbox))
+
+
+def drain(workers, queued):
+    """Run the task worker in `workers` processes until the queue is empty;
+    print e-mails per second and check one e-mail per queued sign-up."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from django.db import connections
+    from django.db.models import Count
+
+    waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY).count()
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    processes = [context.Process(target=drainer, args=(results,)) for _ in range(workers)]
+    started = time.time()
+    for process in processes:
+        process.start()
+    sent = sum(results.get() for _ in processes)
+    for process in processes:
+        process.join()
+    elapsed = time.time() - started
+    by_status = dict(DBTaskResult.objects.values_list("status").annotate(n=Count("pk")).order_by())
+    max_age = connections["default"].settings_dict["CONN_MAX_AGE"]
+    print(
+        f"worker, {workers} processes, DATABASE_CONN_MAX_AGE={max_age}: {waiting} tasks, "
+        f"{sent} e-mails in {elapsed:.1f} s, "
+        f"{sent / max(elapsed, 0.001):.0f} e-mails/s; tasks by status {by_status}; "
+        f"e-mails {'==' if sent == queued else '!='} queued sign-ups ({queued})"
     )
 
 
@@ -108,6 +177,7 @@ def main():
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--capacity", type=int, default=40)
+    parser.add_argument("--drain-workers", type=int, default=2)
     args = parser.parse_args()
     database = os.environ.get(
         "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/accademia_bench_signups"
@@ -149,6 +219,16 @@ def main():
     _course, (quiet_hot,) = make_course(partner, capacity=args.capacity, title="Corso muto")
     run_round("spread, no e-mail", [s.pk for s in quiet], args.workers, args.duration, email=False)
     run_round("one session, no e-mail", [quiet_hot.pk], args.workers, args.duration, email=False)
+    _course, queued = make_course(partner, capacity=args.capacity, sessions=args.sessions)
+    _course, (queued_hot,) = make_course(partner, capacity=args.capacity, title="Corso in coda")
+    rounds = [
+        ("spread, e-mail queued", [s.pk for s in queued]),
+        ("one session, e-mail queued", [queued_hot.pk]),
+    ]
+    signed_up = sum(
+        run_round(label, ids, args.workers, args.duration, email="queued") for label, ids in rounds
+    )
+    drain(args.drain_workers, signed_up)
 
 
 if __name__ == "__main__":

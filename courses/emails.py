@@ -6,8 +6,14 @@ An e-mail is queued when the booking transaction commits
 (`transaction.on_commit`), never inside it: the session's row lock is held
 only for the booking, a booking that rolls back sends nothing, and an
 e-mail that fails cannot undo (or turn into an error page) a sign-up that
-is already stored. The task reads the sign-up fresh, so the e-mail
-describes what was stored."""
+is already stored.
+
+In production the task runs in the worker (`manage.py db_worker`), maybe
+minutes later, after the person or the organiser changed the sign-up
+again: the task reads the sign-up fresh and sends the e-mail only if it
+still applies (`still_applies`), so a cancelled sign-up gets no
+confirmation and a place on the waiting list that became a seat gets only
+"a seat is free for you"."""
 
 import logging
 
@@ -109,9 +115,49 @@ def send_signup_email(signup_id, kind):
         .filter(pk=signup_id)
         .first()
     )
-    if signup is None or not signup.email:
+    if signup is None or not signup.email or not still_applies(signup, kind):
         return
     build_message(signup, kind).send()
+
+
+def still_applies(signup, kind, now=None):
+    """Whether the e-mail `kind`, queued when the sign-up changed, still
+    describes the sign-up as it is now. A later change queued its own
+    e-mail (a promotion "promoted", a cancellation "cancelled", a lapse
+    "lapsed"), so an e-mail overtaken by it is dropped, not corrected."""
+    from .choices import SessionStatus
+    from .models import SignupStatus
+
+    now = now or timezone.now()
+    status = signup.status
+    if kind == "confirm_address":
+        # Once confirmed, "confirmed" or "waitlisted" follows; once past its
+        # time, the lapse sweep ends the sign-up and writes "lapsed".
+        return (
+            signup.is_active
+            and not signup.email_confirmed_at
+            and not (signup.expires_at and signup.expires_at <= now)
+        )
+    if kind == "status":
+        return signup.is_active
+    if kind in ("confirmed", "promoted"):
+        return signup.holds_seat
+    if kind == "waitlisted":
+        return status == SignupStatus.WAITLISTED
+    if kind in ("cancelled", "cancelled_by_organiser"):
+        return status in (SignupStatus.CANCELLED, SignupStatus.RELEASED)
+    if kind == "lapsed":
+        return status == SignupStatus.LAPSED
+    if kind == "session_cancelled":
+        return signup.session.status == SessionStatus.CANCELLED
+    if kind == "reminder":
+        session = signup.session
+        return (
+            status == SignupStatus.CONFIRMED
+            and session.status == SessionStatus.SCHEDULED
+            and session.start > now
+        )
+    raise ValueError(f"unknown sign-up e-mail {kind!r}")
 
 
 def build_message(signup, kind):

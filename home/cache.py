@@ -34,6 +34,8 @@ IGNORED_MODELS = {
     ("wagtailcore", "referenceindex"),
     ("wagtailadmin", "editingsession"),
     ("wagtailusers", "userprofile"),
+    # Queued background tasks (django-tasks-db): queued, claimed, finished.
+    ("django_tasks_database", "dbtaskresult"),
 }
 
 

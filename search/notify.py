@@ -10,6 +10,7 @@ from django_tasks import task
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -64,31 +65,44 @@ def notify_requesters(course):
 
 @task()
 def send_course_available(request_pk, course_pk):
+    """Write to the person, once, if the course still answers the request.
+
+    The task may run long after it was queued, and two publications of
+    courses on the topic queue two tasks for one request, which two workers
+    may run at the same time. So the course and the request are read now
+    (the course may have been unpublished, its sessions changed, the
+    request told or erased), and the request's row stays locked from that
+    check until it is marked as told: the second task waits, then finds it
+    told and sends nothing. If the e-mail fails, nothing is marked and the
+    request keeps waiting."""
     from courses.emails import course_url, localized_course
     from courses.models import CoursePage
 
-    request = CourseRequest.objects.filter(
-        pk=request_pk, notified_at__isnull=True, anonymised_at__isnull=True
-    ).first()
     course = CoursePage.objects.live().public().filter(pk=course_pk).first()
-    if request is None or course is None or not request.email:
+    if course is None:
         return
-    with translation.override(request.language):
-        shown = localized_course(course, request.language)
-        context = {"request": request, "course": shown, "course_url": course_url(shown)}
-        message = EmailMessage(
-            subject=_("A course you asked for: %(course)s") % {"course": shown.title},
-            body=render_to_string("search/emails/course_available.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[request.email],
+    with transaction.atomic():
+        request = (
+            waiting_requests(course).select_for_update(of=("self",)).filter(pk=request_pk).first()
         )
-    message.send()
-    now = timezone.now()
-    # update(): no post_save, so the whole-site page cache stays (search.models).
-    CourseRequest.objects.filter(pk=request.pk).update(
-        notified_at=now,
-        notified_course=course,
-        email="",
-        consent_at=None,
-        anonymised_at=now,
-    )
+        if request is None:
+            return
+        with translation.override(request.language):
+            shown = localized_course(course, request.language)
+            context = {"request": request, "course": shown, "course_url": course_url(shown)}
+            message = EmailMessage(
+                subject=_("A course you asked for: %(course)s") % {"course": shown.title},
+                body=render_to_string("search/emails/course_available.txt", context),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[request.email],
+            )
+        message.send()
+        now = timezone.now()
+        # update(): no post_save, so the whole-site page cache stays (search.models).
+        CourseRequest.objects.filter(pk=request.pk).update(
+            notified_at=now,
+            notified_course=course,
+            email="",
+            consent_at=None,
+            anonymised_at=now,
+        )

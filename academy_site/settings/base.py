@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -68,6 +69,12 @@ SEARCH_OPTIONS = env.json("SEARCH_OPTIONS", default={})
 SEARCH_INDEX_SETTINGS = env.json("SEARCH_INDEX_SETTINGS", default={})
 # "Ask for a course": how long an e-mail address waiting for news is kept.
 COURSE_REQUEST_RETENTION_MONTHS = env.int("COURSE_REQUEST_RETENTION_MONTHS", default=12)
+# Background tasks (e-mails, search and reference index updates): "database"
+# stores them for the worker (`manage.py db_worker`), "immediate" runs them
+# in the process that queues them. Empty: the environment's default, set
+# below and in dev.py / test.py (database in production, immediate in dev
+# and tests).
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="")
 
 # --- Applications ----------------------------------------------------------
 INSTALLED_APPS = [
@@ -95,6 +102,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -203,9 +211,26 @@ WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 
-# Background work (e-mails, search index updates). The immediate backend runs
-# tasks in the request; production may point TASKS at a queue backend.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background work (e-mails, search index updates), by TASKS_BACKEND: the
+# database backend (django-tasks-db) stores each task as a row, which the
+# worker (`manage.py db_worker`) claims and runs; the immediate backend runs
+# tasks at once, in the process that queues them.
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+
+
+def tasks_setting(name):
+    """The TASKS setting for the backend called `name` (TASK_BACKENDS)."""
+    if name not in TASK_BACKENDS:
+        raise ImproperlyConfigured(
+            f"TASKS_BACKEND={name!r} is not one of: {', '.join(TASK_BACKENDS)}."
+        )
+    return {"default": {"BACKEND": TASK_BACKENDS[name]}}
+
+
+TASKS = tasks_setting(TASKS_BACKEND or "database")
 
 # --- Logging: everything to stdout, where the process manager collects it ---
 LOGGING = {

@@ -7,3 +7,5 @@ ALLOWED_HOSTS = ["*"]
 WHITENOISE_USE_FINDERS = True
 # Developers see their edits at once.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0)  # noqa: F405
+# E-mails print at once, without a worker (TASKS_BACKEND=database to try one).
+TASKS = tasks_setting(TASKS_BACKEND or "immediate")  # noqa: F405

@@ -11,24 +11,15 @@ from courses import booking
 from courses.models import Signup, SignupStatus
 from home.models import HomePage
 
-from ..conftest import build_site
 from .signup_factories import make_course, make_partner
 
 CAPACITY = 3
 PEOPLE = 16
 
 
-@pytest.fixture
-def rebuilt_site_afterwards():
-    """A transactional test flushes every table when it ends: put the
-    shared site back for the tests that follow."""
-    yield
-    build_site()
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_simultaneous_sign_ups_never_overbook(rebuilt_site_afterwards):
+def test_simultaneous_sign_ups_never_overbook(site_after_flush):
     if connection.vendor != "postgresql":
         pytest.skip(
             "needs PostgreSQL for real row locks under concurrency: set DATABASE_URL=postgres://…"
