@@ -20,9 +20,12 @@ page is published, unpublished, moved or deleted, or a session, venue, topic
 or view restriction changes (see `bump_generation`); personal feeds also
 under a generation of their own that sign-ups bump
 (`bump_personal_generation`), since no public feed shows a sign-up.
+A feed's version (its ETag) comes from the generation alone
+(`feed_version`); its body is kept gzip-compressed (`cached_body`).
 """
 
 import datetime
+import gzip
 import hashlib
 import time
 from dataclasses import dataclass, field
@@ -54,6 +57,8 @@ REFRESH = datetime.timedelta(hours=1)
 GENERATION_KEY = "courses.feeds.generation"
 PERSONAL_GENERATION_KEY = "courses.feeds.generation.personal"
 BODY_TIMEOUT = 24 * 3600
+# zlib's default: ~2 ms more per 1,000 events than level 1, ~12% smaller.
+GZIP_LEVEL = 6
 EVENT_TIMEOUT = 7 * 24 * 3600
 MAX_SEARCH_RESULTS = 1000
 
@@ -537,21 +542,39 @@ def feed_calendar(events, *, name, description):
 # --- Cache ------------------------------------------------------------------------
 
 
-def cached_body(key, language, build, personal=False):
-    """(body, etag, last_modified) of a feed, built at most once per generation."""
+def feed_version(key, language, personal=False):
+    """(version, last_modified) of a feed: `version` names its body in the
+    cache and is its ETag. Both come from the generation alone (one small
+    cache read), so a conditional GET is answered without the body."""
     token, when = generation(personal)
     day = timezone.localdate().isoformat()  # past sessions age out daily
     version = hashlib.sha256(f"{key}|{language}|{token}|{day}".encode()).hexdigest()[:32]
-    cache_key = f"courses.feeds.body.{version}"
-    body = cache.get(cache_key)
-    if body is None:
-        body = build()
-        cache.set(cache_key, body, BODY_TIMEOUT)
     midnight = timezone.make_aware(
         datetime.datetime.combine(timezone.localdate(), datetime.time.min)
     ).timestamp()
     last_modified = datetime.datetime.fromtimestamp(max(when, midnight), tz=datetime.UTC)
-    return body, f'"{version}"', last_modified
+    return version, last_modified
+
+
+def compress(body):
+    """`body` gzip-compressed (RFC 1952), the same bytes for the same body."""
+    return gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
+
+
+def cached_body(version, build):
+    """(compressed, body) of the feed `version`, built at most once per
+    generation. The cache keeps only the gzip-compressed body (a
+    3,000-event feed: 1.7 MB, ~110 kB compressed): calendar apps take it
+    as it is; `body` is the uncompressed one when it was just built, else
+    None (decompress `compressed` for a client without gzip)."""
+    cache_key = f"courses.feeds.gzip.{version}"
+    compressed = cache.get(cache_key)
+    if compressed is not None:
+        return compressed, None
+    body = build()
+    compressed = compress(body)
+    cache.set(cache_key, compressed, BODY_TIMEOUT)
+    return compressed, body
 
 
 COMUNE_NAMES = dict(Comune.choices)
