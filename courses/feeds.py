@@ -27,7 +27,9 @@ A feed's version (its ETag) comes from the generation alone
 import datetime
 import gzip
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from django import forms
@@ -43,6 +45,7 @@ from wagtail.models import Locale, Page
 
 from home.choices import Comune, ProjectArea
 from home.fields import ChoiceListField
+from home.request_memo import remembered
 from partners.choices import Audience, PartnerType
 from partners.models import PartnerPage
 
@@ -59,6 +62,7 @@ PERSONAL_GENERATION_KEY = "courses.feeds.generation.personal"
 BODY_TIMEOUT = 24 * 3600
 # zlib's default: ~2 ms more per 1,000 events than level 1, ~12% smaller.
 GZIP_LEVEL = 6
+BODY_MEMO_BYTES = 16 * 2**20  # per process: ~150 large feeds, compressed
 EVENT_TIMEOUT = 7 * 24 * 3600
 MAX_SEARCH_RESULTS = 1000
 
@@ -69,11 +73,15 @@ MAX_SEARCH_RESULTS = 1000
 def generation(personal=False):
     """(token, when) of the current generation of the public feeds, or of
     the personal feeds (which also change with every sign-up); starts one
-    if none."""
-    value = cache.get(GENERATION_KEY) or bump_generation()
+    if none. Read once per request (a feed's address and its body are
+    looked up under the same generation)."""
+    value = remembered(GENERATION_KEY, lambda: cache.get(GENERATION_KEY) or bump_generation())
     if not personal:
         return value
-    own = cache.get(PERSONAL_GENERATION_KEY) or bump_personal_generation()
+    own = remembered(
+        PERSONAL_GENERATION_KEY,
+        lambda: cache.get(PERSONAL_GENERATION_KEY) or bump_personal_generation(),
+    )
     return f"{value[0]}.{own[0]}", max(value[1], own[1])
 
 
@@ -561,20 +569,85 @@ def compress(body):
     return gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
 
 
+class ProcessMemo:
+    """A small least-recently-used store in this process's memory for values
+    whose key names their generation (a feed's version, a generation
+    token): such a value never goes stale, so nothing invalidates it; a new
+    generation is another key and old ones are pushed out. Holds at most
+    `budget`, counted by `cost(value)`."""
+
+    def __init__(self, budget, cost=len):
+        self.budget, self.cost = budget, cost
+        self.items, self.used = OrderedDict(), 0
+        self.lock = threading.Lock()
+
+    def get(self, key, default=None):
+        with self.lock:
+            if key not in self.items:
+                return default
+            self.items.move_to_end(key)
+            return self.items[key]
+
+    def set(self, key, value):
+        cost = self.cost(value)
+        if cost > self.budget:
+            return
+        with self.lock:
+            if key in self.items:
+                self.used -= self.cost(self.items.pop(key))
+            self.items[key] = value
+            self.used += cost
+            while self.used > self.budget:
+                _key, old = self.items.popitem(last=False)
+                self.used -= self.cost(old)
+
+    def clear(self):
+        with self.lock:
+            self.items.clear()
+            self.used = 0
+
+
+# Compressed bodies this process served lately: a hit reads only the
+# generation from the shared cache, not the body (~110 kB for 3,000 events).
+BODIES = ProcessMemo(BODY_MEMO_BYTES)
+MISSING = object()
+
+
 def cached_body(version, build):
     """(compressed, body) of the feed `version`, built at most once per
-    generation. The cache keeps only the gzip-compressed body (a
-    3,000-event feed: 1.7 MB, ~110 kB compressed): calendar apps take it
-    as it is; `body` is the uncompressed one when it was just built, else
-    None (decompress `compressed` for a client without gzip)."""
-    cache_key = f"courses.feeds.gzip.{version}"
-    compressed = cache.get(cache_key)
+    generation. Kept gzip-compressed only (a 3,000-event feed: 1.7 MB,
+    ~110 kB compressed), in the shared cache and in this process
+    (`BODIES`): calendar apps take it as it is; `body` is the uncompressed
+    one when it was just built, else None (decompress `compressed` for a
+    client without gzip)."""
+    compressed = BODIES.get(version)
     if compressed is not None:
         return compressed, None
-    body = build()
-    compressed = compress(body)
-    cache.set(cache_key, compressed, BODY_TIMEOUT)
+    cache_key = f"courses.feeds.gzip.{version}"
+    compressed = cache.get(cache_key)
+    body = None
+    if compressed is None:
+        body = build()
+        compressed = compress(body)
+        cache.set(cache_key, compressed, BODY_TIMEOUT)
+    BODIES.set(version, compressed)
     return compressed, body
+
+
+# What a feed's address names (its page, live and public, in the language),
+# per generation and process: answered from the cache, a feed runs no query.
+LOOKUPS = ProcessMemo(4096, cost=lambda value: 1)
+
+
+def per_generation(name, find):
+    """`find()` (any value, None included) for the current generation of the
+    public feeds, worked out once per generation in each process."""
+    key = (generation()[0], name)
+    value = LOOKUPS.get(key, MISSING)
+    if value is MISSING:
+        value = find()
+        LOOKUPS.set(key, value)
+    return value
 
 
 COMUNE_NAMES = dict(Comune.choices)
