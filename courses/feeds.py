@@ -117,12 +117,19 @@ def public_source_pages():
     return CoursePage.objects.live().public().filter(locale_id=default_locale_id())
 
 
+def feed_course_pages():
+    """Course pages as feeds load them: without the two StreamFields (the
+    page's body and documents), which no event shows and which cost the
+    most to load."""
+    return CoursePage.objects.select_related("locale").defer("description", "documents")
+
+
 def base_sessions(now=None):
     now = now or timezone.now()
     return (
         CourseSession.objects.filter(page__in=public_source_pages(), end__gte=now - PAST_WINDOW)
         # Each course and venue once (not once per session, as a join would):
-        .prefetch_related(Prefetch("page", CoursePage.objects.select_related("locale")), "venue")
+        .prefetch_related(Prefetch("page", feed_course_pages()), "venue")
         .order_by("start", "sort_order", "pk")
     )
 
@@ -343,10 +350,7 @@ class FeedContext:
         context.courses = {page.translation_key: page for page in pages.values()}
         if locale is not None and locale.pk != default_id:
             translated = (
-                CoursePage.objects.live()
-                .public()
-                .filter(locale=locale, translation_key__in=keys)
-                .select_related("locale")
+                feed_course_pages().live().public().filter(locale=locale, translation_key__in=keys)
             )
             for page in translated:
                 context.courses[page.translation_key] = page
@@ -465,16 +469,16 @@ def serialised_events(sessions, context):
         keyed.append((event_cache_key(session, arguments), session, arguments))
     found = cache.get_many([key for key, _session, _arguments in keyed])
     built = {}
-    events = []
+    bodies = []
     for key, session, arguments in keyed:
         body = found.get(key) or built.get(key)
         if body is None:
             body = ical.without_stamp(ical.session_vevent(session, **arguments))
             built[key] = body
-        events.append(ical.with_stamp(body, context.stamp))
+        bodies.append(body)
     if built:
         cache.set_many(built, EVENT_TIMEOUT)
-    return events
+    return ical.with_stamp(bodies, context.stamp)
 
 
 def build_calendar(sessions, *, name, description, language, request=None, deadlines=None):
