@@ -9,7 +9,6 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_vary_headers
-from django.utils.functional import SimpleLazyObject
 from django.utils.http import http_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -133,43 +132,38 @@ def localized(page, model):
 
 
 def feed_page(model, page_id):
-    """(page, translation_key, slug) of the live, public page `page_id` in
-    the active language (its translation if it has one), or 404. Which page
-    that is stays the same for a feed generation (publishing, moving,
-    restricting bump it), so it is worked out once per generation and
-    process; `page` itself is loaded only if the feed is built."""
+    """The live, public page `page_id` in the active language (its
+    translation if it has one), or 404. Which page that is stays the same
+    for a feed generation (publishing, moving, restricting bump it), so it
+    is looked up once per generation and process."""
 
     def find():
         page = model.objects.live().public().filter(pk=page_id).first()
-        if page is None:
-            return None
-        page = localized(page, model)
-        return page.pk, page.translation_key, page.slug
+        return page and localized(page, model)
 
-    found = feeds.per_generation(("page", model.__name__, page_id, get_language()), find)
-    if found is None:
+    page = feeds.per_generation(("page", model.__name__, page_id, get_language()), find)
+    if page is None:
         raise Http404
-    pk, translation_key, slug = found
-    return SimpleLazyObject(lambda: get_object_or_404(model, pk=pk)), translation_key, slug
+    return page
 
 
 @require_GET
 def course(request, page_id):
-    page, translation_key, slug = feed_page(CoursePage, page_id)
+    page = feed_page(CoursePage, page_id)
     return respond(
         request,
-        f"course:{translation_key}",
+        f"course:{page.translation_key}",
         sessions_calendar(request, "course", page, lambda: feeds.course_sessions(page)),
-        f"course-{slug}",
+        f"course-{page.slug}",
     )
 
 
 @require_GET
 def partner(request, page_id):
-    page, translation_key, slug = feed_page(PartnerPage, page_id)
+    page = feed_page(PartnerPage, page_id)
     return respond(
         request,
-        f"partner:{translation_key}",
+        f"partner:{page.translation_key}",
         sessions_calendar(
             request,
             "partner",
@@ -177,23 +171,20 @@ def partner(request, page_id):
             lambda: feeds.partner_sessions(page),
             lambda: feeds.deadlines_of(partner=page),
         ),
-        f"partner-{slug}",
+        f"partner-{page.slug}",
     )
 
 
 @require_GET
 def topic(request, slug):
     def find():
-        topics = {
-            t.locale.language_code: t.pk
-            for t in Topic.objects.filter(slug=slug).select_related("locale")
-        }
+        found = Topic.objects.filter(slug=slug).select_related("locale")
+        topics = {topic.locale.language_code: topic for topic in found}
         return topics.get(get_language()) or next(iter(topics.values()), None)
 
-    pk = feeds.per_generation(("topic", slug, get_language()), find)
-    if pk is None:
+    shown = feeds.per_generation(("topic", slug, get_language()), find)
+    if shown is None:
         raise Http404
-    shown = SimpleLazyObject(lambda: get_object_or_404(Topic, pk=pk))
     return respond(
         request,
         f"topic:{slug}",

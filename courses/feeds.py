@@ -638,9 +638,10 @@ def cached_body(version, build):
     return compressed, body
 
 
-# What a feed's address names (its page, live and public, in the language),
-# per generation and process: answered from the cache, a feed runs no query.
-LOOKUPS = ProcessMemo(4096, cost=lambda value: 1)
+# What a feed's address names (its page, live and public, in the language;
+# its topic), per generation and process: answered from the cache, a feed
+# runs no query. Only read, never changed, by the requests that share it.
+LOOKUPS = ProcessMemo(1024, cost=lambda value: 1)
 
 
 def per_generation(name, find):
