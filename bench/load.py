@@ -108,6 +108,8 @@ def main():
         cases.append((url, {}))
         if "/feeds/" in url:
             cases.append((url, GZIP))
+    # The bare view again last: how far the machine's load drifted meanwhile.
+    cases.append(("/healthz", {}))
     gunicorn = subprocess.Popen(  # noqa: S603
         [
             str(Path(python).parent / "gunicorn"),
