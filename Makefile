@@ -12,7 +12,7 @@ PORT ?= 8000
 # Demo scale of the load benchmark (20: ~600 courses; building it takes long).
 BENCH_LOAD_SCALE ?= 1
 
-.PHONY: setup run test e2e bench bench-render bench-load bench-feed bench-signups lint format messages compilemessages check clean
+.PHONY: setup run test e2e bench bench-render bench-load bench-load-feeds bench-feed bench-signups lint format messages compilemessages check clean
 
 setup: $(STAMP) $(MO_FILES)
 
@@ -50,7 +50,7 @@ e2e: setup node_modules/.installed
 	$(BIN)/pytest tests/e2e --override-ini="addopts=-p no:cacheprovider -q"
 
 # Benchmarks print figures (see bench/README.md and docs/performance.md).
-bench: bench-render bench-load bench-feed bench-signups
+bench: bench-render bench-load bench-load-feeds bench-feed bench-signups
 
 bench-render: setup
 	$(BIN)/python bench/render.py --scale 1
@@ -58,6 +58,9 @@ bench-render: setup
 
 bench-load: setup
 	$(BIN)/python bench/load.py --scale $(BENCH_LOAD_SCALE)
+
+bench-load-feeds: setup
+	$(BIN)/python bench/load.py --site feeds
 
 bench-feed: setup
 	$(BIN)/python bench/feed.py --courses 300 --sessions 10

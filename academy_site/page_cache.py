@@ -18,7 +18,7 @@ involved, so the form works on any browser.
 from django.conf import settings
 from django.core.cache import cache
 from django.middleware.csrf import get_token
-from django.utils.cache import patch_response_headers
+from django.utils.cache import has_vary_header, patch_response_headers
 from django.utils.functional import lazy
 from django.utils.translation import get_language
 
@@ -47,11 +47,21 @@ def csrf(request):
 SKIPPED_PREFIXES = ("/admin/", "/django-admin/", "/documents/", "/healthz")
 
 
+# Calendar feeds (/<language>/feeds/...) keep their own cache (courses.feeds):
+# they answer conditional requests from a small key and serve their body
+# compressed or not by the client's Accept-Encoding. Kept here too, they
+# would be a second copy answered 200 to every conditional request.
+def _skipped(path):
+    return path.startswith(SKIPPED_PREFIXES) or any(
+        path.startswith(f"/{code}/feeds/") for code, _name in settings.LANGUAGES
+    )
+
+
 def _cacheable_request(request):
     return (
         settings.PAGE_CACHE_SECONDS > 0
         and request.method in ("GET", "HEAD")
-        and not request.path.startswith(SKIPPED_PREFIXES)
+        and not _skipped(request.path)
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
         and not request.user.is_authenticated
@@ -67,6 +77,8 @@ def _cacheable_response(request, response):
         and not request.META.get("CSRF_COOKIE_USED")
         and "private" not in response.get("Cache-Control", "")
         and "no-cache" not in response.get("Cache-Control", "")
+        # The key does not name the encoding a client accepts.
+        and not has_vary_header(response, "Accept-Encoding")
     )
 
 

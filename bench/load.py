@@ -3,6 +3,13 @@ Redis cache) driven by wrk on 127.0.0.1. Prints req/s and latency per page,
 with /healthz (a bare Django view) as the ceiling.
 
     python bench/load.py [--scale 1] [--duration 20]
+    python bench/load.py --site feeds [--duration 20]
+
+`--site feeds` measures the calendar feeds of the bench/feed.py site (300
+courses x 10 sessions, bench/feed_site.py; minutes to build, where the demo
+at scale 20 takes most of an hour) instead of the demo's pages. Feeds are
+measured twice: as they are asked without Accept-Encoding, and with
+`Accept-Encoding: gzip`, as calendar apps ask ("+gzip").
 
 Needs PostgreSQL (BENCH_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/accademia_bench — dropped and rebuilt),
@@ -27,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
 SECRET = "bench-only-" + "x" * 50
+GZIP = {"Accept-Encoding": "gzip"}
 
 
 def run(command, env, **kwargs):
@@ -37,6 +45,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=int, default=1)
     parser.add_argument("--duration", type=int, default=20)
+    parser.add_argument(
+        "--site",
+        choices=["demo", "feeds"],
+        default="demo",
+        help="the demo at --scale (default), or the large feed site of bench/feed.py",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install -y wrk")
@@ -64,19 +78,41 @@ def main():
     python = sys.executable
     run([python, "manage.py", "migrate", "--no-input", "-v0"], env)
     run([python, "manage.py", "collectstatic", "--no-input", "-v0"], env)
-    run(
-        [python, "manage.py", "load_demo_data", "--scale", str(args.scale), "--no-users"],
-        env,
-        stdout=subprocess.DEVNULL,
-    )
+    if args.site == "feeds":
+        urls = subprocess.run(  # noqa: S603
+            [python, "bench/feed_site.py", "--port", str(PORT)],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.split()
+    else:
+        run(
+            [python, "manage.py", "load_demo_data", "--scale", str(args.scale), "--no-users"],
+            env,
+            stdout=subprocess.DEVNULL,
+        )
+        urls = subprocess.run(  # noqa: S603
+            [python, "bench/pages.py"],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.split()
     # What building the site queued (search and reference index updates),
     # run by the task worker as in production (TASKS_BACKEND=database).
     run([python, "manage.py", "db_worker", "--batch", "--no-startup-delay", "-v0"], env)
     subprocess.run(["redis-cli", "-u", REDIS, "flushdb"], check=False, stdout=subprocess.DEVNULL)  # noqa: S603, S607
-    urls = subprocess.run(  # noqa: S603
-        [python, "bench/pages.py"], env=env, cwd=ROOT, check=True, capture_output=True, text=True
-    ).stdout.split()
     urls = [url.removeprefix("http://127.0.0.1").removeprefix("http://localhost") for url in urls]
+    cases = [("/healthz", {})]
+    for url in urls:
+        cases.append((url, {}))
+        if "/feeds/" in url:
+            cases.append((url, GZIP))
+    # The bare view again last: how far the machine's load drifted meanwhile.
+    cases.append(("/healthz", {}))
     gunicorn = subprocess.Popen(  # noqa: S603
         [
             str(Path(python).parent / "gunicorn"),
@@ -99,14 +135,21 @@ def main():
                 break
             except OSError:
                 time.sleep(0.2)
-        print(f"scale {args.scale}, gunicorn 2 workers, wrk -t2 -c8 -d{args.duration}s")
-        print(f"{'path':<46} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs bare':>8}")
+        site = f"scale {args.scale}" if args.site == "demo" else "bench/feed.py site"
+        print(f"{site}, gunicorn 2 workers, wrk -t2 -c8 -d{args.duration}s")
+        print(
+            f"{'path':<46} {'kB':>6} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
+            f"{'vs bare':>8}"
+        )
         ceiling = None
-        for path in ["/healthz", *urls]:
+        for path, headers in cases:
             for _ in range(3):  # warm both workers and the cache
-                urllib.request.urlopen(base + path, timeout=10)  # noqa: S310
+                request = urllib.request.Request(base + path, headers=headers)  # noqa: S310
+                with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                    size = len(response.read())
+            options = [arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")]
             output = subprocess.run(  # noqa: S603
-                ["wrk", "-t2", "-c8", f"-d{args.duration}s", "--latency", base + path],  # noqa: S607
+                ["wrk", "-t2", "-c8", f"-d{args.duration}s", "--latency", *options, base + path],  # noqa: S607
                 capture_output=True,
                 text=True,
                 check=True,
@@ -116,8 +159,9 @@ def main():
             p99 = _latency(output, "99%")
             errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
             ceiling = ceiling or rps
+            label = path[:40] + " +gzip" if headers else path[:46]
             print(
-                f"{path[:46]:<46} {rps:>9.0f} {p50:>8.1f} {p99:>8.1f} "
+                f"{label:<46} {size / 1000:>6.0f} {rps:>9.0f} {p50:>8.1f} {p99:>8.1f} "
                 f"{(errors.group(1) if errors else '0'):>7} {rps / ceiling:>8.0%}"
             )
     finally:

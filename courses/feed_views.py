@@ -3,10 +3,12 @@
 URLs live in courses/feed_urls.py, inside i18n_patterns: the language prefix
 chooses the feed's language (titles, descriptions, links)."""
 
+import gzip
+
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -24,19 +26,56 @@ from .signup_views import public_session
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 
+def accepts_gzip(request):
+    """Whether the client takes gzip (RFC 9110, 12.5.3): `gzip` (or the old
+    `x-gzip`), else `*`, with a weight above zero."""
+    star = False
+    for item in request.META.get("HTTP_ACCEPT_ENCODING", "").split(","):
+        coding, *params = (part.strip().lower() for part in item.split(";"))
+        weight = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        if coding in ("gzip", "x-gzip"):
+            return weight > 0
+        if coding == "*":
+            star = weight > 0
+    return star
+
+
 def respond(request, key, build, filename, private=False):
-    """The feed `key`, from the cache when it is fresh, or 304."""
+    """The feed `key`, from the cache when it is fresh, or 304.
+
+    Two representations share the cached gzip body: gzip-capable clients
+    (every calendar app) get it as it is, with its own ETag (the identity
+    one with "-gzip", as Apache and nginx mark it), the others get it
+    decompressed. A conditional GET is answered from the validators alone,
+    without reading the body."""
     language = get_language()
-    body, etag, last_modified = feeds.cached_body(
-        f"{request.get_host()}|{key}", language, lambda: build(language), personal=private
+    version, last_modified = feeds.feed_version(
+        f"{request.get_host()}|{key}", language, personal=private
     )
+    gzipped = accepts_gzip(request)
+    etag = f'"{version}-gzip"' if gzipped else f'"{version}"'
     timestamp = int(last_modified.timestamp())
     response = get_conditional_response(request, etag=etag, last_modified=timestamp)
     if response is None:
-        response = HttpResponse(body, content_type=CONTENT_TYPE)
+        compressed, body = feeds.cached_body(version, lambda: build(language))
+        if gzipped:
+            response = HttpResponse(compressed, content_type=CONTENT_TYPE)
+            response["Content-Encoding"] = "gzip"
+        else:
+            response = HttpResponse(
+                gzip.decompress(compressed) if body is None else body, content_type=CONTENT_TYPE
+            )
         response["Content-Disposition"] = f'inline; filename="{filename}.ics"'
     response["ETag"] = etag
     response["Last-Modified"] = http_date(timestamp)
+    patch_vary_headers(response, ["Accept-Encoding"])
     # Calendar apps poll: let them and shared caches keep a copy for a while,
     # then revalidate cheaply. Personal feeds are never shared.
     response["Cache-Control"] = "private, max-age=300" if private else "public, max-age=300"
@@ -92,12 +131,25 @@ def localized(page, model):
     return translated or page
 
 
-@require_GET
-def course(request, page_id):
-    page = CoursePage.objects.live().public().filter(pk=page_id).first()
+def feed_page(model, page_id):
+    """The live, public page `page_id` in the active language (its
+    translation if it has one), or 404. Which page that is stays the same
+    for a feed generation (publishing, moving, restricting bump it), so it
+    is looked up once per generation and process."""
+
+    def find():
+        page = model.objects.live().public().filter(pk=page_id).first()
+        return page and localized(page, model)
+
+    page = feeds.per_generation(("page", model.__name__, page_id, get_language()), find)
     if page is None:
         raise Http404
-    page = localized(page, CoursePage)
+    return page
+
+
+@require_GET
+def course(request, page_id):
+    page = feed_page(CoursePage, page_id)
     return respond(
         request,
         f"course:{page.translation_key}",
@@ -108,10 +160,7 @@ def course(request, page_id):
 
 @require_GET
 def partner(request, page_id):
-    page = PartnerPage.objects.live().public().filter(pk=page_id).first()
-    if page is None:
-        raise Http404
-    page = localized(page, PartnerPage)
+    page = feed_page(PartnerPage, page_id)
     return respond(
         request,
         f"partner:{page.translation_key}",
@@ -128,12 +177,14 @@ def partner(request, page_id):
 
 @require_GET
 def topic(request, slug):
-    topics = {
-        t.locale.language_code: t for t in Topic.objects.filter(slug=slug).select_related("locale")
-    }
-    if not topics:
+    def find():
+        found = Topic.objects.filter(slug=slug).select_related("locale")
+        topics = {topic.locale.language_code: topic for topic in found}
+        return topics.get(get_language()) or next(iter(topics.values()), None)
+
+    shown = feeds.per_generation(("topic", slug, get_language()), find)
+    if shown is None:
         raise Http404
-    shown = topics.get(get_language()) or next(iter(topics.values()))
     return respond(
         request,
         f"topic:{slug}",

@@ -178,10 +178,12 @@ def without_stamp(event):
     return event.to_ical()
 
 
-def with_stamp(body, stamp):
-    """`body` (from `without_stamp`) with its DTSTAMP, in UTC as RFC 5545 asks."""
-    line = b"DTSTAMP:" + vDatetime(stamp.astimezone(datetime.UTC)).to_ical() + b"\r\n"
-    return BEGIN_VEVENT + line + body[len(BEGIN_VEVENT) :]
+def with_stamp(bodies, stamp):
+    """`bodies` (from `without_stamp`) each with the DTSTAMP `stamp`, in UTC
+    as RFC 5545 asks."""
+    head = BEGIN_VEVENT + b"DTSTAMP:" + vDatetime(stamp.astimezone(datetime.UTC)).to_ical()
+    head += b"\r\n"
+    return [head + body[len(BEGIN_VEVENT) :] for body in bodies]
 
 
 def calendar_bytes(cal, events):

@@ -83,3 +83,24 @@ def test_a_form_page_that_did_not_declare_its_values_is_never_cached(client, hom
     assert b"placeholder" not in first.content and b"placeholder" not in second.content
     assert form_values(first)["attempt"] != form_values(second)["attempt"]
     assert len(form_values(second)["csrfmiddlewaretoken"]) == 64
+
+
+def test_answers_that_vary_on_the_encoding_are_not_cached(rf):
+    """The key names the path and the language, not the Accept-Encoding a
+    gzip-compressed answer depends on."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+    from django.utils.cache import patch_vary_headers
+
+    from academy_site.page_cache import PageCacheMiddleware
+
+    def view(request):
+        response = HttpResponse(b"compressed or not")
+        patch_vary_headers(response, ["Accept-Encoding"])
+        return response
+
+    middleware = PageCacheMiddleware(view)
+    for _ in range(2):
+        request = rf.get("/it/varia/", HTTP_ACCEPT_ENCODING="gzip")
+        request.user = AnonymousUser()
+        assert "X-Page-Cache" not in middleware(request)
