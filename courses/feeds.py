@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
@@ -75,12 +76,12 @@ def generation(personal=False):
     the personal feeds (which also change with every sign-up); starts one
     if none. Read once per request (a feed's address and its body are
     looked up under the same generation)."""
-    value = remembered(GENERATION_KEY, lambda: cache.get(GENERATION_KEY) or bump_generation())
+    value = remembered(GENERATION_KEY, lambda: cache.get(GENERATION_KEY) or _bump(GENERATION_KEY))
     if not personal:
         return value
     own = remembered(
         PERSONAL_GENERATION_KEY,
-        lambda: cache.get(PERSONAL_GENERATION_KEY) or bump_personal_generation(),
+        lambda: cache.get(PERSONAL_GENERATION_KEY) or _bump(PERSONAL_GENERATION_KEY),
     )
     return f"{value[0]}.{own[0]}", max(value[1], own[1])
 
@@ -93,16 +94,38 @@ def _bump(key):
     return value
 
 
+def _bump_public_on_commit():
+    _bump(GENERATION_KEY)
+
+
+def _bump_personal_on_commit():
+    _bump(PERSONAL_GENERATION_KEY)
+
+
+def _bump_now_and_on_commit(key, on_commit):
+    """Bump at once and, inside a transaction, once more when it commits: a
+    feed built by another request between the change and the commit read
+    the old data and must not stay cached under the new generation (as
+    home.cache does for pages)."""
+    value = _bump(key)
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and not any(
+        entry[1] is on_commit for entry in connection.run_on_commit
+    ):
+        transaction.on_commit(on_commit)
+    return value
+
+
 def bump_generation(**kwargs):
     """Invalidate every cached feed (connected to signals in feed_signals.py)."""
-    return _bump(GENERATION_KEY)
+    return _bump_now_and_on_commit(GENERATION_KEY, _bump_public_on_commit)
 
 
 def bump_personal_generation(**kwargs):
     """Invalidate the personal feeds only: sign-ups and participants change
     nothing that a public feed shows (no seat counts), so a sign-up leaves
     the big public feeds cached."""
-    return _bump(PERSONAL_GENERATION_KEY)
+    return _bump_now_and_on_commit(PERSONAL_GENERATION_KEY, _bump_personal_on_commit)
 
 
 # --- Which sessions ------------------------------------------------------------
