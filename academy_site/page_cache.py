@@ -1,9 +1,11 @@
 """Cache of whole public pages for anonymous visitors.
 
 A rendered page is kept for PAGE_CACHE_SECONDS under a key made of the
-content generation (see home.cache), the host, the full path and query
-string and the language. A response is cached only when it is a plain 200
-for a GET from a visitor without a session and sets no cookie.
+host, the full path and query string and the language, together with the
+content generation (see home.cache) it was rendered in; it is served only
+while that generation is current (both read in one cache round trip). A
+response is cached only when it is a plain 200 for a GET from a visitor
+without a session and sets no cookie.
 
 Pages with forms that declare it (a course's sign-up form, see
 home.cache.allow_cached_form) are cached too: while a page is rendered for
@@ -23,6 +25,7 @@ from django.utils.functional import lazy
 from django.utils.translation import get_language
 
 from home.cache import (
+    GENERATION_KEY,
     PER_VISITOR,
     content_generation,
     fill_per_visitor,
@@ -89,10 +92,15 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not _cacheable_request(request):
             return self.get_response(request)
-        generation, host = content_generation(), request.get_host()
-        key = f"page:{generation}:{host}:{get_language()}:{request.get_full_path()}"
-        cached = cache.get(key)
-        if cached is not None:
+        # One round trip for the generation and the page: the page is kept
+        # with the generation it was rendered in, and served only if that
+        # is still the current one.
+        key = f"page:{request.get_host()}:{get_language()}:{request.get_full_path()}"
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY) or content_generation()
+        kept = found.get(key)
+        if kept is not None and kept[0] == generation:
+            cached = kept[1]
             _fill(cached, request)
             cached["X-Page-Cache"] = "hit"
             return cached
@@ -103,7 +111,9 @@ class PageCacheMiddleware:
         if _cacheable_response(request, response) and _forms_allow_caching(request, response):
             patch_response_headers(response, cache_timeout=0)
             response["Cache-Control"] = "no-cache"
-            cache.set(key, response, settings.PAGE_CACHE_SECONDS)  # with its placeholders
+            # With its placeholders, under the generation read before rendering:
+            # a change made meanwhile leaves it stale on arrival, never served.
+            cache.set(key, (generation, response), settings.PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"
         _fill(response, request)
         return response
