@@ -41,6 +41,13 @@ def run(command, env, **kwargs):
     return subprocess.run(command, env=env, check=True, cwd=ROOT, **kwargs)  # noqa: S603
 
 
+def script_output(python, *command, env):
+    """The words a bench script prints (the addresses to measure)."""
+    return subprocess.run(  # noqa: S603
+        [python, *command], env=env, cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.split()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=int, default=1)
@@ -79,28 +86,14 @@ def main():
     run([python, "manage.py", "migrate", "--no-input", "-v0"], env)
     run([python, "manage.py", "collectstatic", "--no-input", "-v0"], env)
     if args.site == "feeds":
-        urls = subprocess.run(  # noqa: S603
-            [python, "bench/feed_site.py", "--port", str(PORT)],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.split()
+        urls = script_output(python, "bench/feed_site.py", "--port", str(PORT), env=env)
     else:
         run(
             [python, "manage.py", "load_demo_data", "--scale", str(args.scale), "--no-users"],
             env,
             stdout=subprocess.DEVNULL,
         )
-        urls = subprocess.run(  # noqa: S603
-            [python, "bench/pages.py"],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.split()
+        urls = script_output(python, "bench/pages.py", env=env)
     # What building the site queued (search and reference index updates),
     # run by the task worker as in production (TASKS_BACKEND=database).
     run([python, "manage.py", "db_worker", "--batch", "--no-startup-delay", "-v0"], env)

@@ -17,6 +17,7 @@ from courses.models import Signup
 from home.models import SiteFooter
 
 from .signup_factories import form_data, make_course, make_partner
+from .test_cached_course_page import signup_form
 
 pytestmark = pytest.mark.django_db
 
@@ -33,20 +34,12 @@ def course(home):
     return course
 
 
-def hidden_fields(response):
-    form = BeautifulSoup(response.content, "html.parser").select_one("form.signup-form")
-    assert form is not None, response.content.decode()[:800]
-    return form["action"], {
-        field["name"]: field.get("value", "") for field in form.select("input[type=hidden]")
-    }
-
-
 def test_each_visitor_gets_their_own_form_values_from_the_kept_article(client, course):
-    _action, first = hidden_fields(client.get(course.url))
+    _action, first = signup_form(client.get(course.url))
     visitor = Client(enforce_csrf_checks=True)
     page = visitor.get(course.url)
     assert b"placeholder" not in page.content
-    action, hidden = hidden_fields(page)
+    action, hidden = signup_form(page)
     assert hidden["csrfmiddlewaretoken"] != first["csrfmiddlewaretoken"]
     assert "csrftoken" in page.cookies
     response = visitor.post(action, {**hidden, **form_data()})
@@ -57,7 +50,7 @@ def test_each_visitor_gets_their_own_form_values_from_the_kept_article(client, c
 def test_the_seats_shown_follow_each_sign_up(client, course):
     seats = BeautifulSoup(client.get(course.url).content, "html.parser")
     assert "3" in seats.select_one(".signup-seats").get_text()
-    action, hidden = hidden_fields(client.get(course.url))
+    action, hidden = signup_form(client.get(course.url))
     assert client.post(action, {**hidden, **form_data()}).status_code == 302
     seats = BeautifulSoup(client.get(course.url).content, "html.parser")
     assert "2" in seats.select_one(".signup-seats").get_text()
