@@ -6,9 +6,10 @@ visitor's language (a query), its specific page (another), then for every
 level of the address the child by slug and its specific page (two more); its
 check of view restrictions reads the ancestors again, and the language links
 read the page's translations. Here one query reads the home page in every
-language, every page along the address (by ``url_path``) and every
-translation of each of them; the page served is then made specific (one
-query). The rest is Wagtail's routing as it is: a page whose type routes on
+language, every page along the address (by ``url_path``, below the home
+page's address in the visitor's language, kept per content generation) and
+every translation of each of them; the page served is then made specific
+(one query). The rest is Wagtail's routing as it is: a page whose type routes on
 its own (RoutablePageMixin: a course's sign-up pages, a challenge's form)
 gets the rest of the address, a page that is not live is a 404, and an
 address this lookup does not find ends in Wagtail's own routing (a 404, or a
@@ -23,12 +24,13 @@ the ancestors are the breadcrumbs (``request.route_ancestors``) and the
 translations are what the language links show (``translations_of``).
 """
 
-from django.db.models import Q, Subquery, TextField, Value
-from django.db.models.functions import Coalesce, Concat
+from django.core.cache import cache
+from django.db.models import Q, Subquery
 from django.http import Http404
 
 from wagtail.models import Locale, Page, Site
 
+from .cache import content_generation
 from .request_memo import locale_by_id
 
 
@@ -100,24 +102,12 @@ def _route(request, path):
     root = site.root_page
     locale = Locale.get_active()
     components = [component for component in path.split("/") if component]
-    if root.locale_id == locale.pk:
-        home_url = Value(root.url_path)
-    else:  # Page.localized: the live translation, or the root page itself
-        translation = Page.objects.filter(
-            translation_key=root.translation_key, locale_id=locale.pk, live=True
-        )
-        home_url = Coalesce(
-            Subquery(translation.values("url_path")[:1]),
-            Value(root.url_path),
-            output_field=TextField(),
-        )
+    home_url = _home_urls(root).get(locale.pk, root.url_path)
     wanted = Q(translation_key=root.translation_key)  # the home page in every language
     if components:
-        along = Q()
-        for relative in _relative_paths(components):
-            along |= Q(url_path=Concat(home_url, Value(relative), output_field=TextField()))
-        keys = Page.objects.filter(along).values("translation_key")
-        wanted |= along | Q(translation_key__in=Subquery(keys))
+        urls = [home_url + relative for relative in _relative_paths(components)]
+        keys = Page.objects.filter(url_path__in=urls).values("translation_key")
+        wanted |= Q(url_path__in=urls) | Q(translation_key__in=Subquery(keys))
     rows = list(Page.objects.filter(wanted))
     translations = {}
     for row in rows:
@@ -132,6 +122,23 @@ def _route(request, path):
         return root.localized.specific.route(request, components)
     found = {row.url_path: row for row in rows if row.path.startswith(home.path)}
     return walk(home, request, components, found)
+
+
+def _home_urls(root):
+    """{locale id: url_path} of the live translations of the site's root page
+    (Page.localized), kept per content generation: with them the pages along
+    an address are asked for by their plain `url_path`."""
+    key = f"routing:home-urls:{content_generation()}:{root.pk}"
+    urls = cache.get(key)
+    if urls is None:
+        urls = dict(
+            Page.objects.filter(translation_key=root.translation_key, live=True).values_list(
+                "locale_id", "url_path"
+            )
+        )
+        urls[root.locale_id] = root.url_path
+        cache.set(key, urls, 3600)
+    return urls
 
 
 def translations_of(request, page):
