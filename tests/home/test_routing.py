@@ -76,3 +76,19 @@ def test_a_restriction_saved_during_a_request_applies_to_the_rest_of_it(home):
 
     RequestMemoMiddleware(view)(RequestFactory().get("/"))
     assert seen == [True, False]
+
+
+def test_an_english_page_is_found_below_the_english_home_page_in_one_lookup(client, home, english):
+    """The pages along an English address are read below the English home
+    page's own address, with their translations for the language links."""
+    section = StandardPageFactory(parent=home, title="Sezione", slug="sezione")
+    page = StandardPageFactory(parent=section, title="Pagina", slug="pagina")
+    for original, slug in ((section, "section"), (page, "page")):
+        translation = original.copy_for_translation(english)
+        translation.title, translation.slug = f"{original.title} (en)", slug
+        translation.save_revision().publish()
+    response = client.get("/en/section/page/")
+    assert response.status_code == 200
+    assert "Pagina (en)" in response.content.decode()
+    known = response.wsgi_request._route_translations
+    assert {row.locale_id for row in known[page.translation_key]} == {home.locale_id, english.pk}
