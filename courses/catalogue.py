@@ -523,15 +523,13 @@ def relax_hints(form, data, request, locale, default_id, now=None):
     return hints
 
 
-def matching_courses(form, data, request, locale, default_id, now):
+def matching_courses(form, data, request, locale, default_id, now, query_key):
     """The ids of the matching courses in their order, and for an empty
     result the hints on which filter to remove. Kept per content generation,
     language, session clock and query string (the page number aside): the
-    same filters give the same list until content changes or a session ends."""
-    key = (
-        f"catalogue:results:{content_generation()}:{locale.pk}:{default_id}:"
-        f"{clock_key(now)}:{query_digest(request, 'page')}"
-    )
+    same filters give the same list until content changes or a session ends
+    (`query_key`: the session clock and the query)."""
+    key = f"catalogue:results:{content_generation()}:{locale.pk}:{default_id}:{query_key}"
     found = cache.get(key)
     if found is None:
         courses = matching_queryset(data, locale, default_id, now)
@@ -549,7 +547,10 @@ def catalogue_context(index_page, request):
     default_id = default_locale_id()
     now = timezone.now()
     form, data, _topics = filter_form(request, locale, default_id)
-    ids, hints = matching_courses(form, data, request, locale, default_id, now)
+    # The session clock and the visitor's query (page aside), for the matches
+    # and the filter form's fragment alike.
+    query_key = f"{clock_key(now)}:{query_digest(request, 'page')}"
+    ids, hints = matching_courses(form, data, request, locale, default_id, now, query_key)
     paginator = Paginator(ids, PER_PAGE)
     try:
         results = paginator.page(request.GET.get("page", 1))
@@ -560,7 +561,7 @@ def catalogue_context(index_page, request):
     active = form.active_filters(data)
     return {
         "filter_form": form,
-        "filter_form_key": f"{clock_key(now)}:{query_digest(request, 'page')}",
+        "filter_form_key": query_key,
         "courses": results,
         "archive": bool(data.get("archive")),
         "active_filters": active,
