@@ -1,6 +1,7 @@
 """Production settings, translations of the UI, and the newcomer's demo data."""
 
 import io
+import json
 import os
 import subprocess
 import sys
@@ -43,6 +44,28 @@ def test_production_settings_pass_the_deploy_check():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+PRODUCTION_HEADERS = """
+import json
+from django.test import Client
+client = Client(HTTP_HOST="accademia.example.org")
+secure = client.get("/healthz", HTTP_X_FORWARDED_PROTO="https")
+plain = client.get("/healthz")
+print(json.dumps([dict(secure.headers), plain.status_code, plain.headers.get("Location")]))
+"""
+
+
+def test_production_sends_hsts_over_https_and_redirects_plain_http():
+    result = run_manage("shell", "--no-imports", "-c", PRODUCTION_HEADERS, env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    headers, plain_status, location = json.loads(result.stdout.strip().splitlines()[-1])
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert "unsafe-inline" not in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert plain_status == 301
+    assert location == "https://accademia.example.org/healthz"
 
 
 @pytest.mark.parametrize("missing", ["DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS"])
