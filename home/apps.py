@@ -10,6 +10,8 @@ class HomeConfig(AppConfig):
         from . import (
             cache,  # noqa: F401 - connects the content-generation signals
             request_memo,
+            sites,
         )
 
         request_memo.install()
+        sites.install()
