@@ -6,10 +6,10 @@ with /healthz (a bare Django view) as the ceiling.
     python bench/load.py --site feeds [--duration 20]
 
 `--site feeds` measures the calendar feeds of the bench/feed.py site (300
-courses x 10 sessions, bench/feed_site.py; minutes to build, where the demo
-at scale 20 takes most of an hour) instead of the demo's pages. Feeds are
-measured twice: as they are asked without Accept-Encoding, and with
-`Accept-Encoding: gzip`, as calendar apps ask ("+gzip").
+courses x 10 sessions, bench/feed_site.py, a few minutes to build) instead
+of the demo's pages. Feeds are measured twice: as they are asked without
+Accept-Encoding, and with `Accept-Encoding: gzip`, as calendar apps ask
+("+gzip"). The demo's build time is printed first (scale 20: minutes).
 
 Needs PostgreSQL (BENCH_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/accademia_bench — dropped and rebuilt),
@@ -88,15 +88,19 @@ def main():
     if args.site == "feeds":
         urls = script_output(python, "bench/feed_site.py", "--port", str(PORT), env=env)
     else:
+        started = time.perf_counter()
         run(
             [python, "manage.py", "load_demo_data", "--scale", str(args.scale), "--no-users"],
             env,
             stdout=subprocess.DEVNULL,
         )
+        print(f"demo data at scale {args.scale}: {time.perf_counter() - started:.1f} s")
         urls = script_output(python, "bench/pages.py", env=env)
     # What building the site queued (search and reference index updates),
     # run by the task worker as in production (TASKS_BACKEND=database).
+    started = time.perf_counter()
     run([python, "manage.py", "db_worker", "--batch", "--no-startup-delay", "-v0"], env)
+    print(f"queued tasks run by db_worker: {time.perf_counter() - started:.1f} s", flush=True)
     subprocess.run(["redis-cli", "-u", REDIS, "flushdb"], check=False, stdout=subprocess.DEVNULL)  # noqa: S603, S607
     urls = [url.removeprefix("http://127.0.0.1").removeprefix("http://localhost") for url in urls]
     cases = [("/healthz", {})]

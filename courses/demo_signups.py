@@ -4,14 +4,14 @@ list, others half full, a few assisted sign-ups by phone.
 `load(context)` is called from `courses/demo.py` after the demo courses
 exist; it adds nothing when there are no upcoming sessions, and nothing a
 second time. Sign-ups go through `courses.booking`, like real ones, with
-e-mail switched off."""
+their e-mails switched off (none is built or queued)."""
 
 import itertools
 
-from django.test.utils import override_settings
 from django.utils import timezone
 
 from . import booking
+from .emails import no_signup_emails
 from .models import CourseSession, Signup
 from .models.bookings import Channel
 
@@ -68,7 +68,7 @@ def load(context):
     names = itertools.cycle(itertools.product(FIRST_NAMES, LAST_NAMES))
     counter = itertools.count(1)
     created = 0
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+    with no_signup_emails():
         for index, session in enumerate(sessions):
             # Every third session full with a waiting list; the others half full.
             if index % 3 == 0:

@@ -15,6 +15,7 @@ still applies (`still_applies`), so a cancelled sign-up gets no
 confirmation and a place on the waiting list that became a seat gets only
 "a seat is free for you"."""
 
+import contextvars
 import logging
 
 from django_tasks import task
@@ -79,10 +80,24 @@ def series_sessions(session):
     return [session]
 
 
+_switched_off = contextvars.ContextVar("signup_emails_switched_off", default=False)
+
+
+class no_signup_emails:
+    """Context manager: no sign-up e-mail is queued for what happens inside
+    it (the demo's sign-ups, made-up people at addresses that do not exist)."""
+
+    def __enter__(self):
+        self._token = _switched_off.set(True)
+
+    def __exit__(self, *exc):
+        _switched_off.reset(self._token)
+
+
 def queue_email(signup, kind):
     """Queue the e-mail `kind` for `signup` once the current transaction
     commits (at once outside a transaction)."""
-    if not signup.email:
+    if not signup.email or _switched_off.get():
         return
     signup_id = signup.pk
 

@@ -62,12 +62,34 @@ def bump_content_generation_now_and_on_commit():
     """Bump at once and, inside a transaction, once more when it commits: a
     page rendered by another request between the change and the commit saw
     the old data and must not stay cached under the new generation."""
+    pending = _bumps_held.get()
+    if pending is not None:
+        pending.append(True)
+        return
     bump_content_generation()
     connection = transaction.get_connection()
     if connection.in_atomic_block and not any(
         entry[1] is _bump_on_commit for entry in connection.run_on_commit
     ):
         transaction.on_commit(_bump_on_commit)
+
+
+_bumps_held = contextvars.ContextVar("content_generation_bumps_held", default=None)
+
+
+class bumps_held_back:
+    """Context manager for bulk changes (the demo loader): the changes made
+    inside it bump the generation once, when it ends, instead of at every
+    save."""
+
+    def __enter__(self):
+        self._token = _bumps_held.set([])
+
+    def __exit__(self, *exc):
+        pending = _bumps_held.get()
+        _bumps_held.reset(self._token)
+        if pending:
+            bump_content_generation_now_and_on_commit()
 
 
 # Values that differ for every visitor (the CSRF token, a form's start time)

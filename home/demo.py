@@ -6,20 +6,30 @@ of every installed app, in INSTALLED_APPS order. Every step looks for what it
 would create first, so running the command twice changes nothing.
 """
 
+import contextlib
 import io
 import random
 from dataclasses import dataclass, field
 
+from modelsearch import index as search_index
+from modelsearch import signal_handlers as search_signals
+from modelsearch.tasks import insert_or_update_object_task
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
+from django.db import transaction
+from django.db.models.signals import post_save
 
+from wagtail import signal_handlers as wagtail_signals
 from wagtail.images import get_image_model
-from wagtail.models import Collection, Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, ReferenceIndex, Site
+from wagtail.tasks import update_reference_index_task
 from wagtail_localize.models import Translation, TranslationSource
 
+from . import cache
 from .choices import ProjectArea
 from .models import HomePage, SiteFooter, StandardPage
 
@@ -49,6 +59,67 @@ class DemoContext:
     def home(self, locale=None):
         locale = locale or self.italian
         return HomePage.objects.get(locale=locale, depth=2)
+
+
+@contextlib.contextmanager
+def bulk_load():
+    """Build the demo in one transaction, doing once at the end what every
+    save would otherwise do again: the content and feed generations are
+    bumped once, and each object saved is queued once for the search index
+    and once for the reference index (the same tasks the save signals
+    queue, run at once or by the task worker as TASKS_BACKEND says),
+    however many times it was saved. Each page is saved four to six times
+    (added, revised, published, translated, translated again)."""
+    from courses import feed_signals  # the courses app's calendar feeds
+
+    with (
+        transaction.atomic(),
+        _deferred(
+            search_signals.post_save_signal_handler,
+            search_index.get_indexed_models(),
+            insert_or_update_object_task,
+        ),
+        _deferred(
+            wagtail_signals.update_reference_index_on_save,
+            ReferenceIndex.tracked_models,
+            update_reference_index_task,
+        ),
+        cache.bumps_held_back(),
+        feed_signals.bumps_held_back(),
+    ):
+        yield
+
+
+@contextlib.contextmanager
+def _deferred(handler, models, task):
+    """Disconnect `handler` from the post_save of `models` while the block
+    runs, then queue `task` once per object it would have been called for."""
+    models = [model for model in models if post_save.disconnect(handler, sender=model)]
+    saved = {}
+
+    def collect(sender, instance, raw=False, **kwargs):
+        if not raw:
+            saved[(sender._meta.app_label, sender._meta.model_name, str(instance.pk))] = True
+
+    for model in models:
+        post_save.connect(collect, sender=model, weak=False)
+    try:
+        yield
+    finally:
+        for model in models:
+            post_save.disconnect(collect, sender=model)
+            post_save.connect(handler, sender=model)
+    by_model = {}
+    for app_label, model_name, pk in saved:
+        by_model.setdefault((app_label, model_name), []).append(pk)
+    for (app_label, model_name), pks in by_model.items():
+        model = apps.get_model(app_label, model_name)
+        kept = {
+            str(pk) for pk in model._default_manager.filter(pk__in=pks).values_list("pk", flat=True)
+        }
+        for pk in pks:
+            if pk in kept:  # not deleted since
+                task.enqueue(app_label, model_name, pk)
 
 
 def child_by_slug(parent, slug):

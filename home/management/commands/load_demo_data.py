@@ -4,7 +4,7 @@ from importlib.util import find_spec
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
-from home.demo import DemoContext, ensure_admin
+from home.demo import DemoContext, bulk_load, ensure_admin
 
 
 class Command(BaseCommand):
@@ -28,12 +28,13 @@ class Command(BaseCommand):
         if scale < 1 or scale > 200:
             raise CommandError("--scale must be between 1 and 200.")
         context = DemoContext(scale=scale, stdout=self.stdout)
-        for app_config in apps.get_app_configs():
-            module_name = f"{app_config.name}.demo"
-            if find_spec(app_config.name) and find_spec(module_name):
-                import_module(module_name).load(context)
-        if not no_users:
-            ensure_admin(context)
+        with bulk_load():
+            for app_config in apps.get_app_configs():
+                module_name = f"{app_config.name}.demo"
+                if find_spec(app_config.name) and find_spec(module_name):
+                    import_module(module_name).load(context)
+            if not no_users:
+                ensure_admin(context)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         for role, username, password in context.logins:
             self.stdout.write(f"  {role}: log in at /admin/ as {username} / {password}")
