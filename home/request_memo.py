@@ -58,6 +58,12 @@ def remember(key, value):
         memo[key] = value
 
 
+def recall(key, default=None):
+    """What the request remembered under `key` (`default` if nothing)."""
+    memo = _memo.get()
+    return default if memo is None else memo.get(key, default)
+
+
 def is_remembered(key):
     memo = _memo.get()
     return memo is not None and key in memo

@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 
 from wagtail.models import Locale, Page, Site
 
+from home import localize
 from home.cache import (
     PER_VISITOR,
     allow_cached_form,
@@ -219,8 +220,27 @@ def breadcrumbs(context):
 
 @register.filter
 def localized_page(page):
-    """A page in the active language, when it has a live translation."""
+    """A page in the active language, when it has a live translation (read
+    with the others by `localize_chosen_pages` when it was)."""
     if page is None:
         return None
-    localized = page.localized
+    localized = localize.localized(page)
     return localized if localized.live else page
+
+
+@register.filter
+def localized_specific_page(page):
+    """`page.specific.localized`, read with the others by
+    `localize_chosen_pages` when it was."""
+    if page is None:
+        return None
+    return localize.localized(page, lambda: page.specific.localized)
+
+
+@register.simple_tag
+def localize_chosen_pages(*stream_values):
+    """Read the pages chosen in the blocks of `stream_values` in the active
+    language in two queries (home/localize.py), for the `localized_page` and
+    `localized_specific_page` filters of their templates. Renders nothing."""
+    localize.localized_specific(localize.chosen_pages(*stream_values))
+    return ""
