@@ -316,6 +316,15 @@ def per_generation_many(name, keys, build):
     return values
 
 
+def keep_many(name, values):
+    """Keep `values` ({key: value}) as `per_generation_many(name, ...)` keeps
+    what it builds."""
+    generation = content_generation()
+    cache.set_many(
+        {f"catalogue:{name}:{generation}:{key}": (value,) for key, value in values.items()}, 3600
+    )
+
+
 def _topic_keys(course_ids):
     keys = {}
     for course_id, key in (
@@ -392,13 +401,17 @@ def filter_choices(locale, default_id, topics_by_key):
 
 
 def _partner_choices(locale, default_id):
-    partners = {}
+    """The partner filter's choices. The partners are read whole, with their
+    logos, and kept by path for the cards too (`attach_cards`), which then
+    need no query of their own for them."""
+    partners, by_path = {}, {}
     for partner in (
         PartnerPage.objects.live()
         .public()
         .filter(locale_id__in={locale.pk, default_id})
-        .only("id", "title", "translation_key", "locale_id")
+        .select_related("logo")
     ):
+        by_path[partner.path] = partner
         entry = partners.setdefault(partner.translation_key, {})
         entry[partner.locale_id] = partner
     options = []
@@ -409,6 +422,7 @@ def _partner_choices(locale, default_id):
         shown = versions.get(locale.pk, source)
         options.append((source.pk, shown.title))
     options.sort(key=lambda c: c[1].lower())
+    keep_many("partner", by_path)
     return options
 
 

@@ -19,29 +19,32 @@ from partners.models import LabourNeed, PartnerPage
 
 from .catalogue import clock_key, default_locale_id, localized_topics, per_generation
 from .choices import SessionStatus
-from .models import CoursePage
+from .models import CoursePage, Topic
 from .structured_data import as_script, course_json_ld
 
 SOURCE_FIELDS = ("id", "translation_key", "locale_id", "signup_mode")
 
 
-def localized_related(manager, model, locale, preview=False):
+def localized_related(manager, model, locale, preview=False, fallback_id=None):
     """The objects linked through the many-to-many `manager`, each replaced
-    by its translation in `locale` where there is one (for pages: live and
-    public ones only), in one query."""
+    by its translation in `locale` where there is one (else, with
+    `fallback_id`, in that locale), for pages live and public ones only, in
+    one query."""
     # A draft (preview) keeps its links in memory, not in the database.
     linked = [obj.pk for obj in manager.all()] if preview else manager.all().values("pk")
+    locales = {locale.pk} if fallback_id is None else {locale.pk, fallback_id}
     found = model.objects.filter(
         Q(pk__in=linked)
         | Q(
-            locale_id=locale.pk,
+            locale_id__in=locales,
             translation_key__in=model.objects.filter(pk__in=linked).values("translation_key"),
         )
     ).annotate(is_linked=ExpressionWrapper(Q(pk__in=linked), output_field=BooleanField()))
     if issubclass(model, Page):
         found = found.live().public()
     found = list(found)
-    translated = {obj.translation_key: obj for obj in found if obj.locale_id == locale.pk}
+    translated = {obj.translation_key: obj for obj in found if obj.locale_id == fallback_id}
+    translated.update({obj.translation_key: obj for obj in found if obj.locale_id == locale.pk})
     return [translated.get(obj.translation_key, obj) for obj in found if obj.is_linked]
 
 
@@ -51,7 +54,8 @@ def source_page(course, default_id):
         return course
     return (
         CoursePage.objects.filter(translation_key=course.translation_key, locale_id=default_id)
-        .only(*SOURCE_FIELDS)
+        .only(*SOURCE_FIELDS, "listing_image")
+        .select_related("listing_image")  # most often the translation's image too
         .first()
     )
 
@@ -61,20 +65,32 @@ def course_facts(course, locale, default_id, preview=False):
     parent = getattr(course, "_cached_parent_obj", None)  # found by HomePage.route
     if parent is None or parent.path != course.path[: -Page.steplen]:
         parent = Page.objects.filter(path=course.path[: -Page.steplen]).first()
-    topics_by_key = localized_topics(locale, default_id)
+    if preview:
+        topics_by_key = localized_topics(locale, default_id)
+        topics = [topics_by_key.get(t.translation_key, t) for t in course.topics.all()]
+    else:  # (in the order of their own names, as course.topics.all() gives them)
+        topics = localized_related(course.topics, Topic, locale, fallback_id=default_id)
     source = source_page(course, default_id)
     questions = None
     if source is not None:
         prefetch_related_objects([source], "signup_questions")
         questions = source._prefetched_objects_cache["signup_questions"]
+    if (
+        source is not None
+        and source is not course
+        and source.listing_image_id == course.listing_image_id
+    ):
+        image = source.listing_image  # read with the source page
+    else:
+        image = course.listing_image
     return {
         "source": None if source is course else source,
         "questions": questions,  # for the sign-up form (a queryset with its results)
         "partner": parent if parent is not None and parent.specific_class is PartnerPage else None,
-        "topics": [topics_by_key.get(t.translation_key, t) for t in course.topics.all()],
+        "topics": topics,
         "co_organisers": localized_related(course.co_organisers, PartnerPage, locale, preview),
         "labour_needs": localized_related(course.labour_needs, LabourNeed, locale, preview),
-        "image": course.listing_image,
+        "image": image,
     }
 
 

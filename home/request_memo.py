@@ -51,6 +51,24 @@ def remembered(key, compute):
     return _remembered(key, compute)
 
 
+def remember(key, value):
+    """Keep `value` under `key` for the rest of the request (nothing outside one)."""
+    memo = _memo.get()
+    if memo is not None:
+        memo[key] = value
+
+
+def recall(key, default=None):
+    """What the request remembered under `key` (`default` if nothing)."""
+    memo = _memo.get()
+    return default if memo is None else memo.get(key, default)
+
+
+def is_remembered(key):
+    memo = _memo.get()
+    return memo is not None and key in memo
+
+
 def in_request():
     """Whether a request's memo is active (RequestMemoMiddleware)."""
     return _memo.get() is not None
@@ -71,6 +89,16 @@ def locales_by_code():
     return _remembered(
         ("locales",), lambda: {locale.language_code: locale for locale in Locale.objects.all()}
     )
+
+
+def remember_locales(locales):
+    """Keep `locales` (every Locale) as the request's list (see locales_by_code),
+    when they were read along with something else."""
+    remember(("locales",), {locale.language_code: locale for locale in locales})
+
+
+def locales_known():
+    return is_remembered(("locales",))
 
 
 def locale_by_id(locale_id):

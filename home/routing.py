@@ -25,13 +25,13 @@ translations are what the language links show (``translations_of``).
 """
 
 from django.core.cache import cache
-from django.db.models import Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 
 from wagtail.models import Locale, Page, Site
 
 from .cache import content_generation
-from .request_memo import locale_by_id
+from .request_memo import in_request, locale_by_id, locales_known, remember_locales
 
 
 def _relative_paths(components):
@@ -100,9 +100,10 @@ def _route(request, path):
     if site is None:
         return None
     root = site.root_page
+    home_urls = _home_urls(root)  # (with the request's locales, when they are still unread)
     locale = Locale.get_active()
     components = [component for component in path.split("/") if component]
-    home_url = _home_urls(root).get(locale.pk, root.url_path)
+    home_url = home_urls.get(locale.pk, root.url_path)
     wanted = Q(translation_key=root.translation_key)  # the home page in every language
     if components:
         urls = [home_url + relative for relative in _relative_paths(components)]
@@ -127,17 +128,24 @@ def _route(request, path):
 def _home_urls(root):
     """{locale id: url_path} of the live translations of the site's root page
     (Page.localized), kept per content generation: with them the pages along
-    an address are asked for by their plain `url_path`."""
+    an address are asked for by their plain `url_path`. When they are not
+    kept and the request has not read its locales yet, both are read in one
+    query (every Locale with the root page's address in it)."""
     key = f"routing:home-urls:{content_generation()}:{root.pk}"
     urls = cache.get(key)
-    if urls is None:
-        urls = dict(
-            Page.objects.filter(translation_key=root.translation_key, live=True).values_list(
-                "locale_id", "url_path"
-            )
-        )
-        urls[root.locale_id] = root.url_path
-        cache.set(key, urls, 3600)
+    if urls is not None:
+        return urls
+    homes = Page.objects.filter(translation_key=root.translation_key, live=True)
+    if in_request() and not locales_known():
+        here = homes.filter(locale=OuterRef("pk")).values("url_path")[:1]
+        locales = list(Locale.objects.annotate(home_url=Subquery(here)))
+        urls = {loc.pk: loc.__dict__.pop("home_url") for loc in locales}
+        urls = {pk: url for pk, url in urls.items() if url is not None}
+        remember_locales(locales)  # home/request_memo.py: for Locale.get_active() and the rest
+    else:
+        urls = dict(homes.values_list("locale_id", "url_path"))
+    urls[root.locale_id] = root.url_path
+    cache.set(key, urls, 3600)
     return urls
 
 

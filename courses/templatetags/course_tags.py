@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from wagtail.models import Locale
 
 from home.cache import content_generation
+from home.request_memo import remembered
 
 from ..catalogue import (
     annotate_dates,
@@ -97,15 +98,20 @@ def _render_card(template, course, request):
 
 @register.simple_tag(takes_context=True)
 def course_catalogue(context):
-    """The catalogue page in the visitor's language (or the Italian one)."""
+    """The catalogue page in the visitor's language (or the Italian one),
+    read once per request (the home page's lists each link to it)."""
     locale = Locale.get_active()
-    pages = {
-        page.locale_id: page
-        for page in CourseIndexPage.objects.live()
-        .public()
-        .filter(locale_id__in={locale.pk, default_locale_id()})
-    }
-    return pages.get(locale.pk) or pages.get(default_locale_id())
+
+    def find():
+        pages = {
+            page.locale_id: page
+            for page in CourseIndexPage.objects.live()
+            .public()
+            .filter(locale_id__in={locale.pk, default_locale_id()})
+        }
+        return pages.get(locale.pk) or pages.get(default_locale_id())
+
+    return remembered(("course-catalogue", locale.pk), find)
 
 
 @register.inclusion_tag("courses/includes/upcoming_sessions.html", takes_context=True)

@@ -3,12 +3,14 @@ import uuid
 from django import template
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import BooleanField, ExpressionWrapper, Q, Subquery
 from django.urls import translate_url
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
+from home import localize
 from home.cache import (
     PER_VISITOR,
     allow_cached_form,
@@ -28,7 +30,12 @@ def _home_page(request):
     site = Site.find_for_request(request)
     if site is None:
         return None
-    return site.root_page.localized
+    root = site.root_page
+    known = translations_of(request, root)  # read with the route (home/routing.py)
+    if known is not None:
+        locale = Locale.get_active()
+        return next((page for page in known if page.locale_id == locale.pk), root)
+    return root.localized
 
 
 @register.simple_tag(takes_context=True)
@@ -75,30 +82,50 @@ def language_links(context):
     return links
 
 
-def _link(page, request):
+def _link(page, translations, request):
+    """`page` in the active language (``localized_page``), from `translations`
+    ({translation key: the page in the active language})."""
     if page is None:
         return None
-    localized = page.localized
+    localized = translations.get(page.translation_key, page)
     page = localized if localized.live else page
     return {"pk": page.pk, "title": page.title, "url": page.get_url(request)}
 
 
 def _build_chrome(request):
+    """The chrome in two queries: the footer, then in one query the menu (the
+    home page's live public children shown in menus) and the footer's pages
+    with their translations in the active language."""
     home = _home_page(request)
     if home is None:
         return {"home_url": "/", "menu": [], "footer": None, "privacy": None, "accessibility": None}
-    menu = home.get_children().live().public().in_menu().only("title", "url_path", "locale")
     footer = SiteFooter.load(request_or_site=request)
+    locale = Locale.get_active()
+    linked = [pk for pk in (footer.privacy_page_id, footer.accessibility_page_id) if pk]
+    pages = Page.objects.all()
+    in_menu = Q(depth=home.depth + 1, path__startswith=home.path, live=True, show_in_menus=True)
+    in_menu &= ~pages.private_q()
+    keys = Page.objects.filter(pk__in=linked).values("translation_key")
+    wanted = in_menu | Q(pk__in=linked) | Q(translation_key__in=Subquery(keys), locale=locale)
+    rows = list(
+        pages.filter(wanted)
+        .annotate(in_menu=ExpressionWrapper(in_menu, output_field=BooleanField()))
+        .order_by("path")
+    )
+    by_pk = {row.pk: row for row in rows}
+    translations = {row.translation_key: row for row in rows if row.locale_id == locale.pk}
     return {
         "home_url": home.get_url(request),
-        "menu": [{"pk": p.pk, "title": p.title, "url": p.get_url(request)} for p in menu],
+        "menu": [
+            {"pk": p.pk, "title": p.title, "url": p.get_url(request)} for p in rows if p.in_menu
+        ],
         "footer": {
             "contact_email": footer.contact_email,
             "contact_phone": footer.contact_phone,
             "address": footer.address,
         },
-        "privacy": _link(footer.privacy_page, request),
-        "accessibility": _link(footer.accessibility_page, request),
+        "privacy": _link(by_pk.get(footer.privacy_page_id), translations, request),
+        "accessibility": _link(by_pk.get(footer.accessibility_page_id), translations, request),
     }
 
 
@@ -193,8 +220,27 @@ def breadcrumbs(context):
 
 @register.filter
 def localized_page(page):
-    """A page in the active language, when it has a live translation."""
+    """A page in the active language, when it has a live translation (read
+    with the others by `localize_chosen_pages` when it was)."""
     if page is None:
         return None
-    localized = page.localized
+    localized = localize.localized(page)
     return localized if localized.live else page
+
+
+@register.filter
+def localized_specific_page(page):
+    """`page.specific.localized`, read with the others by
+    `localize_chosen_pages` when it was."""
+    if page is None:
+        return None
+    return localize.localized(page, lambda: page.specific.localized)
+
+
+@register.simple_tag
+def localize_chosen_pages(*stream_values):
+    """Read the pages chosen in the blocks of `stream_values` in the active
+    language in two queries (home/localize.py), for the `localized_page` and
+    `localized_specific_page` filters of their templates. Renders nothing."""
+    localize.localized_specific(localize.chosen_pages(*stream_values))
+    return ""

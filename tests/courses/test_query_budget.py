@@ -1,6 +1,8 @@
 """Every public page type answers in a bounded number of queries that does
 not grow with the size of the site: at most 15, in both languages, with
-the header, footer and per-generation caches warm (docs/performance.md)."""
+the header, footer and per-generation caches warm, and on the first render
+after a content change, when every per-generation cache is cold
+(docs/performance.md)."""
 
 import datetime
 
@@ -10,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from home.cache import bump_content_generation
 from home.demo import translate
 from partners.models import OpportunityRelatedPage, PartnerPage
 from tests.donations.factories import DonationPageFactory
@@ -27,12 +30,24 @@ from .signup_factories import make_course
 
 TARGET = 15
 
+# Pages still over the target on the first render after a change, held to
+# what they run now (docs/performance.md, "Where the targets stand"): the
+# home page refills its five lists (each its own queries, the course cards
+# five), search its result groups and the catalogue's topics and partners.
+COLD_CEILINGS = {"home": 21, "home (en)": 22, "search": 20, "search (en)": 21}
 
-def count(client, url):
+
+def count(client, url, after_change=False):
     """Queries of a GET, without the SAVEPOINT/RELEASE pair that
     ATOMIC_REQUESTS adds inside the test's own transaction (in production
-    the request's transaction is a plain BEGIN/COMMIT, not a query)."""
+    the request's transaction is a plain BEGIN/COMMIT, not a query). With
+    `after_change`, the GET is the first after the content generation
+    moved, as after a publish or a sign-up: every per-generation cache
+    (header and footer, lists, cards, fragments, routing's home addresses)
+    is cold."""
     client.get(url)  # header/footer chrome, renditions and caches warm
+    if after_change:
+        bump_content_generation()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, url
@@ -159,6 +174,20 @@ def test_public_pages_stay_within_their_query_budget_at_two_scales(client, world
     large = {name: count(client, url) for name, url in site.items()}
     assert large == small, str((small, large))
     over = {name: queries for name, queries in small.items() if queries > TARGET}
+    assert over == {}, str(small)
+
+
+@pytest.mark.django_db
+def test_public_pages_stay_within_their_query_budget_after_a_change(client, world, site):
+    small = {name: count(client, url, after_change=True) for name, url in site.items()}
+    grow(world, 4)
+    large = {name: count(client, url, after_change=True) for name, url in site.items()}
+    assert large == small, str((small, large))
+    over = {
+        name: queries
+        for name, queries in small.items()
+        if queries > COLD_CEILINGS.get(name, TARGET)
+    }
     assert over == {}, str(small)
 
 

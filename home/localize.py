@@ -1,0 +1,91 @@
+"""Pages chosen in StreamFields (home areas, featured pages), shown in the
+visitor's language: read together, not one at a time.
+
+A block template asking ``page.localized`` (and ``item.specific`` first for
+a plain page chooser) reads one translation per page, and one specific row
+per page; its card image is one more query each. ``localized_specific``
+reads every page, and every translation of them in the active language,
+specific, in one query (``search.engine.specific_pages``), then their card
+images in one more; the request remembers the answers (home/request_memo.py)
+for the ``localized_page`` filter and the ``featured_pages`` tag.
+"""
+
+from django.db.models import Q
+
+from wagtail.images import get_image_model
+from wagtail.models import Locale, Page
+
+from .request_memo import recall, remember
+
+
+def _key(page, locale=None):
+    locale = locale or Locale.get_active()
+    return ("localized-page", locale.pk, page.pk)
+
+
+def localized_specific(pages):
+    """{pk: the page in the active language when it has a live translation,
+    else the page itself; specific, its `listing_image` (if it has one)
+    read}, for `pages` (Page instances, any type), in two queries."""
+    from search.engine import specific_pages  # (search imports the page models)
+
+    pages = [page for page in pages if page is not None]
+    page_by_pk = {page.pk: page for page in pages}
+    if not pages:
+        return {}
+    locale = Locale.get_active()
+    ids = {page.pk for page in pages}
+    keys = {page.translation_key for page in pages}
+    wanted = Page.objects.filter(Q(pk__in=ids) | Q(translation_key__in=keys, locale=locale))
+    found = specific_pages(wanted.values("pk"))
+    translations = {p.translation_key: p for p in found.values() if p.locale_id == locale.pk}
+    shown = {}
+    for page in pages:
+        own = found.get(page.pk, page)
+        translation = translations.get(page.translation_key, own)
+        shown[page.pk] = translation if translation.live else own  # as Page.localized
+    _read_images(shown.values())
+    for pk, page in shown.items():
+        remember(_key(page_by_pk[pk], locale), page)
+    return shown
+
+
+def _read_images(pages):
+    with_image = [p for p in pages if getattr(p, "listing_image_id", None) and not _image_read(p)]
+    if not with_image:
+        return
+    images = get_image_model().objects.in_bulk({p.listing_image_id for p in with_image})
+    for page in with_image:
+        type(page)._meta.get_field("listing_image").set_cached_value(
+            page, images.get(page.listing_image_id)
+        )
+
+
+def _image_read(page):
+    return type(page)._meta.get_field("listing_image").is_cached(page)
+
+
+def localized(page, otherwise=None):
+    """`page.localized` (or `otherwise()`), answered from what
+    `localized_specific` read in this request when it read this page."""
+    found = recall(_key(page))
+    if found is not None:
+        return found
+    return otherwise() if otherwise else page.localized
+
+
+def chosen_pages(*stream_values):
+    """The pages chosen in the blocks of `stream_values` (page choosers in
+    struct blocks and in their lists)."""
+    pages = []
+    for stream in stream_values:
+        for block in stream or []:
+            values = block.value.values() if hasattr(block.value, "values") else [block.value]
+            for value in values:
+                items = (
+                    value
+                    if isinstance(value, list | tuple) or hasattr(value, "bound_blocks")
+                    else [value]
+                )
+                pages += [item for item in items if isinstance(item, Page)]
+    return pages
