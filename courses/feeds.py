@@ -24,7 +24,9 @@ A feed's version (its ETag) comes from the generation alone
 (`feed_version`); its body is kept gzip-compressed (`cached_body`).
 """
 
+import contextlib
 import datetime
+import gc
 import gzip
 import hashlib
 import threading
@@ -493,11 +495,12 @@ def serialised_events(sessions, context):
     found = cache.get_many([key for key, _session, _arguments in keyed])
     built = {}
     bodies = []
+    writer = ical.VeventWriter()
     for key, session, arguments in keyed:
         body = found.get(key) or built.get(key)
         if body is None:
-            body = ical.without_stamp(ical.session_vevent(session, **arguments))
-            built[key] = body
+            properties = ical.session_properties(session, **arguments)
+            body = built[key] = ical.without_stamp(properties, writer)
         bodies.append(body)
     if built:
         cache.set_many(built, EVENT_TIMEOUT)
@@ -654,11 +657,29 @@ def cached_body(version, build):
     compressed = cache.get(cache_key)
     body = None
     if compressed is None:
-        body = build()
-        compressed = compress(body)
+        with collector_paused():
+            body = build()
+            compressed = compress(body)
         cache.set(cache_key, compressed, BODY_TIMEOUT)
     BODIES.set(version, compressed)
     return compressed, body
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """Python's cyclic garbage collector paused for the block: a build
+    makes tens of thousands of objects (rows, model instances, content
+    lines) that all live until it ends, and the collector would walk them
+    again and again (a 3,000-event build took ~20% longer with it on). None
+    of them forms a cycle that needs it: reference counting frees them."""
+    if not gc.isenabled():  # paused by an enclosing block (or another thread)
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 # What a feed's address names (its page, live and public, in the language;
