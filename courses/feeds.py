@@ -10,10 +10,12 @@ the number of sessions:
 2. `FeedContext.load` fetches, in bulk, what the events show in the feed's
    language (translated titles, partners, topics, URLs);
 3. `build_calendar` turns the sessions into VEVENTs with
-   `courses.ical.session_vevent`, the one function that builds a session's
-   event, so a session has the same UID in every feed and e-mail; each
-   serialised event is kept in the cache under a key naming all it shows
-   (`serialised_events`), so a rebuild serialises only what changed.
+   `courses.ical.session_properties`, the one definition of a session's
+   event (written by `ical.VeventWriter`, the same bytes as
+   `ical.session_vevent`), so a session has the same UID in every feed and
+   e-mail; each serialised event is kept in the cache under a key naming
+   all it shows (`serialised_events`), so a rebuild serialises only what
+   changed.
 
 Generated bodies are cached under a "generation" that signals bump whenever a
 page is published, unpublished, moved or deleted, or a session, venue, topic
@@ -482,9 +484,12 @@ def event_cache_key(session, arguments):
 def serialised_events(sessions, context):
     """The VEVENTs of `sessions` as bytes, in order.
 
-    Serialising an event with icalendar costs about a millisecond; a feed
-    of 3,000 sessions is rebuilt at every generation (each sign-up starts
-    one) while almost none of its events changed. So each event is kept
+    Events not in the cache are written by one `ical.VeventWriter`, which
+    has icalendar write each line the events share (course, venue) once
+    per build; a feed of 3,000 sessions is rebuilt at every generation (a
+    publish or a session edit starts one) while almost none of its events
+    changed, and reading an event back costs less than writing it, so each
+    event is kept
     without its DTSTAMP under `event_cache_key` and gets the build's
     DTSTAMP when the feed is assembled: the body is the same as a build
     from scratch."""

@@ -1,8 +1,10 @@
 """iCalendar (RFC 5545) for sessions.
 
-`session_vevent` is the ONE function that turns a session into a VEVENT:
-the e-mail attachments and every feed use it, so a session has the same UID
-and fields everywhere."""
+`session_properties` is the ONE definition of what a session's VEVENT
+contains: `session_vevent` makes it an icalendar `Event` (e-mail
+attachments, personal feeds) and `VeventWriter` writes it for the public
+feeds, byte for byte what `session_vevent(...).to_ical()` gives, so a
+session has the same UID and fields everywhere."""
 
 import datetime
 import hashlib
