@@ -196,6 +196,9 @@ class VeventWriter:
     def shared_line(self, name, value, parameters):
         if isinstance(value, list):
             value_key = (list, tuple(value))
+        elif isinstance(value, tuple):
+            # Floats (GEO) by their text: 0.0 == -0.0, but not as written.
+            value_key = (tuple, repr(value))
         elif isinstance(value, datetime.datetime):
             value_key = (datetime.datetime, value, value.tzinfo, value.tzname())
         else:

@@ -33,6 +33,11 @@ VENUES = [
         longitude="-9.3",
     ),
 ]
+# Equal numbers written differently: one line must not stand for the other.
+VENUES += [
+    SimpleNamespace(name="Sala", address="Via Roma 1", latitude="0.0", longitude="-0.0"),
+    SimpleNamespace(name="Sala", address="Via Roma 1", latitude="-0.0", longitude="0.0"),
+]
 TITLES = [
     "Computer di base",
     "Scrivere il CV: perché, come; quando",
