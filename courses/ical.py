@@ -1,8 +1,10 @@
 """iCalendar (RFC 5545) for sessions.
 
-`session_vevent` is the ONE function that turns a session into a VEVENT:
-the e-mail attachments and every feed use it, so a session has the same UID
-and fields everywhere."""
+`session_properties` is the ONE definition of what a session's VEVENT
+contains: `session_vevent` makes it an icalendar `Event` (e-mail
+attachments, personal feeds) and `VeventWriter` writes it for the public
+feeds, byte for byte what `session_vevent(...).to_ical()` gives, so a
+session has the same UID and fields everywhere."""
 
 import datetime
 import hashlib
@@ -10,7 +12,11 @@ import zoneinfo
 from pathlib import Path
 
 import icalendar
-from icalendar import Calendar, Event, Timezone, vCalAddress, vDatetime, vGeo
+from icalendar import Calendar, Event, Timezone, vDatetime, vText
+from icalendar.caselessdict import canonsort_keys
+from icalendar.parser import Parameters
+from icalendar.parser.content_line import Contentline
+from icalendar.timezone import tzp
 
 from django.conf import settings
 from django.utils import timezone
@@ -19,6 +25,8 @@ from .choices import SessionStatus
 
 TZ = zoneinfo.ZoneInfo("Europe/Rome")
 PRODID = "-//Accademia Territoriale//Cittadinanza al Lavoro//IT"
+BEGIN_VEVENT = b"BEGIN:VEVENT\r\n"
+END_VEVENT = b"END:VEVENT\r\n"
 
 
 def session_uid(session):
@@ -63,7 +71,7 @@ def session_fingerprint(session):
     )
 
 
-def session_vevent(
+def session_properties(
     session,
     *,
     title=None,
@@ -74,47 +82,163 @@ def session_vevent(
     organizer=None,
     categories=(),
 ):
-    """The VEVENT of a session.
+    """What the VEVENT of a session contains: (name, value, parameters)
+    triples, in the order `session_vevent` adds them to its `Event`.
 
     `title` and `url` are the course's in the reader's language (default:
     the Italian page); `status` overrides the session's (e.g. TENTATIVE for
     a waiting-list place in a personal feed); `organizer` is a (name,
     e-mail) pair and `categories` a list of names (feeds give both).
     Whatever it reads of the session is listed in `session_fingerprint`."""
-    event = Event()
-    event.add("uid", session_uid(session))
-    event.add("sequence", session.sequence)
-    event.add("dtstamp", stamp or timezone.now())
-    event.add("created", session.created_at)
-    event.add("last-modified", session.modified_at)
-    event.add("dtstart", event_time(session.start))
-    event.add("dtend", event_time(session.end))
-    event.add("summary", title or session.page.title)
     if status is None:
         status = "CANCELLED" if session.status == SessionStatus.CANCELLED else "CONFIRMED"
-    event.add("status", status)
+    properties = [
+        ("UID", session_uid(session), None),
+        ("SEQUENCE", session.sequence, None),
+        ("DTSTAMP", stamp or timezone.now(), None),
+        ("CREATED", session.created_at, None),
+        ("LAST-MODIFIED", session.modified_at, None),
+        ("DTSTART", event_time(session.start), None),
+        ("DTEND", event_time(session.end), None),
+        ("SUMMARY", title or session.page.title, None),
+        ("STATUS", status, None),
+    ]
     venue = session.venue
     if venue is not None:
-        event.add("location", f"{venue.name}, {venue.address}")
+        properties.append(("LOCATION", f"{venue.name}, {venue.address}", None))
         if venue.latitude is not None and venue.longitude is not None:
-            event.add("geo", vGeo((float(venue.latitude), float(venue.longitude))))
+            properties.append(("GEO", (float(venue.latitude), float(venue.longitude)), None))
     lines = [description] if description else []
     if session.note:
         lines.append(session.note)
     if session.online_notes:
         lines.append(session.online_notes)
     if lines:
-        event.add("description", "\n\n".join(lines))
+        properties.append(("DESCRIPTION", "\n\n".join(lines), None))
     if url:
-        event.add("url", url)
+        properties.append(("URL", url, None))
     if organizer:
         name, email = organizer
-        address = vCalAddress(f"mailto:{email}")
-        address.params["cn"] = name
-        event.add("organizer", address)
+        properties.append(("ORGANIZER", f"mailto:{email}", {"CN": name}))
     if categories:
-        event.add("categories", list(categories))
+        properties.append(("CATEGORIES", list(categories), None))
+    return properties
+
+
+def session_vevent(session, **arguments):
+    """The VEVENT of a session (arguments: see `session_properties`), as
+    an icalendar `Event`."""
+    event = Event()
+    for name, value, parameters in session_properties(session, **arguments):
+        event.add(name, value, parameters)
     return event
+
+
+def content_line(name, value, parameters=None):
+    """The content line (bytes, folded, with its CRLF) that icalendar writes
+    for the property added as `Event().add(name, value, parameters)`."""
+    event = Event()
+    event.add(name, value, parameters)
+    ((key, typed),) = event.property_items(recursive=False)[1:-1]
+    return event.content_line(key, typed).to_ical() + b"\r\n"
+
+
+# RFC 5545 folds content lines longer than 75 octets; icalendar folds one of
+# 75 octets or more (`icalendar.parser.string._foldline`) and leaves a
+# shorter one as it is.
+FOLD_OCTETS = 75
+# Properties whose value is the session's own (its identity and dates):
+# written each time, never looked up among the lines already written.
+OWN_TEXT = frozenset({"UID"})
+OWN_DATES = frozenset({"DTSTAMP", "CREATED", "LAST-MODIFIED", "DTSTART", "DTEND"})
+# `Component.add` writes these in UTC, as RFC 5545 asks.
+UTC_DATES = frozenset({"DTSTAMP", "CREATED", "LAST-MODIFIED"})
+
+
+class VeventWriter:
+    """Serialises VEVENTs given as `session_properties` into the bytes that
+    icalendar's `Event.to_ical()` gives for the same properties added to an
+    `Event` (tests/courses/test_ical_writer.py compares the two).
+
+    A feed's events share most of their lines: the course's title, address,
+    description, organiser and categories, the venue's LOCATION and GEO, the
+    status. icalendar writes each distinct line once per writer (a build),
+    with `content_line`; an event's own lines (UID and dates) go through
+    icalendar's value types directly (`vText`, `vDatetime`), without
+    `Component.add`, and are folded by icalendar when they are long enough
+    to need it. Properties are ordered as `Event.sorted_keys` orders them."""
+
+    def __init__(self):
+        self.lines = {}
+        self.orders = {}
+        self.date_prefixes = {}
+
+    def to_ical(self, properties, leave_out=()):
+        """The VEVENT's bytes, without the properties named in `leave_out`."""
+        lines = {}
+        for name, value, parameters in properties:
+            if name in leave_out:
+                continue
+            if name in lines:
+                raise ValueError(f"{name} given twice")
+            if parameters is None and name in OWN_DATES and isinstance(value, datetime.datetime):
+                lines[name] = self.date_line(name, value)
+            elif parameters is None and name in OWN_TEXT and isinstance(value, str):
+                lines[name] = self.text_line(name, value)
+            else:
+                lines[name] = self.shared_line(name, value, parameters)
+        names = tuple(lines)
+        order = self.orders.get(names)
+        if order is None:
+            order = self.orders[names] = canonsort_keys(names, Event.canonical_order)
+        return b"".join([BEGIN_VEVENT, *[lines[name] for name in order], END_VEVENT])
+
+    def shared_line(self, name, value, parameters):
+        if isinstance(value, list):
+            value_key = (list, tuple(value))
+        elif isinstance(value, tuple):
+            # Floats (GEO) by their text: 0.0 == -0.0, but not as written.
+            value_key = (tuple, repr(value))
+        elif isinstance(value, datetime.datetime):
+            value_key = (datetime.datetime, value, value.tzinfo, value.tzname())
+        else:
+            value_key = (type(value), value)
+        key = (name, value_key, parameters and tuple(parameters.items()))
+        line = self.lines.get(key)
+        if line is None:
+            line = self.lines[key] = content_line(name, value, parameters and dict(parameters))
+        return line
+
+    def text_line(self, name, value):
+        return fold(Contentline.from_parts(name, Parameters(), vText(value)))
+
+    def date_line(self, name, value):
+        if name in UTC_DATES:
+            value = tzp.localize_utc(value)
+        # The parameters (TZID) and the UTC "Z" depend on the time zone
+        # alone (`icalendar.timezone.tzid.tzid_from_dt`): the line's head is
+        # taken from the line icalendar writes for the first such value.
+        key = (name, value.tzinfo, value.tzname())
+        digits = vDatetime(value).to_ical()
+        prefix = self.date_prefixes.get(key)
+        if prefix is None:
+            line = content_line(name, value)
+            if not line.endswith(digits + b"\r\n"):
+                raise ValueError(f"unexpected {name} line: {line!r}")
+            prefix = self.date_prefixes[key] = line[: -len(digits) - 2]
+        line = prefix + digits
+        if len(line) >= FOLD_OCTETS:
+            return content_line(name, value)
+        return line + b"\r\n"
+
+
+def fold(line):
+    """The content line `line` (a `Contentline`) as bytes with its CRLF,
+    folded by icalendar if it is long enough to need it."""
+    encoded = line.encode()
+    if len(encoded) >= FOLD_OCTETS:
+        encoded = line.to_ical()
+    return encoded + b"\r\n"
 
 
 def calendar(events, name=None, method="PUBLISH"):
@@ -167,15 +291,15 @@ def to_bytes(cal):
     return cal.to_ical()
 
 
-BEGIN_VEVENT = b"BEGIN:VEVENT\r\n"
 END_VCALENDAR = b"END:VCALENDAR\r\n"
 
 
-def without_stamp(event):
-    """The event's bytes without DTSTAMP, the one property that changes
-    with every build: what a feed can keep and reuse (see `with_stamp`)."""
-    event.pop("DTSTAMP", None)
-    return event.to_ical()
+def without_stamp(properties, writer):
+    """The VEVENT of `properties` (from `session_properties`) as bytes
+    without DTSTAMP, the one property that changes with every build: what a
+    feed can keep and reuse (see `with_stamp`). `writer`: a `VeventWriter`,
+    one per build."""
+    return writer.to_ical(properties, leave_out=("DTSTAMP",))
 
 
 def with_stamp(bodies, stamp):

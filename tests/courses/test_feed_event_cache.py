@@ -27,9 +27,9 @@ def serialised(monkeypatch):
     calls = []
     original = ical.without_stamp
 
-    def counting(event):
-        calls.append(str(event["UID"]))
-        return original(event)
+    def counting(properties, writer):
+        calls.append(next(str(value) for name, value, _ in properties if name == "UID"))
+        return original(properties, writer)
 
     monkeypatch.setattr(ical, "without_stamp", counting)
     return calls

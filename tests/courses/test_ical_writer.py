@@ -1,0 +1,159 @@
+"""Feeds write a session's VEVENT with `ical.VeventWriter` (icalendar's
+lines, each distinct one written once per build); the bytes must be those
+of `ical.session_vevent(...).to_ical()`, the one definition of the event,
+whatever the session holds."""
+
+import datetime
+import itertools
+import uuid
+import zoneinfo
+from types import SimpleNamespace
+
+import pytest
+
+from courses import ical
+from courses.choices import SessionStatus
+
+ROME = zoneinfo.ZoneInfo("Europe/Rome")
+UTC = datetime.UTC
+STAMP = datetime.datetime(2026, 12, 6, 0, 30, 5, 123456, tzinfo=UTC)
+
+VENUES = [
+    None,
+    SimpleNamespace(
+        name="Biblioteca", address="Via Roma 1", latitude="45.5000", longitude="9.3300"
+    ),
+    SimpleNamespace(
+        name="Sala; consiliare", address="Piazza Unità d'Italia, 1", latitude=None, longitude=None
+    ),
+    SimpleNamespace(
+        name="Centro civico «Città di Pioltello», sala grande al primo piano",
+        address="Via dei Caduti sul Lavoro 12\\b, 20096 Pioltello (MI)",
+        latitude="45.49872",
+        longitude="-9.3",
+    ),
+]
+# Equal numbers written differently: one line must not stand for the other.
+VENUES += [
+    SimpleNamespace(name="Sala", address="Via Roma 1", latitude="0.0", longitude="-0.0"),
+    SimpleNamespace(name="Sala", address="Via Roma 1", latitude="-0.0", longitude="0.0"),
+]
+TITLES = [
+    "Computer di base",
+    "Scrivere il CV: perché, come; quando",
+    "Cittadinanza digitale — SPID, CIE e servizi pubblici online per chi parte da zero, "
+    "con esercitazioni pratiche (è gratuito)",
+    # Escapes and multi-byte characters at every position around the fold.
+    *("é" * n + ",;\\x" for n in range(30, 40)),
+    *("a" * n + ",b;c" for n in range(55, 75)),
+]
+ORGANISERS = [
+    ("Cooperativa Alfa", "alfa@example.org"),
+    ('Associazione "Beta", Onlus; sezione è', "beta@example.org"),
+    ("Territorial Academy", "info@example.org"),
+]
+CATEGORIES = [[], ["Informatica", "In presenza"], ["Lavoro, orientamento", "Online; live"]]
+STARTS = [
+    datetime.datetime(2026, 3, 10, 9, 0, tzinfo=UTC),
+    datetime.datetime(2026, 7, 1, 16, 30, tzinfo=ROME),
+    # The hour that repeats when daylight saving time ends: written in UTC.
+    datetime.datetime(2026, 10, 25, 0, 30, tzinfo=UTC),
+    datetime.datetime(2026, 10, 25, 1, 15, tzinfo=UTC),
+    datetime.datetime(2027, 1, 15, 23, 59, 59, 999999, tzinfo=UTC),
+]
+NOTES = [
+    ("", ""),
+    ("Portare un documento d'identità", ""),
+    ("", "Link per e-mail il giorno prima; piattaforma: Jitsi, stanza «accademia»"),
+    ("Bring a USB stick", "We send the link by e-mail\nthe day before"),
+]
+
+
+def session(number):
+    start = STARTS[number % len(STARTS)]
+    note, online_notes = NOTES[number % len(NOTES)]
+    created = datetime.datetime(2026, 1, 2, 3, 4, 5, number, tzinfo=ROME if number % 2 else UTC)
+    return SimpleNamespace(
+        uid=uuid.UUID(int=number * 7919),
+        sequence=number % 3,
+        created_at=created,
+        modified_at=created + datetime.timedelta(days=number, seconds=number),
+        start=start,
+        end=start + datetime.timedelta(hours=2, minutes=number % 60),
+        status=SessionStatus.CANCELLED if number % 5 == 0 else SessionStatus.SCHEDULED,
+        note=note,
+        online_notes=online_notes,
+        venue=VENUES[number % len(VENUES)],
+        page=SimpleNamespace(title=TITLES[number % len(TITLES)]),
+    )
+
+
+def arguments(number):
+    """A feed's arguments (every second session), or none as for an e-mail."""
+    if number % 2:
+        return {"title": TITLES[(number * 3) % len(TITLES)]}
+    return {
+        "title": TITLES[number % len(TITLES)],
+        "url": f"https://accademia.example.org/{'en' if number % 4 else 'it'}/corsi/{number}/",
+        "description": ["", "Un corso.\n\nOrganizzato da Alfa, Beta; e Gamma.", "A course."][
+            number % 3
+        ],
+        "status": [None, "TENTATIVE", "CONFIRMED"][number % 3],
+        "organizer": ORGANISERS[number % len(ORGANISERS)],
+        "categories": CATEGORIES[number % len(CATEGORIES)],
+        "stamp": STAMP,
+    }
+
+
+CASES = range(240)
+
+
+def test_the_writer_gives_the_bytes_of_session_vevent():
+    # One writer for all, as a build does: lines it wrote for one event are
+    # reused by the next ones.
+    writer = ical.VeventWriter()
+    for number in itertools.chain(CASES, CASES):
+        kwargs = arguments(number)
+        kwargs.setdefault("stamp", STAMP + datetime.timedelta(seconds=number))
+        expected = ical.session_vevent(session(number), **kwargs).to_ical()
+        properties = ical.session_properties(session(number), **kwargs)
+        assert writer.to_ical(properties) == expected, number
+
+
+def test_a_feed_keeps_each_event_without_its_stamp():
+    writer = ical.VeventWriter()
+    for number in CASES:
+        event = ical.session_vevent(session(number), **arguments(number))
+        del event["DTSTAMP"]
+        properties = ical.session_properties(session(number), **arguments(number))
+        assert ical.without_stamp(properties, writer) == event.to_ical(), number
+
+
+def test_the_cases_cover_folding_escapes_and_every_property():
+    written = b"".join(
+        ical.session_vevent(session(number), **arguments(number)).to_ical() for number in CASES
+    )
+    assert b"\r\n " in written  # folded lines
+    for text in (b"\\,", b"\\;", b"\\\\", b"\\n", "é".encode(), b'CN="', b"^'", b"DTSTART:2026"):
+        assert text in written
+    for name in ("GEO", "LOCATION", "ORGANIZER", "CATEGORIES", "URL", "DESCRIPTION", "STATUS"):
+        assert f"\r\n{name}".encode() in written
+    assert b"DTSTART;TZID=Europe/Rome:" in written
+    assert b"STATUS:CANCELLED" in written and b"STATUS:TENTATIVE" in written
+
+
+@pytest.mark.parametrize("length", range(60, 90))
+def test_a_long_line_is_folded_as_icalendar_folds_it(length):
+    writer = ical.VeventWriter()
+    for text in (
+        "x" * length,
+        "à" * (length // 2),
+        "a" * (length - 6) + ",;\\,;",
+        "b" * length + "é",
+    ):
+        assert writer.text_line("UID", text) == ical.content_line("UID", text), text
+    event = session(1)
+    event.page.title = "à" * (length // 3) + "x" * (length % 3)
+    expected = ical.session_vevent(event, stamp=STAMP).to_ical()
+    written = writer.to_ical(ical.session_properties(event, stamp=STAMP))
+    assert written == expected
