@@ -11,7 +11,6 @@ from django.utils.translation import get_language
 from wagtail.models import Locale
 
 from home.cache import content_generation
-from home.request_memo import remembered
 
 from ..catalogue import (
     annotate_dates,
@@ -22,7 +21,7 @@ from ..catalogue import (
     default_locale_id,
 )
 from ..choices import SessionStatus
-from ..models import CourseIndexPage, CoursePage, CourseSession
+from ..models import CoursePage, CourseSession
 
 register = template.Library()
 
@@ -100,18 +99,11 @@ def _render_card(template, course, request):
 def course_catalogue(context):
     """The catalogue page in the visitor's language (or the Italian one),
     read once per request (the home page's lists each link to it)."""
-    locale = Locale.get_active()
+    from home.index_pages import index_page
 
-    def find():
-        pages = {
-            page.locale_id: page
-            for page in CourseIndexPage.objects.live()
-            .public()
-            .filter(locale_id__in={locale.pk, default_locale_id()})
-        }
-        return pages.get(locale.pk) or pages.get(default_locale_id())
-
-    return remembered(("course-catalogue", locale.pk), find)
+    return index_page("courses.CourseIndexPage") or index_page(
+        "courses.CourseIndexPage", default_locale_id()
+    )
 
 
 @register.inclusion_tag("courses/includes/upcoming_sessions.html", takes_context=True)
@@ -159,17 +151,21 @@ def featured_courses(context, limit=3):
     locale = Locale.get_active()
     default_id = default_locale_id()
     key = f"featured-courses:{content_generation()}:{locale.pk}:{clock_key()}:{limit}"
-    ids = cache.get(key)
-    if ids is None:
-        courses = annotate_dates(course_base_queryset(locale, default_id), default_id)
-        ids = list(
-            courses.filter(next_start__isnull=False)
-            .order_by("-first_published_at", "pk")
-            .values_list("pk", flat=True)[:limit]
+    courses = cache.get(key)
+    if courses is None:
+        # The pages themselves, ready for their cards (`course_cards` reads
+        # nothing more for them): one query where the ids and then the
+        # pages were two. The ids are kept.
+        courses = list(
+            card_queryset(
+                annotate_dates(course_base_queryset(locale, default_id), default_id)
+                .filter(next_start__isnull=False)
+                .order_by("-first_published_at", "pk")[:limit]
+            )
         )
-        cache.set(key, ids, 3600)
+        cache.set(key, [course.pk for course in courses], 3600)
     return {
-        "courses": ids,
+        "courses": courses,
         "catalogue": course_catalogue(context),
         "request": context.get("request"),
     }

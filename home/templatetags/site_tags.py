@@ -244,3 +244,24 @@ def localize_chosen_pages(*stream_values):
     `localized_specific_page` filters of their templates. Renders nothing."""
     localize.localized_specific(localize.chosen_pages(*stream_values))
     return ""
+
+
+@register.simple_tag
+def read_hero(page):
+    """Read the home page's hero link and image in one query (were one
+    each). Renders nothing; a preview whose choices differ from the saved
+    page reads them as before, one at a time."""
+    fields = [
+        name
+        for name in ("hero_link", "hero_image")
+        if getattr(page, f"{name}_id", None)
+        and not type(page)._meta.get_field(name).is_cached(page)
+    ]
+    if len(fields) < 2 or page.pk is None:
+        return ""
+    saved = type(page).objects.filter(pk=page.pk).select_related(*fields).first()
+    for name in fields:
+        if saved is not None and getattr(saved, f"{name}_id") == getattr(page, f"{name}_id"):
+            field = type(page)._meta.get_field(name)
+            field.set_cached_value(page, getattr(saved, name))
+    return ""

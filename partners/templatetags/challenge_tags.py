@@ -3,7 +3,9 @@ from django.utils import timezone
 
 from wagtail.models import Locale
 
-from ..models import ChallengeIndexPage, ChallengePage
+from home.index_pages import index_page
+
+from ..models import ChallengePage
 
 register = template.Library()
 
@@ -23,7 +25,7 @@ def open_challenges(context, limit=HOME_LIMIT):
         .select_related("locale", "listing_image")
         .order_by("closes_at", "pk")[:limit]
     )
-    index = ChallengeIndexPage.objects.live().public().filter(locale=locale).first()
+    index = index_page("partners.ChallengeIndexPage", locale.pk)
     return {
         "challenges": list(challenges),
         "index": index,

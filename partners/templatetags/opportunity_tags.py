@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
 from home.cache import allow_cached_form
+from home.index_pages import index_page
 
 from ..opportunity_listing import closing_soon
 from ..opportunity_listing import opportunities_for as find_opportunities_for
@@ -20,9 +21,7 @@ CLOSING_SOON_DAYS = 7
 
 
 def _index(locale):
-    from ..models import OpportunityIndexPage
-
-    return OpportunityIndexPage.objects.live().public().filter(locale=locale).first()
+    return index_page("partners.OpportunityIndexPage", locale.pk)
 
 
 @register.inclusion_tag("partners/opportunities/tags/opportunity_list.html", takes_context=True)

@@ -1,0 +1,54 @@
+"""The index pages the home page's lists link to ("All courses", "All the
+opportunities of the network", "All challenges"), read together.
+
+Each list asked for its own index page in the visitor's language: one query
+each, three on the home page. ``index_page`` reads every live, public page
+of the three index types in the active and the default language in one
+query, once per request (home/request_memo.py), as specific pages with only
+the page fields read (``specific(defer=True)``): the lists only link to
+them (``pageurl``, ``.url``).
+"""
+
+from django.apps import apps
+
+from wagtail.models import Locale, Page
+
+from .request_memo import remembered
+
+INDEX_MODELS = (
+    "courses.CourseIndexPage",
+    "partners.OpportunityIndexPage",
+    "partners.ChallengeIndexPage",
+)
+
+
+def _read(locale_ids):
+    from django.contrib.contenttypes.models import ContentType
+
+    models = [apps.get_model(label) for label in INDEX_MODELS]
+    types = ContentType.objects.get_for_models(*models, for_concrete_models=False)
+    found = {}
+    pages = (
+        Page.objects.live()
+        .public()
+        .filter(content_type__in=list(types.values()), locale_id__in=locale_ids)
+        .order_by("pk")
+        .specific(defer=True)
+    )
+    for page in pages:
+        found.setdefault((type(page), page.locale_id), page)  # the first, as `.first()`
+    return found
+
+
+def index_page(model_label, locale_id=None):
+    """The first live, public page of type `model_label` in the locale
+    `locale_id` (the active one by default), or None; with its siblings, in
+    one query per request (the default language is read along, for
+    `course_catalogue`'s fallback)."""
+    from courses.catalogue import default_locale_id
+
+    locale_id = locale_id or Locale.get_active().pk
+    active_id = Locale.get_active().pk
+    locale_ids = tuple(sorted({active_id, locale_id, default_locale_id()}))
+    found = remembered(("index-pages", locale_ids), lambda: _read(locale_ids))
+    return found.get((apps.get_model(model_label), locale_id))
