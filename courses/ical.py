@@ -171,7 +171,8 @@ class VeventWriter:
     def __init__(self):
         self.lines = {}
         self.orders = {}
-        self.date_prefixes = {}
+        self.date_ends = {}
+        self.dates = {}
 
     def to_ical(self, properties, leave_out=()):
         """The VEVENT's bytes, without the properties named in `leave_out`."""
@@ -215,21 +216,30 @@ class VeventWriter:
     def date_line(self, name, value):
         if name in UTC_DATES:
             value = tzp.localize_utc(value)
-        # The parameters (TZID) and the UTC "Z" depend on the time zone
-        # alone (`icalendar.timezone.tzid.tzid_from_dt`): the line's head is
-        # taken from the line icalendar writes for the first such value.
+        # The line's head (name, TZID) and tail (the UTC "Z") depend on the
+        # time zone alone (`icalendar.timezone.tzid.tzid_from_dt`): they are
+        # taken from the line icalendar writes for the first such value, and
+        # `vDatetime` writes the digits of the wall-clock time, given
+        # without its time zone (half the cost: no time zone id looked up),
+        # once per build for each time (sessions share their hours).
+        # Aware values of one tzinfo compare by their wall-clock time.
         key = (name, value.tzinfo, value.tzname())
-        digits = vDatetime(value).to_ical()
-        prefix = self.date_prefixes.get(key)
-        if prefix is None:
+        line = self.dates.get((key, value))
+        if line is not None:
+            return line
+        digits = vDatetime(value.replace(tzinfo=None)).to_ical()
+        ends = self.date_ends.get(key)
+        if ends is None:
             line = content_line(name, value)
-            if not line.endswith(digits + b"\r\n"):
+            head, found, tail = line.rpartition(digits)
+            if not found or not tail.endswith(b"\r\n"):
                 raise ValueError(f"unexpected {name} line: {line!r}")
-            prefix = self.date_prefixes[key] = line[: -len(digits) - 2]
-        line = prefix + digits
-        if len(line) >= FOLD_OCTETS:
-            return content_line(name, value)
-        return line + b"\r\n"
+            ends = self.date_ends[key] = (head, tail[:-2])
+        head, tail = ends
+        line = head + digits + tail
+        line = content_line(name, value) if len(line) >= FOLD_OCTETS else line + b"\r\n"
+        self.dates[(key, value)] = line
+        return line
 
 
 def fold(line):

@@ -1,7 +1,7 @@
 """Feeds keep each serialised event and reuse it while nothing it shows has
-changed (courses.feeds.serialised_events): a rebuild gives the same body as
-a build from scratch, with the build's own DTSTAMP, and shows every change
-at once."""
+changed (courses.feeds.serialised_events, each course's events together): a
+rebuild gives the same body as a build from scratch, with the build's own
+DTSTAMP, and shows every change at once."""
 
 import pytest
 
@@ -76,14 +76,16 @@ def test_a_changed_session_venue_or_course_is_serialised_again(client, world, se
     session = sessions["computer1"]
     session.note = "Portare un documento"
     session.save()
+    found = events(parse(academy(client)))
+    assert "Portare un documento" in str(found[uid(session)]["DESCRIPTION"])
+    # The events of its course are written again (kept together), no other.
+    assert sorted(serialised[3:]) == sorted([uid(session), uid(sessions["computer2"])])
     venue = sessions["cv"].venue
     venue.name = "Sala consiliare"
     venue.save()
-    response = academy(client)
-    found = events(parse(response))
-    assert "Portare un documento" in str(found[uid(session)]["DESCRIPTION"])
+    found = events(parse(academy(client)))
     assert str(found[uid(sessions["cv"])]["LOCATION"]).startswith("Sala consiliare")
-    assert sorted(serialised[3:]) == sorted([uid(session), uid(sessions["cv"])])
+    assert serialised[5:] == [uid(sessions["cv"])]
     # A course's new title reaches every one of its sessions.
     world["computer"].title = "Computer per tutti"
     world["computer"].save_revision().publish()
@@ -110,3 +112,36 @@ def test_the_key_names_the_code_version(world):
     assert key == feeds.event_cache_key(session, dict(arguments))
     assert key != feeds.event_cache_key(session, {"title": "Course"})
     assert ical.session_fingerprint(session)[0] == ical.CODE_VERSION
+
+
+def test_each_course_keeps_its_events_under_one_key(client, world, monkeypatch):
+    stored = {}
+    original = cache.set_many
+
+    def recording(data, *args, **kwargs):
+        stored.update(data)
+        return original(data, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "set_many", recording)
+    academy(client)
+    # Two courses: computer (two sessions, in the feed's order) and cv.
+    assert sorted(len(bodies) for bodies in stored.values()) == [1, 2]
+    computer = next(bodies for bodies in stored.values() if len(bodies) == 2)
+    sessions = world["sessions"]
+    assert [body.count(b"BEGIN:VEVENT") for body in computer] == [1, 1]
+    assert uid(sessions["computer1"]).encode() in computer[0]
+    assert uid(sessions["computer2"]).encode() in computer[1]
+
+
+def test_a_block_key_names_each_event(world):
+    sessions = world["sessions"]
+    one, two = sessions["computer1"], sessions["computer2"]
+    course, other = {"title": "Corso"}, {"title": "Course"}
+    key = feeds.block_cache_key([(one, course), (two, course)])
+    assert key == feeds.block_cache_key([(one, dict(course)), (two, dict(course))])
+    assert key != feeds.block_cache_key([(one, course), (two, other)])
+    assert key != feeds.block_cache_key([(one, other), (two, other)])
+    assert key != feeds.block_cache_key([(two, course), (one, course)])
+    assert key != feeds.block_cache_key([(one, course)])
+    two.note = "Changed"
+    assert key != feeds.block_cache_key([(one, course), (two, course)])

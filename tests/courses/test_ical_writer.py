@@ -157,3 +157,23 @@ def test_a_long_line_is_folded_as_icalendar_folds_it(length):
     expected = ical.session_vevent(event, stamp=STAMP).to_ical()
     written = writer.to_ical(ical.session_properties(event, stamp=STAMP))
     assert written == expected
+
+
+def test_a_time_is_written_once_per_property_and_time_zone():
+    # The same wall-clock time in Rome (CET, CEST) and in UTC, the same
+    # instant in both, for each date property: each line is icalendar's own.
+    writer = ical.VeventWriter()
+    times = [
+        datetime.datetime(2026, 3, 2, 10, 0, 7, tzinfo=ROME),
+        datetime.datetime(2026, 3, 2, 10, 0, 7, tzinfo=UTC),
+        datetime.datetime(2026, 3, 2, 9, 0, 7, tzinfo=UTC),
+        datetime.datetime(2026, 7, 2, 10, 0, 7, tzinfo=ROME),
+        datetime.datetime(2026, 3, 2, 10, 0, 7, 500, tzinfo=ROME),
+    ]
+    for _round in range(2):
+        for name in ("DTSTART", "DTEND", "CREATED", "LAST-MODIFIED", "DTSTAMP"):
+            for value in times:
+                assert writer.date_line(name, value) == ical.content_line(name, value), (
+                    name,
+                    value,
+                )
