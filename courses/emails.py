@@ -16,24 +16,21 @@ confirmation and a place on the waiting list that became a seat gets only
 "a seat is free for you"."""
 
 import contextvars
-import logging
 
 from django_tasks import task
-from django_tasks.base import TaskResultStatus
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.models import Locale
 
+from home.background import enqueue_on_commit
+
 from . import ical
 from .signup_links import absolute, action_url, my_signups_url
-
-logger = logging.getLogger(__name__)
 
 SUBJECTS = {
     "confirm_address": _("Please confirm your e-mail address: %(course)s"),
@@ -99,26 +96,7 @@ def queue_email(signup, kind):
     commits (at once outside a transaction)."""
     if not signup.email or _switched_off.get():
         return
-    signup_id = signup.pk
-
-    def enqueue_signup_email():  # a named function: Django logs its __qualname__
-        _enqueue(signup_id, kind)
-
-    # robust: a failure is logged and the other callbacks still run.
-    transaction.on_commit(enqueue_signup_email, robust=True)
-
-
-def _enqueue(signup_id, kind):
-    result = send_signup_email.enqueue(signup_id, kind)
-    # The immediate backend runs the task here and keeps its error in the
-    # result: say so in the log rather than lose the e-mail silently.
-    if result.status == TaskResultStatus.FAILED:
-        logger.error(
-            "Sign-up e-mail %r for sign-up %s failed:\n%s",
-            kind,
-            signup_id,
-            "\n".join(error.traceback for error in result.errors),
-        )
+    enqueue_on_commit(send_signup_email, signup.pk, kind)
 
 
 @task()

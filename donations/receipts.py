@@ -4,6 +4,8 @@ needs, in the donor's language, as plain text and HTML."""
 
 import logging
 
+from django_tasks import task
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -52,6 +54,13 @@ def receipt_context(payment):
         "instalment": instalment,
         "manage_url": manage_url(donation) if donation.frequency == Frequency.MONTHLY else "",
     }
+
+
+@task()
+def email_receipt(payment_id):
+    """Send the payment's receipt from the worker (queued by the webhook
+    once the payment is stored; `send_receipt` sends it at most once)."""
+    send_receipt(payment_id)
 
 
 def send_receipt(payment_id):

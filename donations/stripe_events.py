@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from home.background import enqueue_on_commit
+
 from . import gateway, progress, receipts
 from .models import Donation, Payment, StripeEvent
 
@@ -110,7 +112,7 @@ def _record_payment(donation, amount_cents, paid_at, *, payment_intent=None, inv
         receipt_year=year,
         receipt_number=receipts.next_number(year),
     )
-    transaction.on_commit(lambda: receipts.send_receipt(payment.pk))
+    enqueue_on_commit(receipts.email_receipt, payment.pk)
     return payment
 
 

@@ -8,6 +8,7 @@ import secrets
 import uuid
 
 import filetype
+from django_tasks import task
 
 from django.conf import settings
 from django.core import signing
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
 from home import throttle
+from home.background import enqueue_on_commit
 
 from .choices import REVIEW_STATUSES, ApplicationStatus, CallState
 from .models import ApplicationAttachment, ChallengeApplication
@@ -139,7 +141,7 @@ def submit_application(challenge, data, answers, uploads, language, now=None):
             # A random name: nothing about the applicant in the path.
             attachment.file.save(f"{uuid.uuid4().hex}.{extension}", upload, save=False)
             attachment.save()
-        transaction.on_commit(lambda: send_receipt(application))
+        enqueue_on_commit(send_application_email, application.pk, "receipt")
     return application
 
 
@@ -226,7 +228,7 @@ def change_status(application, status, note="", user=None, now=None):
         application.status_changed_at = now or timezone.now()
     application.save(update_fields=["status", "status_note", "status_changed_at"])
     if changed:
-        transaction.on_commit(lambda: send_status_email(application))
+        enqueue_on_commit(send_application_email, application.pk, "status", str(status))
     return changed
 
 
@@ -252,6 +254,23 @@ def _send(application, template, subject, extra):
     message = EmailMultiAlternatives(subject, text, to=[application.email])
     message.attach_alternative(html, "text/html")
     message.send()
+
+
+@task()
+def send_application_email(application_id, kind, status=None):
+    """The e-mail `kind` ("receipt" or "status") for the application, sent
+    by the worker. A status e-mail overtaken by a later review (the status
+    changed again, or the application was withdrawn or erased) is dropped:
+    the later change queued its own."""
+    application = (
+        ChallengeApplication.objects.select_related("challenge").filter(pk=application_id).first()
+    )
+    if application is None or not application.email:
+        return
+    if kind == "receipt":
+        send_receipt(application)
+    elif application.status == status:
+        send_status_email(application)
 
 
 def send_receipt(application):

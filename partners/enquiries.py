@@ -5,11 +5,12 @@ storage, and anonymisation after the retention period."""
 
 import logging
 
+from django_tasks import task
+
 from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
 from home import throttle
+from home.background import enqueue_on_commit
 from home.cache import per_visitor, per_visitor_value
 from home.models import SiteFooter
 
@@ -159,8 +161,8 @@ def recipient_for(partner):
 
 
 def submit_enquiry(opportunity, data, language, request=None):
-    """Store the enquiry and e-mail it to the partner (after the commit, so a
-    message is never sent for an enquiry that was not stored)."""
+    """Store the enquiry and queue its e-mail to the partner (after the
+    commit, so a message is never sent for an enquiry that was not stored)."""
     partner = source_partner(opportunity)
     recipient = recipient_for(partner)
     enquiry = Enquiry.objects.create(
@@ -176,13 +178,19 @@ def submit_enquiry(opportunity, data, language, request=None):
     )
     if recipient:
         url = opportunity.get_full_url(request)
-        transaction.on_commit(lambda: _send(enquiry, recipient, url))
+        enqueue_on_commit(send_enquiry, enquiry.pk, url)
     else:
         logger.warning("Enquiry %s stored but nobody has a contact e-mail", enquiry.pk)
     return enquiry
 
 
-def _send(enquiry, recipient, url):
+@task()
+def send_enquiry(enquiry_id, url):
+    """E-mail the enquiry to the address it was stored for (sent by the
+    worker; nothing is sent for an enquiry anonymised or deleted since)."""
+    enquiry = Enquiry.objects.filter(pk=enquiry_id).first()
+    if enquiry is None or not enquiry.email or not enquiry.delivered_to:
+        return
     # Partners read it in the portal's first language.
     with translation.override(settings.LANGUAGE_CODE):
         context = {"enquiry": enquiry, "url": url, "retention_months": RETENTION_MONTHS}
@@ -191,7 +199,7 @@ def _send(enquiry, recipient, url):
     EmailMessage(
         subject=" ".join(subject.split()),
         body=body,
-        to=[recipient],
+        to=[enquiry.delivered_to],
         reply_to=[enquiry.email],
     ).send()
 

@@ -2,6 +2,7 @@
 are built once per test session; each test runs in a transaction on top."""
 
 import io
+import signal
 
 import pytest
 
@@ -11,6 +12,7 @@ from django.utils import translation
 
 from wagtail.models import Locale, Page, Site
 
+from academy_site.settings.base import tasks_setting
 from home.models import HomePage, SiteFooter
 
 from .factories import HomePageFactory
@@ -83,3 +85,36 @@ def _italian_by_default():
 @pytest.fixture
 def demo_site(db):
     call_command("load_demo_data", "--no-users", stdout=io.StringIO())
+
+
+WORKER_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
+
+
+@pytest.fixture
+def site_after_flush():
+    """The shared site for a transactional test: an earlier one flushed
+    every table when it ended (pytest-django runs them after the others)."""
+    build_site()
+
+
+@pytest.fixture
+def task_queue(settings, site_after_flush):
+    """Tasks queued in the database, as in production (TASKS_BACKEND=database),
+    for a transactional test (`django_db(transaction=True)`: the worker sees
+    only committed rows). Returns `drain()`, which runs the worker
+    (`manage.py db_worker --batch`) until the queue is empty."""
+    settings.TASKS = tasks_setting("database")
+
+    def drain():
+        # The worker installs its own handlers (stop after the current task):
+        # give pytest its own back.
+        handlers = {sig: signal.getsignal(sig) for sig in WORKER_SIGNALS}
+        try:
+            call_command(
+                "db_worker", batch=True, interval=0, startup_delay=False, reload=False, verbosity=0
+            )
+        finally:
+            for sig, handler in handlers.items():
+                signal.signal(sig, handler)
+
+    return drain

@@ -2,24 +2,20 @@
 types, three courses to come, one past, one draft and one private."""
 
 import datetime
-import signal
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
 
-from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
 from wagtail.models import PageViewRestriction
 
-from academy_site.settings.base import tasks_setting
 from courses.choices import Format
 from home.choices import Comune, ProjectArea
 from partners.choices import PartnerType
 
-from ..conftest import build_site
 from .factories import (
     CourseIndexPageFactory,
     CoursePageFactory,
@@ -187,36 +183,3 @@ def committed(django_capture_on_commit_callbacks):
             return function(*args, **kwargs)
 
     return call
-
-
-WORKER_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
-
-
-@pytest.fixture
-def site_after_flush():
-    """The shared site for a transactional test: an earlier one flushed
-    every table when it ended (pytest-django runs them after the others)."""
-    build_site()
-
-
-@pytest.fixture
-def task_queue(settings, site_after_flush):
-    """Tasks queued in the database, as in production (TASKS_BACKEND=database),
-    for a transactional test (`django_db(transaction=True)`: the worker sees
-    only committed rows). Returns `drain()`, which runs the worker
-    (`manage.py db_worker --batch`) until the queue is empty."""
-    settings.TASKS = tasks_setting("database")
-
-    def drain():
-        # The worker installs its own handlers (stop after the current task):
-        # give pytest its own back.
-        handlers = {sig: signal.getsignal(sig) for sig in WORKER_SIGNALS}
-        try:
-            call_command(
-                "db_worker", batch=True, interval=0, startup_delay=False, reload=False, verbosity=0
-            )
-        finally:
-            for sig, handler in handlers.items():
-                signal.signal(sig, handler)
-
-    return drain

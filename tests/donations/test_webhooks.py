@@ -7,7 +7,10 @@ import uuid
 
 import pytest
 import stripe
+from django_tasks_db.models import DBTaskResult
 
+from academy_site.settings.base import tasks_setting
+from donations import receipts
 from donations.choices import DonationStatus
 from donations.models import Donation, Payment, StripeEvent
 
@@ -315,3 +318,21 @@ def test_the_monthly_donor_manages_the_gift_in_stripes_portal(
     assert portal.form["customer"] == "cus_maria"
     assert portal.form["return_url"].endswith("/it/fondo-solidale/")
     assert client.get(f"/donations/manage/{uuid.uuid4()}/", follow=True).status_code == 404
+
+
+def test_the_receipt_is_sent_by_the_worker_not_the_webhook(
+    client, fund, stripe_double, send_event, mailoutbox, settings
+):
+    settings.TASKS = tasks_setting("database")
+    donation, session = start_gift(client, stripe_double, preset="50")
+
+    response = send_event(sd.event("checkout.session.completed", sd.completed_session(session)))
+
+    assert response.status_code == 200
+    assert mailoutbox == []  # Stripe gets its answer without waiting for a mail server
+    task = DBTaskResult.objects.get(task_path="donations.receipts.email_receipt")
+    payment = donation.payments.get()
+    assert task.args_kwargs == {"args": [payment.pk], "kwargs": {}}
+    receipts.email_receipt.call(payment.pk)
+    receipts.email_receipt.call(payment.pk)  # run twice: still one receipt
+    assert [message.to for message in mailoutbox] == [[donation.email]]

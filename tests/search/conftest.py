@@ -4,7 +4,5 @@ past, one draft, one private) is the ground of the search tests too."""
 from tests.courses.conftest import (  # noqa: F401
     local,
     publish,
-    site_after_flush,
-    task_queue,
     world,
 )
