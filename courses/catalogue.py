@@ -77,6 +77,29 @@ def course_base_queryset(locale, default_id):
     return courses.filter(Q(locale_id=locale.pk) | Q(locale_id=default_id) & ~Exists(translated))
 
 
+def newest_with_dates(locale, default_id, now=None):
+    """The courses of `course_base_queryset` that still have dates ahead,
+    the newest first (the home page's new courses)."""
+    return (
+        annotate_dates(course_base_queryset(locale, default_id), default_id, now)
+        .filter(next_start__isnull=False)
+        .order_by("-first_published_at", "pk")
+    )
+
+
+def next_sessions(default_id, now=None):
+    """The sessions ahead of live, public courses (their Italian pages),
+    cancelled ones aside, the soonest first, with their venue and page."""
+    now = now or timezone.now()
+    live_italian = CoursePage.objects.live().public().filter(locale_id=default_id)
+    return (
+        CourseSession.objects.filter(page__in=live_italian.values("pk"), start__gte=now)
+        .exclude(status=SessionStatus.CANCELLED)
+        .select_related("venue", "page")
+        .order_by("start")
+    )
+
+
 def source_sessions(default_id, **filters):
     """A subquery: the sessions of the Italian page of the outer course."""
     return CourseSession.objects.filter(
@@ -426,6 +449,9 @@ def _partner_choices(locale, default_id):
     return options
 
 
+CLOCK_FIELDS = ("start", "end", "signup_deadline")
+
+
 def session_clock(now=None):
     """The instant up to which what the catalogue, the cards and a course
     page show of dates stays as it is at `now`: the next start, end or
@@ -438,19 +464,51 @@ def session_clock(now=None):
     that it is read back only for times it holds for (a process whose clock
     lags never takes a later state for its own)."""
     now = now or timezone.now()
-    key = f"catalogue:clock:{content_generation()}"
-    known = cache.get(key)
+    until = known_session_clock(now)
+    if until is not None:
+        return until
+    ahead = CourseSession.objects.aggregate(
+        **{name: Min(name, filter=Q(**{f"{name}__gte": now})) for name in CLOCK_FIELDS}
+    )
+    return keep_session_clock(now, ahead.values())
+
+
+def _clock_cache_key():
+    return f"catalogue:clock:{content_generation()}"
+
+
+def known_session_clock(now):
+    """The session clock kept for `now`, or None."""
+    known = cache.get(_clock_cache_key())
     if known is not None and known[0] <= now <= known[1]:
         return known[1]
-    ahead = CourseSession.objects.aggregate(
+    return None
+
+
+def keep_session_clock(now, instants):
+    """Keep the session clock worked out at `now` from `instants` (the next
+    start, end and sign-up deadline of any session, None where there is
+    none) and return it."""
+    until = min((instant for instant in instants if instant), default=NO_END_AHEAD)
+    cache.set(_clock_cache_key(), (now, until), 3600)
+    return until
+
+
+def with_session_clock(queryset, now):
+    """`queryset` with what `session_clock` asks for at `now` on each row
+    (`clock_start`, `clock_end`, `clock_signup_deadline`: the first of each
+    at or after `now` over every session), so that a query that reads
+    sessions anyway works the clock out too (`keep_session_clock`)."""
+    return queryset.annotate(
         **{
-            name: Min(name, filter=Q(**{f"{name}__gte": now}))
-            for name in ("start", "end", "signup_deadline")
+            f"clock_{name}": Subquery(
+                CourseSession.objects.filter(**{f"{name}__gte": now})
+                .order_by(name)
+                .values(name)[:1]
+            )
+            for name in CLOCK_FIELDS
         }
     )
-    until = min((instant for instant in ahead.values() if instant), default=NO_END_AHEAD)
-    cache.set(key, (now, until), 3600)
-    return until
 
 
 def clock_key(now=None):

@@ -5,12 +5,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import BooleanField, ExpressionWrapper, Q, Subquery
 from django.urls import translate_url
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from wagtail.models import Locale, Page, Site
 
-from home import localize
+from home import home_lists, localize
 from home.cache import (
     PER_VISITOR,
     allow_cached_form,
@@ -264,4 +265,14 @@ def read_hero(page):
         if saved is not None and getattr(saved, f"{name}_id") == getattr(page, f"{name}_id"):
             field = type(page)._meta.get_field(name)
             field.set_cached_value(page, getattr(saved, name))
+    return ""
+
+
+@register.simple_tag
+def read_home_lists():
+    """Read what the home page's lists show, together (home/home_lists.py),
+    for the tags that show them. Renders nothing."""
+    from courses.catalogue import default_locale_id
+
+    home_lists.read(Locale.get_active(), default_locale_id(), timezone.now())
     return ""
