@@ -181,8 +181,8 @@ def _split(rows, locale):
 
 
 def read(locale, default_id, now):
-    """Read the home page's lists for `locale` (see the module's docstring)
-    and remember them for this request's tags."""
+    """Read the home page's lists for `locale` (see the module's docstring),
+    remember them for this request's tags and return them ({name: list})."""
     from courses.catalogue import CARD_IMAGE_SPEC, keep_many
 
     sessions = _next_sessions(default_id, now)
@@ -199,8 +199,13 @@ def read(locale, default_id, now):
     remember_index_pages(index_locale_ids(), lists["index"])
     found = lists["translations"]
     translations = {key: found[key] for key in session_keys if key in found}
-    remember(_key("sessions", locale, SESSIONS), (sessions, translations))
-    remember(_key("courses", locale, NEW_COURSES), courses)
-    remember(_key("opportunities", locale, OPPORTUNITIES), lists["opportunities"])
-    remember(_key("challenges", locale, CHALLENGES), lists["challenges"])
-    remember(_key("fund", locale), lists["fund"])
+    found = {
+        ("sessions", SESSIONS): (sessions, translations),
+        ("courses", NEW_COURSES): courses,
+        ("opportunities", OPPORTUNITIES): lists["opportunities"],
+        ("challenges", CHALLENGES): lists["challenges"],
+        ("fund", None): lists["fund"],
+    }
+    for (name, limit), value in found.items():
+        remember(_key(name, locale, limit), value)
+    return {name: value for (name, _limit), value in found.items()}
