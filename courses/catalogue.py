@@ -39,7 +39,7 @@ from home.cache import content_generation
 from home.choices import Comune
 from home.fields import ChoiceListField
 from home.images import renditions_prefetch, with_images
-from home.request_memo import remembered
+from home.request_memo import recall, remember, remembered
 from partners.choices import Audience
 from partners.models import PartnerPage
 
@@ -363,10 +363,48 @@ def _partners(paths):
     return {p.path: p for p in PartnerPage.objects.filter(path__in=paths).select_related("logo")}
 
 
+def card_sessions(keys, default_id):
+    """The sessions cards show for the courses `keys` (translation keys):
+    every session of their Italian pages, with its venue and its course's
+    key (`course_key`), in order."""
+    return (
+        CourseSession.objects.filter(page__translation_key__in=keys, page__locale_id=default_id)
+        .select_related("venue")
+        .annotate(course_key=F("page__translation_key"))
+        .order_by("start", "sort_order")
+    )
+
+
+def remember_card_sessions(keys, default_id, sessions):
+    """Keep `sessions` (every session of `card_sessions(keys, default_id)`,
+    and maybe others) for this request's cards of the courses `keys`, when
+    they were read along with something else."""
+    by_key = {key: [] for key in keys}
+    for session in sessions:
+        if session.course_key in by_key:
+            by_key[session.course_key].append(session)
+    remember(("card-sessions", default_id, frozenset(keys)), by_key)
+
+
+def _read_card_sessions(keys, default_id):
+    """{translation key: its sessions} for the courses `keys`: as this
+    request read them already (`remember_card_sessions`), else in one query."""
+    if not keys:
+        return {}
+    known = recall(("card-sessions", default_id, frozenset(keys)))
+    if known is not None:
+        return known
+    sessions_by_key = {}
+    for session in card_sessions(keys, default_id):
+        sessions_by_key.setdefault(session.course_key, []).append(session)
+    return sessions_by_key
+
+
 def attach_cards(courses, locale=None, default_id=None, topics_by_key=None, now=None):
     """Give each course of `courses` (a list) a `card` with its partner,
     sessions and topics, and its card image, in a few queries whatever their
-    number. Sessions are read at every call; partners and the topics of
+    number. Sessions are read at every call (or taken from what the request
+    read with them, `remember_card_sessions`); partners and the topics of
     each course are kept per content generation."""
     locale = locale or Locale.get_active()
     default_id = default_id or default_locale_id()
@@ -374,16 +412,7 @@ def attach_cards(courses, locale=None, default_id=None, topics_by_key=None, now=
     if topics_by_key is None:
         topics_by_key = localized_topics(locale, default_id)
     keys = {course.translation_key for course in courses}
-    sessions_by_key = {}
-    if keys:
-        sessions = (
-            CourseSession.objects.filter(page__translation_key__in=keys, page__locale_id=default_id)
-            .select_related("venue")
-            .annotate(course_key=F("page__translation_key"))
-            .order_by("start", "sort_order")
-        )
-        for session in sessions:
-            sessions_by_key.setdefault(session.course_key, []).append(session)
+    sessions_by_key = _read_card_sessions(keys, default_id)
     parent_paths = {course.path[: -Page.steplen] for course in courses}
     partners = per_generation_many("partner", parent_paths, _partners)
     topic_keys = per_generation_many("topic-keys", [c.pk for c in courses], _topic_keys)

@@ -79,20 +79,36 @@ def _child(page, link):
         return None
 
 
-def _next_sessions(default_id, now):
+def _sessions(locale, default_id, now):
+    """The next sessions and every session of the new courses (for their
+    cards), in one query; with the session clock when it is not kept."""
     from courses.catalogue import (
         CLOCK_FIELDS,
         keep_session_clock,
         known_session_clock,
+        newest_with_dates,
         next_sessions,
         with_session_clock,
     )
+    from courses.models import CourseSession
 
-    sessions = next_sessions(default_id, now)
+    next_ids = next_sessions(default_id, now).values("pk")[:SESSIONS]
+    new_keys = newest_with_dates(locale, default_id, now).values("translation_key")[:NEW_COURSES]
+    sessions = (
+        CourseSession.objects.filter(
+            Q(pk__in=next_ids) | Q(page__translation_key__in=new_keys, page__locale_id=default_id)
+        )
+        .select_related("venue", "page")
+        .annotate(
+            course_key=F("page__translation_key"),
+            is_next=ExpressionWrapper(Q(pk__in=next_ids), output_field=BooleanField()),
+        )
+        .order_by("start", "sort_order")
+    )
     clock_known = known_session_clock(now) is not None
     if not clock_known:
         sessions = with_session_clock(sessions, now)
-    sessions = list(sessions[:SESSIONS])
+    sessions = list(sessions)
     if sessions and not clock_known:
         keep_session_clock(now, [getattr(sessions[0], f"clock_{name}") for name in CLOCK_FIELDS])
     return sessions
@@ -183,24 +199,24 @@ def _split(rows, locale):
 def read(locale, default_id, now):
     """Read the home page's lists for `locale` (see the module's docstring),
     remember them for this request's tags and return them ({name: list})."""
-    from courses.catalogue import CARD_IMAGE_SPEC, keep_many
+    from courses.catalogue import CARD_IMAGE_SPEC, keep_many, remember_card_sessions
 
-    sessions = _next_sessions(default_id, now)
+    sessions = _sessions(locale, default_id, now)
+    next_ones = [session for session in sessions if session.is_next]
     session_keys = (
-        sorted({session.page.translation_key for session in sessions})
-        if locale.pk != default_id
-        else []
+        sorted({session.course_key for session in next_ones}) if locale.pk != default_id else []
     )
     lists = _split(_pages(locale, default_id, now, session_keys), locale)
     courses = lists["courses"]
     prefetch_related_objects(courses, renditions_prefetch("listing_image", CARD_IMAGE_SPEC))
     parents = {course.path[: -Page.steplen] for course in courses}
     keep_many("partner", {path: lists["partners"].get(path) for path in parents})
+    remember_card_sessions({course.translation_key for course in courses}, default_id, sessions)
     remember_index_pages(index_locale_ids(), lists["index"])
     found = lists["translations"]
     translations = {key: found[key] for key in session_keys if key in found}
     found = {
-        ("sessions", SESSIONS): (sessions, translations),
+        ("sessions", SESSIONS): (next_ones, translations),
         ("courses", NEW_COURSES): courses,
         ("opportunities", OPPORTUNITIES): lists["opportunities"],
         ("challenges", CHALLENGES): lists["challenges"],

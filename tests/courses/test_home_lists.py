@@ -6,9 +6,12 @@ on the way."""
 import datetime
 
 import pytest
+import wagtail_factories
 from bs4 import BeautifulSoup
 
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from wagtail.models import PageViewRestriction
@@ -143,3 +146,44 @@ def test_the_next_sessions_work_out_the_session_clock(client, world):
     cache.clear()
     assert kept is not None
     assert kept == session_clock(now)
+
+
+def hero_href(client, url):
+    soup = BeautifulSoup(client.get(url).content, "html.parser")
+    return soup.select_one(".hero a.button")["href"]
+
+
+def test_the_hero_links_to_its_pages_live_translation(client, world, home_en, english):
+    """The hero's link, its translation and the image are read together;
+    the link goes to the live translation in the visitor's language, else
+    to the page chosen."""
+    home_en.hero_image = wagtail_factories.ImageFactory()
+    home_en.hero_link = world.sartoria
+    home_en.save_revision().publish()
+    assert hero_href(client, "/en/") == "/it/rete/coop-uno/sartoria/"
+    translate(world.coop.get_parent(), {"rete": "network"}, english)
+    translate(world.coop, {}, english)
+    tailoring = translate(world.sartoria, {"sartoria": "tailoring"}, english)
+    assert hero_href(client, "/en/") == "/en/network/coop-uno/tailoring/"
+    tailoring.refresh_from_db()
+    tailoring.unpublish()
+    assert hero_href(client, "/en/") == "/it/rete/coop-uno/sartoria/"
+
+
+def test_the_heros_translation_costs_no_query_of_its_own(client, world, home_en, english):
+    """A link to an Italian page is read in English in the query that reads
+    the link and the image: as many queries as a link to an English page."""
+    translate(world.coop.get_parent(), {"rete": "network"}, english)
+    translate(world.coop, {}, english)
+    tailoring = translate(world.sartoria, {"sartoria": "tailoring"}, english)
+    home_en.hero_image = wagtail_factories.ImageFactory()
+
+    def queries_with_link(page):
+        home_en.hero_link = page
+        home_en.save_revision().publish()
+        client.get("/en/")
+        with CaptureQueriesContext(connection) as queries:
+            assert hero_href(client, "/en/") == "/en/network/coop-uno/tailoring/"
+        return len(queries)
+
+    assert queries_with_link(world.sartoria) == queries_with_link(tailoring)
