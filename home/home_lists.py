@@ -2,12 +2,14 @@
 
 The lists (next sessions, new courses, the fund, opportunities closing
 soon, open challenges) and the three index pages they link to were read one
-query at a time: eleven queries in Italian, twelve in English (the courses
-of the next sessions in the visitor's language), with the session clock
-and the new courses' partners. ``read`` asks for them in three:
+query at a time, with the session clock and the new courses' sessions and
+partners for their cards: ten queries in Italian, eleven in English (the
+courses of the next sessions in the visitor's language). ``read`` asks for
+them in three:
 
-- the next sessions, with the session clock worked out in the same query
-  (`catalogue.with_session_clock`) when it is not kept yet;
+- the next sessions and every session of the new courses (for their cards,
+  ``catalogue.remember_card_sessions``), with the session clock worked out
+  in the same query (``catalogue.with_session_clock``) when it is not kept;
 - every page the lists show, in one query: each list keeps its own
   conditions as a subquery of ids (its app's queryset, so ``.live()
   .public()``, the visitor's language and what "open" means are decided in
@@ -20,6 +22,7 @@ and the new courses' partners. ``read`` asks for them in three:
   Italian, the translations of the next sessions' courses;
 - the new courses' card renditions.
 
+The cards' topics are still read by the cards (``catalogue.attach_cards``).
 The request remembers each list (home/request_memo.py) for the tag that
 shows it; a tag whose list was not read (another limit) reads it alone, as
 before.

@@ -6,7 +6,8 @@ each, three on the home page. ``index_page`` reads every live, public page
 of the three index types in the active and the default language in one
 query, once per request (home/request_memo.py), as specific pages with only
 the page fields read (``specific(defer=True)``): the lists only link to
-them (``pageurl``, ``.url``).
+them (``pageurl``, ``.url``). The home page reads them with its lists
+(home/home_lists.py, ``remember_index_pages``), in the same query.
 """
 
 from django.apps import apps
