@@ -39,7 +39,7 @@ from home.cache import content_generation
 from home.choices import Comune
 from home.fields import ChoiceListField
 from home.images import renditions_prefetch, with_images
-from home.request_memo import remembered
+from home.request_memo import recall, remember, remembered
 from partners.choices import Audience
 from partners.models import PartnerPage
 
@@ -75,6 +75,29 @@ def course_base_queryset(locale, default_id):
         .filter(locale_id=locale.pk, translation_key=OuterRef("translation_key"))
     )
     return courses.filter(Q(locale_id=locale.pk) | Q(locale_id=default_id) & ~Exists(translated))
+
+
+def newest_with_dates(locale, default_id, now=None):
+    """The courses of `course_base_queryset` that still have dates ahead,
+    the newest first (the home page's new courses)."""
+    return (
+        annotate_dates(course_base_queryset(locale, default_id), default_id, now)
+        .filter(next_start__isnull=False)
+        .order_by("-first_published_at", "pk")
+    )
+
+
+def next_sessions(default_id, now=None):
+    """The sessions ahead of live, public courses (their Italian pages),
+    cancelled ones aside, the soonest first, with their venue and page."""
+    now = now or timezone.now()
+    live_italian = CoursePage.objects.live().public().filter(locale_id=default_id)
+    return (
+        CourseSession.objects.filter(page__in=live_italian.values("pk"), start__gte=now)
+        .exclude(status=SessionStatus.CANCELLED)
+        .select_related("venue", "page")
+        .order_by("start")
+    )
 
 
 def source_sessions(default_id, **filters):
@@ -340,10 +363,48 @@ def _partners(paths):
     return {p.path: p for p in PartnerPage.objects.filter(path__in=paths).select_related("logo")}
 
 
+def card_sessions(keys, default_id):
+    """The sessions cards show for the courses `keys` (translation keys):
+    every session of their Italian pages, with its venue and its course's
+    key (`course_key`), in order."""
+    return (
+        CourseSession.objects.filter(page__translation_key__in=keys, page__locale_id=default_id)
+        .select_related("venue")
+        .annotate(course_key=F("page__translation_key"))
+        .order_by("start", "sort_order")
+    )
+
+
+def remember_card_sessions(keys, default_id, sessions):
+    """Keep `sessions` (every session of `card_sessions(keys, default_id)`,
+    and maybe others) for this request's cards of the courses `keys`, when
+    they were read along with something else."""
+    by_key = {key: [] for key in keys}
+    for session in sessions:
+        if session.course_key in by_key:
+            by_key[session.course_key].append(session)
+    remember(("card-sessions", default_id, frozenset(keys)), by_key)
+
+
+def _read_card_sessions(keys, default_id):
+    """{translation key: its sessions} for the courses `keys`: as this
+    request read them already (`remember_card_sessions`), else in one query."""
+    if not keys:
+        return {}
+    known = recall(("card-sessions", default_id, frozenset(keys)))
+    if known is not None:
+        return known
+    sessions_by_key = {}
+    for session in card_sessions(keys, default_id):
+        sessions_by_key.setdefault(session.course_key, []).append(session)
+    return sessions_by_key
+
+
 def attach_cards(courses, locale=None, default_id=None, topics_by_key=None, now=None):
     """Give each course of `courses` (a list) a `card` with its partner,
     sessions and topics, and its card image, in a few queries whatever their
-    number. Sessions are read at every call; partners and the topics of
+    number. Sessions are read at every call (or taken from what the request
+    read with them, `remember_card_sessions`); partners and the topics of
     each course are kept per content generation."""
     locale = locale or Locale.get_active()
     default_id = default_id or default_locale_id()
@@ -351,16 +412,7 @@ def attach_cards(courses, locale=None, default_id=None, topics_by_key=None, now=
     if topics_by_key is None:
         topics_by_key = localized_topics(locale, default_id)
     keys = {course.translation_key for course in courses}
-    sessions_by_key = {}
-    if keys:
-        sessions = (
-            CourseSession.objects.filter(page__translation_key__in=keys, page__locale_id=default_id)
-            .select_related("venue")
-            .annotate(course_key=F("page__translation_key"))
-            .order_by("start", "sort_order")
-        )
-        for session in sessions:
-            sessions_by_key.setdefault(session.course_key, []).append(session)
+    sessions_by_key = _read_card_sessions(keys, default_id)
     parent_paths = {course.path[: -Page.steplen] for course in courses}
     partners = per_generation_many("partner", parent_paths, _partners)
     topic_keys = per_generation_many("topic-keys", [c.pk for c in courses], _topic_keys)
@@ -426,6 +478,9 @@ def _partner_choices(locale, default_id):
     return options
 
 
+CLOCK_FIELDS = ("start", "end", "signup_deadline")
+
+
 def session_clock(now=None):
     """The instant up to which what the catalogue, the cards and a course
     page show of dates stays as it is at `now`: the next start, end or
@@ -438,19 +493,51 @@ def session_clock(now=None):
     that it is read back only for times it holds for (a process whose clock
     lags never takes a later state for its own)."""
     now = now or timezone.now()
-    key = f"catalogue:clock:{content_generation()}"
-    known = cache.get(key)
+    until = known_session_clock(now)
+    if until is not None:
+        return until
+    ahead = CourseSession.objects.aggregate(
+        **{name: Min(name, filter=Q(**{f"{name}__gte": now})) for name in CLOCK_FIELDS}
+    )
+    return keep_session_clock(now, ahead.values())
+
+
+def _clock_cache_key():
+    return f"catalogue:clock:{content_generation()}"
+
+
+def known_session_clock(now):
+    """The session clock kept for `now`, or None."""
+    known = cache.get(_clock_cache_key())
     if known is not None and known[0] <= now <= known[1]:
         return known[1]
-    ahead = CourseSession.objects.aggregate(
+    return None
+
+
+def keep_session_clock(now, instants):
+    """Keep the session clock worked out at `now` from `instants` (the next
+    start, end and sign-up deadline of any session, None where there is
+    none) and return it."""
+    until = min((instant for instant in instants if instant), default=NO_END_AHEAD)
+    cache.set(_clock_cache_key(), (now, until), 3600)
+    return until
+
+
+def with_session_clock(queryset, now):
+    """`queryset` with what `session_clock` asks for at `now` on each row
+    (`clock_start`, `clock_end`, `clock_signup_deadline`: the first of each
+    at or after `now` over every session), so that a query that reads
+    sessions anyway works the clock out too (`keep_session_clock`)."""
+    return queryset.annotate(
         **{
-            name: Min(name, filter=Q(**{f"{name}__gte": now}))
-            for name in ("start", "end", "signup_deadline")
+            f"clock_{name}": Subquery(
+                CourseSession.objects.filter(**{f"{name}__gte": now})
+                .order_by(name)
+                .values(name)[:1]
+            )
+            for name in CLOCK_FIELDS
         }
     )
-    until = min((instant for instant in ahead.values() if instant), default=NO_END_AHEAD)
-    cache.set(key, (now, until), 3600)
-    return until
 
 
 def clock_key(now=None):

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from .models import Donation, Payment
+from .models import Donation, DonationPage, Payment
 
 CACHE_SECONDS = 60 * 60
 
@@ -112,6 +112,12 @@ def matched_cents(page, by_day):
     eligible = sum(total for day, total in by_day.items() if end is None or day <= end)
     matched = int(Decimal(eligible) * page.campaign_multiplier)
     return min(matched, page.campaign_cap_eur * 100)
+
+
+def fund_pages(locale):
+    """The live, public donation pages in `locale`, first in the tree first
+    (the home page shows the first)."""
+    return DonationPage.objects.live().public().filter(locale=locale).order_by("path")
 
 
 def for_page(page):

@@ -10,7 +10,7 @@ images in one more; the request remembers the answers (home/request_memo.py)
 for the ``localized_page`` filter and the ``featured_pages`` tag.
 """
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page
@@ -63,6 +63,45 @@ def _read_images(pages):
 
 def _image_read(page):
     return type(page)._meta.get_field("listing_image").is_cached(page)
+
+
+def with_localized_link(queryset, link):
+    """`queryset` with, on each row, the id and address (`<link>_localized_id`,
+    `<link>_localized_url_path`) of the live page in the active language
+    that shares its translation key with the page the row's `link` points
+    to: what `Page.localized` would read for that page, in the same query."""
+    translations = Page.objects.filter(
+        translation_key=OuterRef(f"{link}__translation_key"),
+        locale_id=Locale.get_active().pk,
+        live=True,
+    )
+    return queryset.annotate(
+        **{
+            f"{link}_localized_{name}": Subquery(translations.values(name)[:1])
+            for name in ("id", "url_path")
+        }
+    )
+
+
+def remember_localized_link(row, link, page):
+    """Keep for `localized` (and the `localized_page` filter) the
+    translation of `page` that `with_localized_link` read on `row`: a page
+    with its id, address and language only (the rest deferred: links need
+    no more)."""
+    pk = getattr(row, f"{link}_localized_id")
+    if pk is None or pk == page.pk:
+        return  # no live translation, or the page itself: `.localized` reads nothing
+    locale = Locale.get_active()
+    known = {
+        "id": pk,
+        "url_path": getattr(row, f"{link}_localized_url_path"),
+        "live": True,
+        "locale_id": locale.pk,
+        "translation_key": page.translation_key,
+    }
+    names = [f.attname for f in Page._meta.concrete_fields if f.attname in known]
+    translation = Page.from_db(row._state.db, names, [known[name] for name in names])
+    remember(_key(page, locale), translation)
 
 
 def localized(page, otherwise=None):

@@ -39,6 +39,17 @@ class ChallengeFilterForm(ListingFilterForm):
         self.fields["partner"].choices = [("", _("All partners")), *partners]
 
 
+def open_calls(locale, now):
+    """The live, public challenges in `locale` open at `now`, the nearest
+    deadline first (the home page's list)."""
+    return (
+        ChallengePage.objects.live()
+        .public()
+        .filter(locale=locale, opens_at__lte=now, closes_at__gt=now)
+        .order_by("closes_at", "pk")
+    )
+
+
 def index_challenges(index):
     """Live public challenges in the index's language; in a translated index,
     challenges not translated yet appear in the default language."""

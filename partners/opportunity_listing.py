@@ -62,13 +62,19 @@ def filter_opportunities(queryset, filters, now):
     return queryset.filter(open_q(now)).order_by(F("deadline").asc(nulls_last=True), "title", "pk")
 
 
-def with_partner_title(queryset):
-    """Annotate each opportunity with its parent's (the partner's) title,
-    in the same query."""
+def parent_title():
+    """The title of the outer page's parent (an opportunity's partner), as
+    a subquery."""
     parent = Page.objects.filter(
         path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Page.steplen)
     )
-    return queryset.annotate(partner_title=Subquery(parent.values("title")[:1]))
+    return Subquery(parent.values("title")[:1])
+
+
+def with_partner_title(queryset):
+    """Annotate each opportunity with its parent's (the partner's) title,
+    in the same query."""
+    return queryset.annotate(partner_title=parent_title())
 
 
 def in_language(queryset, locale):
@@ -108,14 +114,17 @@ def index_context(index, request):
     return context
 
 
-def closing_soon(locale, limit=3):
+def closing_soon_queryset(locale, now):
     """Open opportunities with a deadline, the nearest first."""
-    now = timezone.now()
-    return list(
+    return (
         public_opportunities(locale)
         .filter(ongoing=False, deadline__gte=now)
-        .order_by("deadline", "title", "pk")[:limit]
+        .order_by("deadline", "title", "pk")
     )
+
+
+def closing_soon(locale, limit=3):
+    return list(closing_soon_queryset(locale, timezone.now())[:limit])
 
 
 def opportunities_for(page, locale, limit=6):

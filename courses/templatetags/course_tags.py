@@ -4,24 +4,23 @@ partner profiles), so that no other app needs to import it."""
 from django import template
 from django.core.cache import cache
 from django.template.loader import get_template
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from wagtail.models import Locale
 
+from home import home_lists
 from home.cache import content_generation
 
 from ..catalogue import (
-    annotate_dates,
     attach_cards,
     card_queryset,
     clock_key,
-    course_base_queryset,
     default_locale_id,
+    newest_with_dates,
+    next_sessions,
 )
-from ..choices import SessionStatus
-from ..models import CoursePage, CourseSession
+from ..models import CoursePage
 
 register = template.Library()
 
@@ -109,25 +108,16 @@ def course_catalogue(context):
 @register.inclusion_tag("courses/includes/upcoming_sessions.html", takes_context=True)
 def upcoming_sessions(context, limit=6):
     """The next sessions of any live course, shown with the course in the
-    visitor's language when it has been translated."""
+    visitor's language when it has been translated (read with the home
+    page's other lists, home/home_lists.py, when they were)."""
     locale = Locale.get_active()
     default_id = default_locale_id()
-    live_italian = CoursePage.objects.live().public().filter(locale_id=default_id)
-    sessions = list(
-        CourseSession.objects.filter(page__in=live_italian.values("pk"), start__gte=timezone.now())
-        .exclude(status=SessionStatus.CANCELLED)
-        .select_related("venue", "page")
-        .order_by("start")[:limit]
-    )
-    courses = {}
-    if locale.pk != default_id:
-        keys = {session.page.translation_key for session in sessions}
-        courses = {
-            page.translation_key: page
-            for page in CoursePage.objects.live()
-            .public()
-            .filter(translation_key__in=keys, locale_id=locale.pk)
-        }
+    read = home_lists.recall_list("sessions", locale, limit)
+    if read is None:
+        sessions = list(next_sessions(default_id)[:limit])
+        courses = _translations(sessions, locale, default_id)
+    else:
+        sessions, courses = read
     rows = [
         {
             "session": session,
@@ -143,6 +133,20 @@ def upcoming_sessions(context, limit=6):
     }
 
 
+def _translations(sessions, locale, default_id):
+    """{translation key: the live, public course page in `locale`} for the
+    courses of `sessions` (none in the default language)."""
+    if locale.pk == default_id:
+        return {}
+    keys = {session.page.translation_key for session in sessions}
+    return {
+        page.translation_key: page
+        for page in CoursePage.objects.live()
+        .public()
+        .filter(translation_key__in=keys, locale_id=locale.pk)
+    }
+
+
 @register.inclusion_tag("courses/includes/featured_courses.html", takes_context=True)
 def featured_courses(context, limit=3):
     """The newest courses that still have dates ahead (their ids, kept per
@@ -154,15 +158,11 @@ def featured_courses(context, limit=3):
     courses = cache.get(key)
     if courses is None:
         # The pages themselves, ready for their cards (`course_cards` reads
-        # nothing more for them): one query where the ids and then the
-        # pages were two. The ids are kept.
-        courses = list(
-            card_queryset(
-                annotate_dates(course_base_queryset(locale, default_id), default_id)
-                .filter(next_start__isnull=False)
-                .order_by("-first_published_at", "pk")[:limit]
-            )
-        )
+        # nothing more for them): read with the home page's other lists
+        # when they were, else in one query. The ids are kept.
+        courses = home_lists.recall_list("courses", locale, limit)
+        if courses is None:
+            courses = list(card_queryset(newest_with_dates(locale, default_id)[:limit]))
         cache.set(key, [course.pk for course in courses], 3600)
     return {
         "courses": courses,

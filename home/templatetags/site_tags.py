@@ -5,12 +5,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import BooleanField, ExpressionWrapper, Q, Subquery
 from django.urls import translate_url
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from wagtail.models import Locale, Page, Site
 
-from home import localize
+from home import home_lists, localize
 from home.cache import (
     PER_VISITOR,
     allow_cached_form,
@@ -248,9 +249,10 @@ def localize_chosen_pages(*stream_values):
 
 @register.simple_tag
 def read_hero(page):
-    """Read the home page's hero link and image in one query (were one
-    each). Renders nothing; a preview whose choices differ from the saved
-    page reads them as before, one at a time."""
+    """Read the home page's hero link, its live translation in the visitor's
+    language (for the `localized_page` filter) and the hero image in one
+    query (were one each). Renders nothing; a preview whose choices differ
+    from the saved page reads them as before, one at a time."""
     fields = [
         name
         for name in ("hero_link", "hero_image")
@@ -259,9 +261,25 @@ def read_hero(page):
     ]
     if len(fields) < 2 or page.pk is None:
         return ""
-    saved = type(page).objects.filter(pk=page.pk).select_related(*fields).first()
+    saved = (
+        localize.with_localized_link(type(page).objects.filter(pk=page.pk), "hero_link")
+        .select_related(*fields)
+        .first()
+    )
     for name in fields:
         if saved is not None and getattr(saved, f"{name}_id") == getattr(page, f"{name}_id"):
             field = type(page)._meta.get_field(name)
             field.set_cached_value(page, getattr(saved, name))
+            if name == "hero_link":
+                localize.remember_localized_link(saved, name, page.hero_link)
+    return ""
+
+
+@register.simple_tag
+def read_home_lists():
+    """Read what the home page's lists show, together (home/home_lists.py),
+    for the tags that show them. Renders nothing."""
+    from courses.catalogue import default_locale_id
+
+    home_lists.read(Locale.get_active(), default_locale_id(), timezone.now())
     return ""

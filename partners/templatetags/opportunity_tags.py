@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from wagtail.models import Locale
 
+from home import home_lists
 from home.cache import allow_cached_form
 from home.index_pages import index_page
 
@@ -26,12 +27,16 @@ def _index(locale):
 
 @register.inclusion_tag("partners/opportunities/tags/opportunity_list.html", takes_context=True)
 def opportunities_closing_soon(context, limit=3):
-    """A few open opportunities, the nearest deadline first (home page)."""
+    """A few open opportunities, the nearest deadline first (home page;
+    read with its other lists, home/home_lists.py, when they were)."""
     locale = Locale.get_active()
+    opportunities = home_lists.recall_list("opportunities", locale, limit)
+    if opportunities is None:
+        opportunities = closing_soon(locale, limit)
     return {
         "LANGUAGE_CODE": context.get("LANGUAGE_CODE"),
         "request": context.get("request"),
-        "opportunities": closing_soon(locale, limit),
+        "opportunities": opportunities,
         "heading": _("Opportunities closing soon"),
         "heading_id": "opportunities-closing-soon",
         "css_class": "opportunities-teaser",

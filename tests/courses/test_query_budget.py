@@ -33,11 +33,11 @@ from .signup_factories import make_course
 TARGET = 15
 
 # Pages still over the target on the first render after a change, held to
-# what they run now (docs/performance.md, "Where the targets stand"): the
-# home page (furnished as the demo's: hero, areas, featured pages) refills
-# its five lists (each its own queries, the course cards five), search its
-# result groups and the catalogue's topics and partners.
-COLD_CEILINGS = {"home": 22, "home (en)": 24, "search": 20, "search (en)": 21}
+# what they run now (docs/performance.md, "Where the targets stand"): search
+# refills its result groups and the catalogue's topics and partners. (The
+# home page, furnished as the demo's, reads its lists together since
+# 2026-12-06, home/home_lists.py: 15 in both languages.)
+COLD_CEILINGS = {"search": 20, "search (en)": 21}
 
 
 def count(client, url, after_change=False):
