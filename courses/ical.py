@@ -42,13 +42,14 @@ def event_time(dt):
     the look-ups in the time zone rules cost ~15 times the memo's)."""
     if dt.tzinfo is None:  # local to the process, whose time zone may change
         return local_event_time(dt)
-    return remembered_event_time(dt, dt.tzinfo, dt.fold)
+    return remembered_event_time(dt, dt.fold)
 
 
 @functools.lru_cache(maxsize=4096)
-def remembered_event_time(dt, tzinfo, fold):
-    # Aware values of one tzinfo compare by their wall-clock time alone,
-    # hence the time zone and fold in the key: equal keys, one instant.
+def remembered_event_time(dt, fold):
+    # Aware values of different time zones are equal when they are the same
+    # instant; of one time zone, when their wall-clock times are, even in
+    # the hour that repeats, hence the fold in the key.
     return local_event_time(dt)
 
 
@@ -181,10 +182,11 @@ class VeventWriter:
     A feed's events share most of their lines: the course's title, address,
     description, organiser and categories, the venue's LOCATION and GEO, the
     status. icalendar writes each distinct line once per writer (a build),
-    with `content_line`; an event's own lines (UID and dates) go through
-    icalendar's value types directly (`vText`, `vDatetime`), without
-    `Component.add`, and are folded by icalendar when they are long enough
-    to need it. Properties are ordered as `Event.sorted_keys` orders them."""
+    with `content_line`; an event's own lines (UID and dates) are the
+    head (and tail) of the first such line icalendar writes with the value
+    as icalendar writes it (`vText`'s escaping, `vDatetime`'s digits), and
+    icalendar writes any line long enough to be folded. Properties are
+    ordered as `Event.sorted_keys` orders them."""
 
     def __init__(self):
         self.lines = {}
