@@ -419,6 +419,7 @@ class FeedContext:
     urls: dict = field(default_factory=dict)
     shown: dict = field(default_factory=dict)  # page id -> what its events show
     formats: dict = field(default_factory=dict)  # format -> its name
+    arguments: dict = field(default_factory=dict)  # see `event_arguments`
 
     @classmethod
     def load(cls, sessions, language, request=None):
@@ -494,7 +495,18 @@ def organizer_for(course, partner):
 
 
 def event_arguments(session, context, status=None, extra=""):
-    """What `ical.session_vevent` is given for `session` in this feed."""
+    """What `ical.session_vevent` is given for `session` in this feed: one
+    dict, shared and not to be changed, for the sessions of a course with
+    the same format (status and extra line), so that a build does not make
+    3,000 copies of its 300 courses' arguments."""
+    key = (session.page_id, session.format, status, extra)
+    arguments = context.arguments.get(key)
+    if arguments is None:
+        arguments = context.arguments[key] = course_arguments(session, context, status, extra)
+    return arguments
+
+
+def course_arguments(session, context, status, extra):
     course = context.course(session)
     shown = context.shown.get(course.pk)
     if shown is None:
