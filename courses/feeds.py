@@ -7,6 +7,7 @@ the number of sessions:
    `course_sessions`, `partner_sessions`, `topic_sessions`, `comune_sessions`,
    `filtered_sessions`, `personal_signups`) — always of live, public Italian
    course pages, since sessions live on the Italian page (docs/architecture.md);
+   the public feeds read them as rows (`feed_sessions`), not model instances;
 2. `FeedContext.load` fetches, in bulk, what the events show in the feed's
    language (translated titles, partners, topics, URLs);
 3. `build_calendar` turns the sessions into VEVENTs with
