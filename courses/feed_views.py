@@ -93,7 +93,7 @@ def sessions_calendar(request, kind, obj, sessions, deadlines=None):
     def build(language):
         name, description = feeds.describe(kind, obj)
         return feeds.build_calendar(
-            list(sessions()),
+            feeds.feed_sessions(sessions()),
             name=name,
             description=description,
             language=language,

@@ -7,6 +7,7 @@ feeds, byte for byte what `session_vevent(...).to_ical()` gives, so a
 session has the same UID and fields everywhere."""
 
 import datetime
+import functools
 import hashlib
 import zoneinfo
 from pathlib import Path
@@ -14,8 +15,6 @@ from pathlib import Path
 import icalendar
 from icalendar import Calendar, Event, Timezone, vDatetime, vText
 from icalendar.caselessdict import canonsort_keys
-from icalendar.parser import Parameters
-from icalendar.parser.content_line import Contentline
 from icalendar.timezone import tzp
 
 from django.conf import settings
@@ -37,7 +36,24 @@ def event_time(dt):
     """`dt` as Europe/Rome wall-clock time (with the feed's VTIMEZONE), except
     in the hour that repeats when daylight saving time ends: RFC 5545 reads
     an ambiguous local time as its first occurrence, but clients differ
-    (ical.js takes the second), so both are written in UTC, exactly."""
+    (ical.js takes the second), so both are written in UTC, exactly.
+
+    Worked out once per time in a process (sessions share their hours, and
+    the look-ups in the time zone rules cost ~15 times the memo's)."""
+    if dt.tzinfo is None:  # local to the process, whose time zone may change
+        return local_event_time(dt)
+    return remembered_event_time(dt, dt.fold)
+
+
+@functools.lru_cache(maxsize=4096)
+def remembered_event_time(dt, fold):
+    # Aware values of different time zones are equal when they are the same
+    # instant; of one time zone, when their wall-clock times are, even in
+    # the hour that repeats, hence the fold in the key.
+    return local_event_time(dt)
+
+
+def local_event_time(dt):
     local_dt = dt.astimezone(TZ)
     if local_dt.replace(fold=0).utcoffset() != local_dt.replace(fold=1).utcoffset():
         return dt.astimezone(datetime.UTC)
@@ -153,6 +169,9 @@ OWN_TEXT = frozenset({"UID"})
 OWN_DATES = frozenset({"DTSTAMP", "CREATED", "LAST-MODIFIED", "DTSTART", "DTEND"})
 # `Component.add` writes these in UTC, as RFC 5545 asks.
 UTC_DATES = frozenset({"DTSTAMP", "CREATED", "LAST-MODIFIED"})
+# Values whose type and equality say all about how icalendar writes them
+# (not bool: True == 1).
+PLAIN_TYPES = frozenset({str, int})
 
 
 class VeventWriter:
@@ -163,16 +182,21 @@ class VeventWriter:
     A feed's events share most of their lines: the course's title, address,
     description, organiser and categories, the venue's LOCATION and GEO, the
     status. icalendar writes each distinct line once per writer (a build),
-    with `content_line`; an event's own lines (UID and dates) go through
-    icalendar's value types directly (`vText`, `vDatetime`), without
-    `Component.add`, and are folded by icalendar when they are long enough
-    to need it. Properties are ordered as `Event.sorted_keys` orders them."""
+    with `content_line`; an event's own lines (UID and dates) are the
+    head (and tail) of the first such line icalendar writes with the value
+    as icalendar writes it (`vText`'s escaping, `vDatetime`'s digits), and
+    icalendar writes any line long enough to be folded. Properties are
+    ordered as `Event.sorted_keys` orders them."""
 
     def __init__(self):
         self.lines = {}
+        self.plain_lines = {}
         self.orders = {}
         self.date_ends = {}
         self.dates = {}
+        self.text_heads = {}
+        # The time zone `tzp.localize_utc` converts to.
+        self.utc = tzp.localize_utc(datetime.datetime(2000, 1, 1)).tzinfo
 
     def to_ical(self, properties, leave_out=()):
         """The VEVENT's bytes, without the properties named in `leave_out`."""
@@ -182,10 +206,20 @@ class VeventWriter:
                 continue
             if name in lines:
                 raise ValueError(f"{name} given twice")
-            if parameters is None and name in OWN_DATES and isinstance(value, datetime.datetime):
+            if parameters is not None:
+                lines[name] = self.shared_line(name, value, parameters)
+            elif name in OWN_DATES and isinstance(value, datetime.datetime):
                 lines[name] = self.date_line(name, value)
-            elif parameters is None and name in OWN_TEXT and isinstance(value, str):
+            elif name in OWN_TEXT and isinstance(value, str):
                 lines[name] = self.text_line(name, value)
+            elif type(value) in PLAIN_TYPES:
+                # Most of an event's lines: a text or a number, without
+                # parameters, shared by the course's or the venue's events.
+                key = (name, type(value), value)
+                line = self.plain_lines.get(key)
+                if line is None:
+                    line = self.plain_lines[key] = content_line(name, value)
+                lines[name] = line
             else:
                 lines[name] = self.shared_line(name, value, parameters)
         names = tuple(lines)
@@ -211,44 +245,70 @@ class VeventWriter:
         return line
 
     def text_line(self, name, value):
-        return fold(Contentline.from_parts(name, Parameters(), vText(value)))
+        # icalendar's line for a text property without parameters is its
+        # name, a colon and the value as `vText` escapes it: the head is
+        # taken from the line icalendar writes for the first such value.
+        escaped = vText(value).to_ical()
+        head = self.text_heads.get(name)
+        if head is None:
+            line = content_line(name, value)
+            if len(line) - 2 >= FOLD_OCTETS or not line.endswith(escaped + b"\r\n"):
+                return line
+            head = self.text_heads[name] = line[: -len(escaped) - 2]
+        line = head + escaped + b"\r\n"
+        return content_line(name, value) if len(line) - 2 >= FOLD_OCTETS else line
 
     def date_line(self, name, value):
         if name in UTC_DATES:
-            value = tzp.localize_utc(value)
+            # As `Component.add` converts them (`tzp.localize_utc`); CREATED
+            # and LAST-MODIFIED are distinct for almost every session, so
+            # they are written each time, not kept.
+            if value.tzinfo is None:
+                return self.dated_line(name, tzp.localize_utc(value))
+            return self.dated_line(name, value.astimezone(self.utc))
+        # Sessions share their hours: each (property, time) is written once
+        # per build. Aware values of one tzinfo compare by their wall-clock
+        # time, hence the time zone in the key.
+        key = (name, value.tzinfo, value.tzname(), value)
+        line = self.dates.get(key)
+        if line is None:
+            line = self.dates[key] = self.dated_line(name, value)
+        return line
+
+    def dated_line(self, name, value):
         # The line's head (name, TZID) and tail (the UTC "Z") depend on the
-        # time zone alone (`icalendar.timezone.tzid.tzid_from_dt`): they are
-        # taken from the line icalendar writes for the first such value, and
-        # `vDatetime` writes the digits of the wall-clock time, given
-        # without its time zone (half the cost: no time zone id looked up),
-        # once per build for each time (sessions share their hours).
-        # Aware values of one tzinfo compare by their wall-clock time.
-        key = (name, value.tzinfo, value.tzname())
-        line = self.dates.get((key, value))
-        if line is not None:
-            return line
-        digits = vDatetime(value.replace(tzinfo=None)).to_ical()
-        ends = self.date_ends.get(key)
+        # time zone alone (`icalendar.timezone.tzid.tzid_from_dt`): they
+        # are taken from the line icalendar writes for the first such value;
+        # the digits are `vDatetime`'s for the wall-clock time
+        # (`datetime_digits`), which the split checks on that first line.
+        digits = datetime_digits(value)
+        zone = (name, value.tzinfo, value.tzname())
+        ends = self.date_ends.get(zone)
         if ends is None:
             line = content_line(name, value)
             head, found, tail = line.rpartition(digits)
             if not found or not tail.endswith(b"\r\n"):
                 raise ValueError(f"unexpected {name} line: {line!r}")
-            ends = self.date_ends[key] = (head, tail[:-2])
+            ends = self.date_ends[zone] = (head, tail)
         head, tail = ends
         line = head + digits + tail
-        line = content_line(name, value) if len(line) >= FOLD_OCTETS else line + b"\r\n"
-        self.dates[(key, value)] = line
-        return line
+        return content_line(name, value) if len(line) - 2 >= FOLD_OCTETS else line
 
 
-def fold(line):
-    """The content line `line` (a `Contentline`) as bytes with its CRLF,
-    folded by icalendar if it is long enough to need it."""
-    encoded = line.encode()
-    if len(encoded) >= FOLD_OCTETS:
-        encoded = line.to_ical()
-    return encoded + b"\r\n"
+def datetime_digits(value):
+    """The wall-clock time of `value` (a datetime) as `vDatetime.to_ical`
+    writes it (`YYYYMMDDTHHMMSS`), without the "Z" it adds in UTC: its own
+    format, without the `Parameters` object and the time zone look-ups it
+    makes for each value (tests/courses/test_ical_writer.py compares the
+    two)."""
+    return b"%04d%02d%02dT%02d%02d%02d" % (
+        value.year,
+        value.month,
+        value.day,
+        value.hour,
+        value.minute,
+        value.second,
+    )
 
 
 def calendar(events, name=None, method="PUBLISH"):

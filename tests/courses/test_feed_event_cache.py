@@ -3,6 +3,8 @@ changed (courses.feeds.serialised_events, each course's events together): a
 rebuild gives the same body as a build from scratch, with the build's own
 DTSTAMP, and shows every change at once."""
 
+import re
+
 import pytest
 
 from django.core.cache import cache
@@ -145,3 +147,43 @@ def test_a_block_key_names_each_event(world):
     assert key != feeds.block_cache_key([(one, course)])
     two.note = "Changed"
     assert key != feeds.block_cache_key([(one, course), (two, course)])
+
+
+@pytest.mark.parametrize("language", ["it", "en"])
+def test_feeds_read_sessions_as_rows_with_the_bytes_of_model_instances(
+    rf, world, language, english
+):
+    from courses.choices import SessionStatus
+
+    from .factories import CourseSessionFactory
+    from .feed_helpers import soon
+
+    CourseSessionFactory(
+        page=world["cv"],
+        venue=None,
+        note="Portare un documento; grazie",
+        status=SessionStatus.CANCELLED,
+        start=soon(9),
+        end=soon(9, 12),
+    )
+    request = rf.get("/")
+
+    def body(sessions):
+        cache.clear()
+        with translation.override(language):
+            built = feeds.build_calendar(
+                sessions, name="Feed", description="All", language=language, request=request
+            )
+        return re.sub(rb"DTSTAMP:\d{8}T\d{6}Z", b"DTSTAMP:X", built)
+
+    counts = []
+    for query in (
+        feeds.academy_sessions,
+        lambda: feeds.topic_sessions(world["topic"]),
+        lambda: feeds.comune_sessions("segrate"),
+    ):
+        rows = feeds.feed_sessions(query())
+        assert all(isinstance(row, feeds.FeedSession) for row in rows)
+        assert body(rows) == body(list(query()))
+        counts.append(len(rows))
+    assert counts == [4, 2, 1]

@@ -10,6 +10,7 @@ import zoneinfo
 from types import SimpleNamespace
 
 import pytest
+from icalendar import vDatetime
 
 from courses import ical
 from courses.choices import SessionStatus
@@ -177,3 +178,59 @@ def test_a_time_is_written_once_per_property_and_time_zone():
                     name,
                     value,
                 )
+
+
+def test_the_digits_of_a_time_are_those_vdatetime_writes():
+    # Every year's width, month, day and time of day, with microseconds.
+    values = [
+        datetime.datetime(year, month, day, hour, minute, second, micro)
+        for year in (1, 9, 10, 99, 100, 999, 1000, 2026, 9999)
+        for month, day in ((1, 1), (2, 28), (9, 9), (10, 10), (12, 31))
+        for hour, minute, second, micro in ((0, 0, 0, 0), (9, 5, 7, 1), (23, 59, 59, 999999))
+    ]
+    for value in values:
+        assert ical.datetime_digits(value) == vDatetime(value).to_ical(), value
+        aware = value.replace(tzinfo=UTC)
+        assert ical.datetime_digits(aware) + b"Z" == vDatetime(aware).to_ical(), value
+
+
+def test_dates_without_a_time_zone_and_in_other_zones_are_icalendars():
+    writer = ical.VeventWriter()
+    new_york = zoneinfo.ZoneInfo("America/New_York")
+    times = [
+        datetime.datetime(2026, 3, 2, 10, 0, 7),
+        datetime.datetime(2026, 3, 2, 10, 0, 7, tzinfo=new_york),
+        datetime.datetime(2026, 3, 2, 10, 0, 7, tzinfo=datetime.timezone(datetime.timedelta(0))),
+        datetime.datetime(2026, 3, 2, 10, 0, 7, tzinfo=ROME),
+        datetime.datetime(2026, 3, 2, 10, 0, 8),
+    ]
+    for _round in range(2):
+        for name in ("DTSTART", "DTEND", "CREATED", "LAST-MODIFIED", "DTSTAMP"):
+            for value in times:
+                assert writer.date_line(name, value) == ical.content_line(name, value), (
+                    name,
+                    value,
+                )
+
+
+def test_event_times_are_kept_per_instant_not_per_wall_clock_time():
+    # The repeated hour in Rome: 02:30 twice (fold 0 and 1), equal as
+    # values of one tzinfo, an hour apart; the same wall-clock time in
+    # Rome and in UTC; the same instant in two time zones.
+    repeated = datetime.datetime(2026, 10, 25, 2, 30, tzinfo=ROME)
+    times = [
+        repeated,
+        repeated.replace(fold=1),
+        datetime.datetime(2026, 7, 1, 9, 0, tzinfo=ROME),
+        datetime.datetime(2026, 7, 1, 9, 0, tzinfo=UTC),
+        datetime.datetime(2026, 7, 1, 7, 0, tzinfo=UTC),
+        datetime.datetime(2026, 7, 1, 3, 0, tzinfo=zoneinfo.ZoneInfo("America/New_York")),
+    ]
+    for _round in range(2):
+        for value in times:
+            remembered = ical.event_time(value)
+            computed = ical.local_event_time(value)
+            assert (remembered, remembered.tzinfo) == (computed, computed.tzinfo), value
+            assert remembered.utcoffset() == computed.utcoffset(), value
+    first, second = (ical.event_time(value) for value in times[:2])
+    assert (first.astimezone(UTC).hour, second.astimezone(UTC).hour) == (0, 1)
