@@ -214,7 +214,9 @@ def feed_sessions(sessions):
         return []
     pages = feed_course_pages().in_bulk({row[1] for row in rows})
     venues = Venue.objects.in_bulk({row[2] for row in rows} - {None})
-    return [FeedSession(row, pages[row[1]], venues.get(row[2])) for row in rows]
+    # (a course deleted between the two reads drops its sessions, as the
+    # next build would)
+    return [FeedSession(row, pages[row[1]], venues.get(row[2])) for row in rows if row[1] in pages]
 
 
 def with_parent_path(sessions):
