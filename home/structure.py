@@ -49,10 +49,14 @@ def _page_saved(sender, instance, created=False, raw=False, **kwargs):
         return
     if (
         instance.depth <= MENU_DEPTH
-        or (created and instance.alias_of_id)
+        or _is_new_alias(instance, created)
         or _is_footer_page(instance)
     ):
         bump_structure_generation_now_and_on_commit()
+
+
+def _is_new_alias(page, created):
+    return created and page.alias_of_id is not None
 
 
 def _page_deleted(sender, instance, **kwargs):
