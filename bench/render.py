@@ -42,24 +42,24 @@ def prepare(scale):
     return url
 
 
-def measure(url, repeat, after_change=False):
+def measure(url, repeat, bump=None):
     """Median and fastest render time (ms), queries and status of `url`:
-    rendered again in the same content generation (the per-generation
-    fragments warm, as for every request but the first after a change), or
-    with `after_change` the first render after the generation moved (every
-    per-generation cache cold, header and footer included)."""
+    rendered again in the same generations (the per-generation fragments
+    warm, as for every request but the first after a change), or the first
+    render after `bump` moved a generation: `bump_content_generation` (an
+    ordinary change: every per-content-generation cache cold) or
+    `bump_structure_generation` (a structural change: the header and
+    footer, sites, locales, home pages and view restrictions cold too)."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-
-    from home.cache import bump_content_generation
 
     client = Client()
     client.get(url)  # warm up
     timings, queries, status = [], 0, 0
     for _ in range(repeat):
-        if after_change:
-            bump_content_generation()
+        if bump:
+            bump()
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             response = client.get(url)
@@ -86,13 +86,17 @@ def main():
 
     settings.ALLOWED_HOSTS = ["*"]
     print(f"scale {args.scale}, {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
-    print("again: rendered again in the same content generation; after a change: the first")
-    print("render after the generation moved (every per-generation cache cold)")
+    print("again: rendered again in the same generations; after a change: the first render")
+    print("after the content generation moved (every per-content-generation cache cold);")
+    print("structural: the first after the structure generation moved (header, footer,")
+    print("sites, locales, home pages and view restrictions cold too)")
     print(
         f"{'page':<44} {'status':>6} {'median ms':>10} {'min ms':>7} {'queries':>8}"
-        f" {'after a change: ms':>19} {'queries':>8}"
+        f" {'after a change: ms':>19} {'queries':>8} {'structural: ms':>15} {'queries':>8}"
     )
     from pages import page_paths
+
+    from home.cache import bump_content_generation, bump_structure_generation
 
     # /healthz (a bare Django view through the same middleware) first: on a
     # busy machine read the pages' times against it.
@@ -100,11 +104,14 @@ def main():
         cache.clear()
         median, fastest, queries, status = measure(page_url, args.repeat)
         changed, _fastest, changed_queries, _status = measure(
-            page_url, args.repeat, after_change=True
+            page_url, args.repeat, bump_content_generation
+        )
+        moved, _fastest, moved_queries, _status = measure(
+            page_url, args.repeat, bump_structure_generation
         )
         print(
             f"{label[:44]:<44} {status:>6} {median:>10.1f} {fastest:>7.1f} {queries:>8}"
-            f" {changed:>19.1f} {changed_queries:>8}"
+            f" {changed:>19.1f} {changed_queries:>8} {moved:>15.1f} {moved_queries:>8}"
         )
 
 

@@ -11,7 +11,9 @@ class HomeConfig(AppConfig):
             cache,  # noqa: F401 - connects the content-generation signals
             request_memo,
             sites,
+            structure,
         )
 
         request_memo.install()
         sites.install()
+        structure.connect()

@@ -1,20 +1,41 @@
-"""A whole-site content generation for caches of rendered pages.
+"""A whole-site content generation for caches of rendered pages, and a
+slower structure generation for what every page reads and almost nothing
+changes.
 
 Any change to content that public pages show (a page published, a session
 edited, a seat taken, a gift confirmed, a snippet or setting saved) bumps one
 counter in the cache; cached pages are keyed by it, so they all go stale at
 once. Coarse, but always correct, and cheap: a busy day has a few hundred
 changes against tens of thousands of page views.
+
+The structure generation keys what every page reads before its own content:
+the sites and their root pages (home/sites.py), the locales and the home
+page in every language (home/routing.py), the view restrictions
+(home/request_memo.py) and the header and footer (``site_chrome``). It is
+bumped only by the changes that can alter them (home/structure.py has the
+list: sites, locales, view restrictions and their groups, the footer
+setting, any page of depth 3 or less saved or created, any page deleted or
+moved, any slug changed, an alias created, the footer's pages or their
+translations saved), so an ordinary content change leaves them warm. Every
+structure bump bumps the content generation too: pages and fragments cached
+under it show the header and footer. Within a request the structure
+generation is read from the cache once (``structure_generation``) and a
+bump made by that request is seen at once.
 """
 
 import contextvars
+import time
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from .request_memo import forget_structure, remember, remembered
+
 GENERATION_KEY = "content-generation"
+STRUCTURE_KEY = "structure-generation"
+_STRUCTURE_MEMO = ("structure-generation",)
 
 # Saves that change nothing the public sees.
 IGNORED_MODELS = {
@@ -58,6 +79,58 @@ def _bump_on_commit():
     bump_content_generation()
 
 
+def _fresh_structure_generation():
+    """A first value for the structure generation that no earlier one had
+    (its key may have been evicted: entries kept under an old value must
+    not come back)."""
+    return time.time_ns()
+
+
+def structure_generation():
+    """The structure generation, read from the cache once per request."""
+    return remembered(_STRUCTURE_MEMO, _read_structure_generation)
+
+
+def _read_structure_generation():
+    generation = cache.get(STRUCTURE_KEY)
+    if generation is None:
+        cache.add(STRUCTURE_KEY, _fresh_structure_generation(), None)
+        generation = cache.get(STRUCTURE_KEY) or _fresh_structure_generation()
+    return generation
+
+
+def bump_structure_generation():
+    """A new structure generation and a new content generation; the request
+    making it sees it at once."""
+    try:
+        generation = cache.incr(STRUCTURE_KEY)
+    except ValueError:
+        generation = _fresh_structure_generation()
+        cache.set(STRUCTURE_KEY, generation, None)
+    forget_structure()
+    remember(_STRUCTURE_MEMO, generation)
+    bump_content_generation()
+
+
+def _bump_structure_on_commit():
+    bump_structure_generation()
+
+
+def bump_structure_generation_now_and_on_commit():
+    """As bump_content_generation_now_and_on_commit, for the structure (and
+    so the content) generation."""
+    pending = _bumps_held.get()
+    if pending is not None:
+        pending.append(True)
+        return
+    bump_structure_generation()
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and not any(
+        entry[1] is _bump_structure_on_commit for entry in connection.run_on_commit
+    ):
+        transaction.on_commit(_bump_structure_on_commit)
+
+
 def bump_content_generation_now_and_on_commit():
     """Bump at once and, inside a transaction, once more when it commits: a
     page rendered by another request between the change and the commit saw
@@ -79,8 +152,10 @@ _bumps_held = contextvars.ContextVar("content_generation_bumps_held", default=No
 
 class bumps_held_back:
     """Context manager for bulk changes (the demo loader): the changes made
-    inside it bump the generation once, when it ends, instead of at every
-    save."""
+    inside it bump the generations once, when it ends, instead of at every
+    save. Any change held back bumps the structure generation too (and so
+    the content one): a bulk load is rare, and what it changed is not worth
+    sorting out."""
 
     def __enter__(self):
         self._token = _bumps_held.set([])
@@ -89,7 +164,7 @@ class bumps_held_back:
         pending = _bumps_held.get()
         _bumps_held.reset(self._token)
         if pending:
-            bump_content_generation_now_and_on_commit()
+            bump_structure_generation_now_and_on_commit()
 
 
 # Values that differ for every visitor (the CSRF token, a form's start time)

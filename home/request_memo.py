@@ -8,13 +8,18 @@ a page) again and again: one query each time, a dozen or two on the home
 page. Both are the same for the whole request, so inside a request
 (``RequestMemoMiddleware``) they are read once: every ``Locale`` in one query
 (there are as many as languages), every ``PageViewRestriction`` with its
-page's path in another. Outside a request (commands, tasks, the shell)
-nothing changes.
+page's path in another. Both lists are also kept in the cache under the
+structure generation (home/cache.py), which every change to locales, view
+restrictions or the paths of pages bumps, so most requests read neither.
+Outside a request (commands, tasks, the shell) nothing changes: they are
+read from the database each time.
 
 The memo lives for one request only, so an edit is seen by the next request
-in every process; nothing is shared between requests or threads. Saving or
-deleting a locale or a view restriction inside a request forgets what was
-read (``forget``), so the rest of that request sees the change too.
+in every process; nothing is shared between requests or threads except
+through the structure generation. Saving or deleting a locale or a view
+restriction inside a request, or anything else that bumps the structure
+generation, forgets what was read (``forget``, ``forget_structure``), so
+the rest of that request sees the change too.
 """
 
 import contextvars
@@ -82,19 +87,45 @@ def forget(*keys):
             memo.pop(key, None)
 
 
+def forget_structure():
+    """Drop what the request read that the structure generation covers."""
+    forget(("locales",), ("view-restrictions",))
+
+
+def _kept_for_structure(name, compute):
+    """`compute()`, kept in the cache under the structure generation."""
+    from django.core.cache import cache
+
+    from .cache import structure_generation
+
+    key = f"{name}:{structure_generation()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, 3600)
+    return value
+
+
 def locales_by_code():
-    """{language code: Locale} for every Locale, in one query per request."""
+    """{language code: Locale} for every Locale, read once per request (and
+    kept per structure generation)."""
     from wagtail.models import Locale
 
-    return _remembered(
-        ("locales",), lambda: {locale.language_code: locale for locale in Locale.objects.all()}
-    )
+    def read():
+        return {locale.language_code: locale for locale in Locale.objects.all()}
+
+    if not in_request():
+        return read()
+    return _remembered(("locales",), lambda: _kept_for_structure("locales", read))
 
 
 def remember_locales(locales):
     """Keep `locales` (every Locale) as the request's list (see locales_by_code),
-    when they were read along with something else."""
-    remember(("locales",), {locale.language_code: locale for locale in locales})
+    and in the cache for the structure generation, when they were read along
+    with something else."""
+    by_code = {locale.language_code: locale for locale in locales}
+    remember(("locales",), by_code)
+    _kept_for_structure("locales", lambda: by_code)
 
 
 def locales_known():
@@ -108,12 +139,16 @@ def locale_by_id(locale_id):
 
 def view_restrictions():
     """Every PageViewRestriction, each with its page's path as `page_path`,
-    in one query per request."""
+    read once per request (and kept per structure generation)."""
     from wagtail.models import PageViewRestriction
 
+    def read():
+        return list(PageViewRestriction.objects.annotate(page_path=F("page__path")))
+
+    if not in_request():
+        return read()
     return _remembered(
-        ("view-restrictions",),
-        lambda: list(PageViewRestriction.objects.annotate(page_path=F("page__path"))),
+        ("view-restrictions",), lambda: _kept_for_structure("view-restrictions", read)
     )
 
 

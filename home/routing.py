@@ -7,13 +7,16 @@ level of the address the child by slug and its specific page (two more); its
 check of view restrictions reads the ancestors again, and the language links
 read the page's translations. Here one query reads the home page in every
 language, every page along the address (by ``url_path``, below the home
-page's address in the visitor's language, kept per content generation) and
-every translation of each of them; the page served is then made specific
-(one query). The rest is Wagtail's routing as it is: a page whose type routes on
-its own (RoutablePageMixin: a course's sign-up pages, a challenge's form)
-gets the rest of the address, a page that is not live is a 404, and an
-address this lookup does not find ends in Wagtail's own routing (a 404, or a
-page whose ``url_path`` is out of date).
+page's address in the visitor's language) and every translation of each of
+them; the page served is then made specific (one query). The home page in
+every language is kept in the cache per structure generation (home/cache.py),
+so the home page itself is routed without a query for the pages, and every
+other page without reading the home pages again. The rest is Wagtail's
+routing as it is: a page whose type routes on its own (RoutablePageMixin:
+a course's sign-up pages, a challenge's form) gets the rest of the address,
+a page that is not live is a 404, and an address this lookup does not find
+ends in Wagtail's own routing (a 404, or a page whose ``url_path`` is out of
+date).
 
 ``RoutingMiddleware`` runs it just before Wagtail's page view and leaves
 the result where Wagtail keeps it (``request._wagtail_route_for_request``),
@@ -30,7 +33,7 @@ from django.http import Http404
 
 from wagtail.models import Locale, Page, Site
 
-from .cache import content_generation
+from .cache import structure_generation
 from .request_memo import in_request, locale_by_id, locales_known, remember_locales
 
 
@@ -100,16 +103,23 @@ def _route(request, path):
     if site is None:
         return None
     root = site.root_page
-    home_urls = _home_urls(root)  # (with the request's locales, when they are still unread)
+    homes = _kept_homes(root)
+    # (_home_urls reads the request's locales along, when they are still unread)
+    home_urls = _home_urls(root) if homes is None else _urls_of(homes, root)
     locale = Locale.get_active()
     components = [component for component in path.split("/") if component]
     home_url = home_urls.get(locale.pk, root.url_path)
-    wanted = Q(translation_key=root.translation_key)  # the home page in every language
+    wanted = Q(translation_key=root.translation_key) if homes is None else Q(pk__in=[])
     if components:
         urls = [home_url + relative for relative in _relative_paths(components)]
         keys = Page.objects.filter(url_path__in=urls).values("translation_key")
         wanted |= Q(url_path__in=urls) | Q(translation_key__in=Subquery(keys))
-    rows = list(Page.objects.filter(wanted))
+    rows = list(Page.objects.filter(wanted)) if homes is None or components else []
+    if homes is None:
+        _keep_homes(root, [row for row in rows if row.translation_key == root.translation_key])
+    else:
+        known = {row.pk for row in homes}
+        rows = sorted(homes + [row for row in rows if row.pk not in known], key=_path)
     translations = {}
     for row in rows:
         row.locale = locale_by_id(row.locale_id) or row.locale
@@ -125,16 +135,39 @@ def _route(request, path):
     return walk(home, request, components, found)
 
 
+def _path(page):
+    return page.path
+
+
+def _homes_key(root):
+    return f"routing:homes:{structure_generation()}:{root.pk}"
+
+
+def _kept_homes(root):
+    """The site's root page in every language (live or not, as rows of
+    Page), kept per structure generation: they are pages of depth 2, whose
+    every change bumps it (home/structure.py). None when not kept."""
+    return cache.get(_homes_key(root))
+
+
+def _keep_homes(root, homes):
+    cache.set(_homes_key(root), homes, 3600)
+
+
+def _urls_of(homes, root):
+    """{locale id: url_path} of the live pages among `homes`, and the root
+    page's own."""
+    urls = {home.locale_id: home.url_path for home in homes if home.live}
+    urls[root.locale_id] = root.url_path
+    return urls
+
+
 def _home_urls(root):
     """{locale id: url_path} of the live translations of the site's root page
-    (Page.localized), kept per content generation: with them the pages along
-    an address are asked for by their plain `url_path`. When they are not
-    kept and the request has not read its locales yet, both are read in one
-    query (every Locale with the root page's address in it)."""
-    key = f"routing:home-urls:{content_generation()}:{root.pk}"
-    urls = cache.get(key)
-    if urls is not None:
-        return urls
+    (Page.localized), read when the site's root pages are not kept: with
+    them the pages along an address are asked for by their plain
+    `url_path`. When the request has not read its locales yet, both are
+    read in one query (every Locale with the root page's address in it)."""
     homes = Page.objects.filter(translation_key=root.translation_key, live=True)
     if in_request() and not locales_known():
         here = homes.filter(locale=OuterRef("pk")).values("url_path")[:1]
@@ -145,7 +178,6 @@ def _home_urls(root):
     else:
         urls = dict(homes.values_list("locale_id", "url_path"))
     urls[root.locale_id] = root.url_path
-    cache.set(key, urls, 3600)
     return urls
 
 

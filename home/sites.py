@@ -3,8 +3,8 @@
 Wagtail finds the site of every request with one query
 (``get_site_for_hostname``: a CASE over the sites, ordered, with the root
 page joined). Sites change almost never, and a saved site or root page
-starts a new content generation (``home.cache``), so the list of sites is
-kept in the cache per generation, and each request picks its site from that
+starts a new structure generation (``home.cache``), so the list of sites is
+kept in the cache per structure generation, and each request picks its site from that
 list in Python by Wagtail's own rules. The cache holds one entry per
 generation, whatever Host headers visitors send.
 """
@@ -12,14 +12,14 @@ generation, whatever Host headers visitors send.
 from django.core.cache import cache
 from django.http.request import split_domain_port
 
-from .cache import content_generation
+from .cache import structure_generation
 
 
 def all_sites():
-    """Every Site with its root page, kept per content generation."""
+    """Every Site with its root page, kept per structure generation."""
     from wagtail.models import Site
 
-    key = f"sites:{content_generation()}"
+    key = f"sites:{structure_generation()}"
     sites = cache.get(key)
     if sites is None:
         sites = list(Site.objects.select_related("root_page").order_by("pk"))

@@ -20,6 +20,7 @@ from home.cache import (
     is_rendering_for_cache,
     placeholder,
     rendering_for_cache,
+    structure_generation,
 )
 from home.models import SiteFooter
 from home.routing import translations_of
@@ -134,9 +135,10 @@ def _build_chrome(request):
 def site_chrome(context):
     """What the header and footer of every page show (home link, menu,
     contacts, privacy and accessibility links), built once per language and
-    content generation and then read from the cache."""
+    structure generation (home/cache.py: bumped by every change to what it
+    shows) and then read from the cache."""
     request = context["request"]
-    key = f"chrome:{content_generation()}:{request.get_host()}:{get_language()}"
+    key = f"chrome:{structure_generation()}:{request.get_host()}:{get_language()}"
     chrome = cache.get(key)
     if chrome is None:
         chrome = _build_chrome(request)

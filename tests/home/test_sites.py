@@ -1,4 +1,4 @@
-"""The site of a request is picked from the sites kept per content
+"""The site of a request is picked from the sites kept per structure
 generation, by Wagtail's own rules, without a query."""
 
 import itertools
