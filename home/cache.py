@@ -63,8 +63,8 @@ IGNORED_MODELS = {
 def content_generation():
     generation = cache.get(GENERATION_KEY)
     if generation is None:
-        cache.add(GENERATION_KEY, 1, None)
-        generation = cache.get(GENERATION_KEY, 1)
+        cache.add(GENERATION_KEY, _fresh_generation(), None)
+        generation = cache.get(GENERATION_KEY) or _fresh_generation()
     return generation
 
 
@@ -72,17 +72,18 @@ def bump_content_generation():
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
-        cache.set(GENERATION_KEY, 2, None)
+        cache.set(GENERATION_KEY, _fresh_generation(), None)
 
 
 def _bump_on_commit():
     bump_content_generation()
 
 
-def _fresh_structure_generation():
-    """A first value for the structure generation that no earlier one had
-    (its key may have been evicted: entries kept under an old value must
-    not come back)."""
+def _fresh_generation():
+    """A first value for a generation that no earlier one had (its key may
+    have been evicted, or the cache emptied of it alone: entries kept under
+    an old value must not come back), larger than any value counted up
+    from an earlier one."""
     return time.time_ns()
 
 
@@ -94,8 +95,8 @@ def structure_generation():
 def _read_structure_generation():
     generation = cache.get(STRUCTURE_KEY)
     if generation is None:
-        cache.add(STRUCTURE_KEY, _fresh_structure_generation(), None)
-        generation = cache.get(STRUCTURE_KEY) or _fresh_structure_generation()
+        cache.add(STRUCTURE_KEY, _fresh_generation(), None)
+        generation = cache.get(STRUCTURE_KEY) or _fresh_generation()
     return generation
 
 
@@ -105,7 +106,7 @@ def bump_structure_generation():
     try:
         generation = cache.incr(STRUCTURE_KEY)
     except ValueError:
-        generation = _fresh_structure_generation()
+        generation = _fresh_generation()
         cache.set(STRUCTURE_KEY, generation, None)
     forget_structure()
     remember(_STRUCTURE_MEMO, generation)

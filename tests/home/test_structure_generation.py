@@ -14,6 +14,7 @@ from wagtail.models import Locale, Page, PageViewRestriction, Site
 
 from home import request_memo
 from home.cache import (
+    GENERATION_KEY,
     STRUCTURE_KEY,
     bump_content_generation,
     bump_structure_generation,
@@ -92,6 +93,20 @@ def test_a_request_reads_the_structure_generation_once_and_sees_its_own_bump(rf)
 
     first, unchanged, bumped = request_memo.RequestMemoMiddleware(view)(rf.get("/"))
     assert unchanged == first and bumped == first + 101
+
+
+@pytest.mark.parametrize("key", [GENERATION_KEY, STRUCTURE_KEY])
+def test_a_generation_whose_key_was_evicted_starts_above_every_earlier_one(key):
+    """Entries kept under an earlier value must never be served again: a
+    cache that lost only the generation's key (an eviction) starts it anew
+    above any value reached by counting up."""
+    read = {GENERATION_KEY: content_generation, STRUCTURE_KEY: structure_generation}[key]
+    for _ in range(3):
+        bump_structure_generation()
+    reached = read()
+    cache.delete(key)
+    request_memo.forget(("structure-generation",))
+    assert read() > reached
 
 
 # Sites and locales
