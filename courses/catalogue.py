@@ -287,12 +287,21 @@ def localized_topics(locale, default_id):
 
     def build():
         names = {}
-        for topic in Topic.objects.filter(locale_id__in={locale.pk, default_id}):
+        for topic in topic_rows({locale.pk, default_id}):
             if topic.locale_id == locale.pk or topic.translation_key not in names:
                 names[topic.translation_key] = topic
         return names
 
     return per_generation(f"topics:{locale.pk}:{default_id}", build)
+
+
+def topic_rows(locale_ids):
+    """Every topic of the locales `locale_ids`, by name, read once per
+    request: the catalogue's topics in the visitor's language and search's
+    vocabulary (search/vocabulary.py) are both made from it when neither is
+    kept yet, as after a change."""
+    ids = tuple(sorted(locale_ids))
+    return remembered(("topics", ids), lambda: list(Topic.objects.filter(locale_id__in=ids)))
 
 
 def per_generation_many(name, keys, build):
