@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import (
     Case,
+    Count,
     Exists,
     F,
     IntegerField,
@@ -30,7 +31,7 @@ from django.db.models import (
     Sum,
 )
 from django.db.models import When as CaseWhen
-from django.db.models.functions import Length, Substr
+from django.db.models.functions import Coalesce, Length, Substr
 from django.utils import timezone
 
 from wagtail.models import Locale, Page
@@ -287,7 +288,9 @@ def localized_topics(locale, default_id):
 
     def build():
         names = {}
-        for topic in topic_rows({locale.pk, default_id}):
+        for topic in topic_rows():
+            if topic.locale_id not in (locale.pk, default_id):
+                continue
             if topic.locale_id == locale.pk or topic.translation_key not in names:
                 names[topic.translation_key] = topic
         return names
@@ -295,13 +298,39 @@ def localized_topics(locale, default_id):
     return per_generation(f"topics:{locale.pk}:{default_id}", build)
 
 
-def topic_rows(locale_ids):
-    """Every topic of the locales `locale_ids`, by name, read once per
-    request: the catalogue's topics in the visitor's language and search's
-    vocabulary (search/vocabulary.py) are both made from it when neither is
-    kept yet, as after a change."""
-    ids = tuple(sorted(locale_ids))
-    return remembered(("topics", ids), lambda: list(Topic.objects.filter(locale_id__in=ids)))
+def topic_rows():
+    """Every topic, by name, with `live_courses`: how many times live, public
+    Italian courses name a topic of its translation key (search's popular
+    topics). Read once per request: the catalogue's topics in the visitor's
+    language, search's vocabulary (search/vocabulary.py) and its popular
+    topics are all made from it when none is kept yet, as after a change."""
+
+    def read():
+        courses = CoursePage.objects.live().public().filter(locale_id=default_locale_id())
+        named = (
+            CoursePage.topics.through.objects.filter(
+                topic__translation_key=OuterRef("translation_key"), coursepage__in=courses
+            )
+            .order_by()
+            .values("topic__translation_key")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return list(Topic.objects.annotate(live_courses=Coalesce(Subquery(named), 0)))
+
+    return remembered(("topic-rows",), read)
+
+
+def popular_topic_keys(limit):
+    """The translation keys of the `limit` topics live courses name most
+    (`topic_rows`), kept per content generation."""
+
+    def build():
+        counts = {topic.translation_key: topic.live_courses for topic in topic_rows()}
+        named = [key for key, count in counts.items() if count]
+        return sorted(named, key=lambda key: (-counts[key], key))[:limit]
+
+    return per_generation(f"popular-topics:{limit}", build)
 
 
 def per_generation_many(name, keys, build):

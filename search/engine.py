@@ -444,20 +444,20 @@ def venue_results(venues, locale, default_id, terms):
 
 
 def courses_url(locale):
-    """The catalogue's address in `locale` ("" if none), kept per content
-    generation (courses/catalogue.py)."""
-
-    def build():
-        index = catalogue_page(locale)
-        return index.url if index else ""
-
-    return catalogue.per_generation(f"catalogue-url:{locale.pk}", build)
+    """The catalogue's address in `locale` ("" if none)."""
+    index = catalogue_page(locale)
+    return index.url if index else ""
 
 
 def catalogue_page(locale):
+    """The catalogue page in `locale` (None if none), kept per content
+    generation."""
     from courses.models import CourseIndexPage
 
-    return CourseIndexPage.objects.live().public().filter(locale=locale).first()
+    def build():
+        return CourseIndexPage.objects.live().public().filter(locale=locale).first()
+
+    return catalogue.per_generation(f"catalogue-page:{locale.pk}", build)
 
 
 def results_for(kind, ids, finder, context):

@@ -29,7 +29,7 @@ _NO_KIND = Value(None, output_field=IntegerField())
 
 
 def _texts(locale):
-    from courses.catalogue import default_locale_id, topic_rows
+    from courses.catalogue import topic_rows
     from courses.models import CoursePage
     from courses.search_text import WORDS
     from partners.models import ChallengePage, LabourNeed, OpportunityPage, PartnerPage
@@ -45,8 +45,7 @@ def _texts(locale):
             need_titles.append(title)
     for model in models:
         yield from titles.get(ContentType.objects.get_for_model(model).pk, [])
-    topics = topic_rows({locale.pk, default_locale_id()})
-    yield from (topic.name for topic in topics if topic.locale_id == locale.pk)
+    yield from (topic.name for topic in topic_rows() if topic.locale_id == locale.pk)
     yield from need_titles
     yield from Comune.labels
     yield from WORDS.get(locale.language_code, {}).values()
