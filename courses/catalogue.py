@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import (
     Case,
+    Count,
     Exists,
     F,
     IntegerField,
@@ -30,7 +31,7 @@ from django.db.models import (
     Sum,
 )
 from django.db.models import When as CaseWhen
-from django.db.models.functions import Length, Substr
+from django.db.models.functions import Coalesce, Length, Substr
 from django.utils import timezone
 
 from wagtail.models import Locale, Page
@@ -310,12 +311,49 @@ def localized_topics(locale, default_id):
 
     def build():
         names = {}
-        for topic in Topic.objects.filter(locale_id__in={locale.pk, default_id}):
+        for topic in topic_rows():
+            if topic.locale_id not in (locale.pk, default_id):
+                continue
             if topic.locale_id == locale.pk or topic.translation_key not in names:
                 names[topic.translation_key] = topic
         return names
 
     return per_generation(f"topics:{locale.pk}:{default_id}", build)
+
+
+def topic_rows():
+    """Every topic, by name, with `live_courses`: how many times live, public
+    Italian courses name a topic of its translation key (search's popular
+    topics). Read once per request: the catalogue's topics in the visitor's
+    language, search's vocabulary (search/vocabulary.py) and its popular
+    topics are all made from it when none is kept yet, as after a change."""
+
+    def read():
+        courses = CoursePage.objects.live().public().filter(locale_id=default_locale_id())
+        named = (
+            CoursePage.topics.through.objects.filter(
+                topic__translation_key=OuterRef("translation_key"), coursepage__in=courses
+            )
+            .order_by()
+            .values("topic__translation_key")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return list(Topic.objects.annotate(live_courses=Coalesce(Subquery(named), 0)))
+
+    return remembered(("topic-rows",), read)
+
+
+def popular_topic_keys(limit):
+    """The translation keys of the `limit` topics live courses name most
+    (`topic_rows`), kept per content generation."""
+
+    def build():
+        counts = {topic.translation_key: topic.live_courses for topic in topic_rows()}
+        named = [key for key, count in counts.items() if count]
+        return sorted(named, key=lambda key: (-counts[key], key))[:limit]
+
+    return per_generation(f"popular-topics:{limit}", build)
 
 
 def per_generation_many(name, keys, build):
@@ -625,20 +663,39 @@ def relax_hints(form, data, request, locale, default_id, now=None):
 
 
 def matching_courses(form, data, request, locale, default_id, now, query_key):
-    """The ids of the matching courses in their order, and for an empty
-    result the hints on which filter to remove. Kept per content generation,
-    language, session clock and query string (the page number aside): the
-    same filters give the same list until content changes or a session ends
-    (`query_key`: the session clock and the query)."""
+    """The ids of the matching courses in their order, for an empty result
+    the hints on which filter to remove, and {id: its topics' translation
+    keys} when the ids were read now (else None). Kept per content
+    generation, language, session clock and query string (the page number
+    aside): the same filters give the same list until content changes or a
+    session ends (`query_key`: the session clock and the query)."""
     key = f"catalogue:results:{content_generation()}:{locale.pk}:{default_id}:{query_key}"
     found = cache.get(key)
+    topic_keys = None
     if found is None:
         courses = matching_queryset(data, locale, default_id, now)
-        ids = list(courses.values_list("pk", flat=True))
+        ids, topic_keys = ids_and_topic_keys(courses)
         hints = [] if ids else relax_hints(form, data, request, locale, default_id, now)
         found = (ids, hints)
         cache.set(key, found, 3600)
-    return found
+    return (*found, topic_keys)
+
+
+def ids_and_topic_keys(courses):
+    """The ids of `courses` in their order, and {id: its topics' translation
+    keys, by topic name} as the cards read them (`_topic_keys`): one query,
+    a row per course and topic."""
+    ids, topic_keys = [], {}
+    rows = courses.values_list("pk", "topics__translation_key").order_by(
+        *courses.query.order_by, "topics__name", "topics__pk"
+    )
+    for pk, key in rows:
+        if pk not in topic_keys:
+            ids.append(pk)
+            topic_keys[pk] = []
+        if key is not None:
+            topic_keys[pk].append(key)
+    return ids, topic_keys
 
 
 def catalogue_context(index_page, request):
@@ -651,7 +708,9 @@ def catalogue_context(index_page, request):
     # The session clock and the visitor's query (page aside), for the matches
     # and the filter form's fragment alike.
     query_key = f"{clock_key(now)}:{query_digest(request, 'page')}"
-    ids, hints = matching_courses(form, data, request, locale, default_id, now, query_key)
+    ids, hints, topic_keys = matching_courses(
+        form, data, request, locale, default_id, now, query_key
+    )
     paginator = Paginator(ids, PER_PAGE)
     try:
         results = paginator.page(request.GET.get("page", 1))
@@ -659,6 +718,8 @@ def catalogue_context(index_page, request):
         results = paginator.page(1)
     except EmptyPage:
         results = paginator.page(paginator.num_pages)
+    if topic_keys is not None:  # read with the ids: the cards shown need not read them
+        keep_many("topic-keys", {pk: topic_keys[pk] for pk in results.object_list})
     active = form.active_filters(data)
     return {
         "filter_form": form,

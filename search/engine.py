@@ -18,6 +18,7 @@ from itertools import product
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -155,51 +156,57 @@ class Finder:
     def found_anything(self):
         return any(self.ids.values())
 
-    def rerank(self, terms, language):
-        """Put first, keeping the backend's order otherwise, the results
-        whose title (for courses: title, topics and audiences) has the most
-        of the words: a word met only deep in the text counts for less."""
-        stems = [stem(term) for term in terms]
-
-        def hits(text):
-            words = [fold(word) for word in WORD.findall(text)]
-            return sum(1 for s in stems if any(word.startswith(s) for word in words))
-
-        about = course_about(self.ids["course"], language)
+    def rerank(self, terms):
+        """Rank the pages of every kind but the courses (`kept_courses`
+        ranks those) by their titles (`rank`)."""
         for kind, ids in self.ids.items():
-            if kind in ("need", "venue"):
-                continue
-            texts = about if kind == "course" else self.titles
-            position = {pk: index for index, pk in enumerate(ids)}
-            ids.sort(key=lambda pk: (-hits(texts.get(pk, "")), position[pk]))
+            if kind not in ("course", "need", "venue"):
+                rank(ids, self.titles, terms)
 
 
-def course_about(ids, language):
-    """{course id: its title, topic names and audiences} in two queries."""
+def rank(ids, texts, terms):
+    """Put first, keeping the backend's order otherwise, the ids whose text
+    in `texts` (a title; for courses: title, topics and audiences) has the
+    most of the words: a word met only deep in the text counts for less."""
+    stems = [stem(term) for term in terms]
+
+    def hits(text):
+        words = [fold(word) for word in WORD.findall(text)]
+        return sum(1 for s in stems if any(word.startswith(s) for word in words))
+
+    position = {pk: index for index, pk in enumerate(ids)}
+    ids.sort(key=lambda pk: (-hits(texts.get(pk, "")), position[pk]))
+
+
+def kept_courses(courses, ids, terms, language):
+    """The found courses `ids` that `courses` keeps (the catalogue's
+    queryset and filters), ranked (`rank`) on their title, topics and
+    audiences, and {id: its topics' translation keys, by topic name} for
+    their cards: one query, a row per course and topic. The database gives
+    the ids alone and the order is kept here (a CASE with one WHEN per
+    result, up to MAX_PAGES, grew with the site); only the courses kept are
+    ranked, the others are only counted (`Outcome.past_courses`)."""
     if not ids:
-        return {}
+        return [], {}
     words = WORDS.get(language, WORDS["it"])
-    about = {}
-    for pk, title, audiences in CoursePage.objects.filter(pk__in=ids).values_list(
-        "pk", "title", "audiences"
-    ):
-        extra = [str(Audience(a).label) + " " + words.get(a, "") for a in audiences or []
-                 if a in Audience.values]  # fmt: skip
-        about[pk] = " ".join([title, *extra])
-    through = CoursePage.topics.through.objects.filter(coursepage_id__in=ids)
-    for pk, name in through.values_list("coursepage_id", "topic__name"):
-        about[pk] = about.get(pk, "") + " " + name
-    return about
-
-
-def ranked_ids(queryset, ids):
-    """The ids among `ids` that `queryset` keeps, in the order of `ids`: the
-    database gives the ids alone and the order is kept here (a CASE with one
-    WHEN per result, up to MAX_PAGES, grew with the site)."""
-    if not ids:
-        return []
-    kept = set(queryset.filter(pk__in=ids).values_list("pk", flat=True))
-    return [pk for pk in ids if pk in kept]
+    about, topic_keys = {}, {}
+    rows = (
+        courses.filter(pk__in=ids)
+        .values_list("pk", "title", "audiences", "topics__name", "topics__translation_key")
+        .order_by("topics__name", "topics__pk")
+    )
+    for pk, title, audiences, topic, key in rows:
+        if pk not in about:
+            extra = [str(Audience(a).label) + " " + words.get(a, "") for a in audiences or []
+                     if a in Audience.values]  # fmt: skip
+            about[pk] = " ".join([title, *extra])
+            topic_keys[pk] = []
+        if key is not None:
+            about[pk] += " " + topic
+            topic_keys[pk].append(key)
+    kept = [pk for pk in ids if pk in about]
+    rank(kept, about, terms)
+    return kept, topic_keys
 
 
 def in_order(queryset, ids):
@@ -236,18 +243,22 @@ def find(locale, terms, language):
     for query, words, match, autocomplete in attempts:
         finder = Finder(locale, query, autocomplete=autocomplete)
         if finder.found_anything():
-            finder.rerank(words or terms, language)
+            finder.rerank(words or terms)
             return finder, words, match
     return finder, None, "all"
 
 
 def course_filters(request, locale, default_id, course_view):
-    """The catalogue's filter form; its values apply only in the course view."""
+    """The catalogue's filter form, its values and the topics in the
+    visitor's language. The form is shown, and its values apply, only in
+    the course view: elsewhere there is none (and its partner choices are
+    not read)."""
     topics_by_key = catalogue.localized_topics(locale, default_id)
+    if not course_view:
+        return None, {}, topics_by_key
     topics, partners = catalogue.filter_choices(locale, default_id, topics_by_key)
-    data_source = request.GET if course_view else None
-    form = CatalogueFilterForm(data_source or None, topics=topics, partners=partners)
-    data = form.valid_data() if data_source else {}
+    form = CatalogueFilterForm(request.GET or None, topics=topics, partners=partners)
+    data = form.valid_data() if request.GET else {}
     data.pop("q", None)
     return form, data, topics_by_key
 
@@ -260,9 +271,46 @@ def course_queryset(locale, default_id, data):
     return catalogue.apply_filters(courses, data, default_id)
 
 
-def course_results(courses, locale, default_id, topics_by_key, terms):
+def attach_result_cards(courses, context):
+    """Give each course the `card` its result shows: its sessions (one
+    query, as `catalogue.attach_cards` reads them) and its topics in the
+    visitor's language (their keys from `kept_courses`). A result shows no
+    partner and no image, so neither is read."""
+    locale, default_id = context["locale"], context["default_id"]
+    topics_by_key, topic_keys = context["topics_by_key"], context["topic_keys"]
+    sessions = sessions_by_key({course.translation_key for course in courses}, default_id)
+    now = timezone.now()
+    for course in courses:
+        course.card = catalogue.CourseCard(
+            sessions=sessions.get(course.translation_key, []),
+            topics=[
+                topics_by_key[key] for key in topic_keys.get(course.pk, []) if key in topics_by_key
+            ],
+            italian_only=course.locale_id != locale.pk,
+            now=now,
+        )
+
+
+def sessions_by_key(keys, default_id):
+    """{course translation key: the sessions of its Italian page, by start}."""
+    found = {}
+    if not keys:
+        return found
+    sessions = (
+        CourseSession.objects.filter(page__translation_key__in=keys, page__locale_id=default_id)
+        .select_related("venue")
+        .annotate(course_key=F("page__translation_key"))
+        .order_by("start", "sort_order")
+    )
+    for session in sessions:
+        found.setdefault(session.course_key, []).append(session)
+    return found
+
+
+def course_results(courses, context):
     courses = list(courses)
-    catalogue.attach_cards(courses, locale, default_id, topics_by_key)
+    attach_result_cards(courses, context)
+    terms = context["terms"]
     results = []
     for course in courses:
         card = course.card
@@ -396,26 +444,26 @@ def venue_results(venues, locale, default_id, terms):
 
 
 def courses_url(locale):
-    """The catalogue's address in `locale` ("" if none), kept per content
-    generation (courses/catalogue.py)."""
-
-    def build():
-        index = catalogue_page(locale)
-        return index.url if index else ""
-
-    return catalogue.per_generation(f"catalogue-url:{locale.pk}", build)
+    """The catalogue's address in `locale` ("" if none)."""
+    index = catalogue_page(locale)
+    return index.url if index else ""
 
 
 def catalogue_page(locale):
+    """The catalogue page in `locale` (None if none), kept per content
+    generation."""
     from courses.models import CourseIndexPage
 
-    return CourseIndexPage.objects.live().public().filter(locale=locale).first()
+    def build():
+        return CourseIndexPage.objects.live().public().filter(locale=locale).first()
+
+    return catalogue.per_generation(f"catalogue-page:{locale.pk}", build)
 
 
 def results_for(kind, ids, finder, context):
     locale, default_id, terms = context["locale"], context["default_id"], context["terms"]
     if kind == "course":
-        return course_results(ids, locale, default_id, context["topics_by_key"], terms)
+        return course_results(ids, context)
     if kind == "need":
         by_pk = {need.pk: need for need in finder.needs}
         return need_results([by_pk[pk] for pk in ids], locale, terms)
@@ -439,7 +487,7 @@ def search(request, raw_query, locale, language, kind="", page_number=1):
         request, locale, default_id, outcome.kind == "course"
     )
     outcome.filter_form = form
-    outcome.active_filters = form.active_filters(data) if outcome.kind == "course" else []
+    outcome.active_filters = form.active_filters(data) if form is not None else []
     if not terms:
         return outcome
     finder, corrected, match = find(locale, terms, language)
@@ -447,8 +495,8 @@ def search(request, raw_query, locale, language, kind="", page_number=1):
     if corrected:
         outcome.terms = corrected
     courses = course_queryset(locale, default_id, data)
-    course_ids = ranked_ids(courses, finder.ids["course"])  # the filters apply
-    courses = catalogue.card_queryset(courses)
+    # The filters apply.
+    course_ids, topic_keys = kept_courses(courses, finder.ids["course"], outcome.terms, language)
     outcome.counts = {key: len(ids) for key, ids in finder.ids.items()}
     outcome.counts["course"] = len(course_ids)
     if not data:
@@ -458,6 +506,7 @@ def search(request, raw_query, locale, language, kind="", page_number=1):
         "default_id": default_id,
         "terms": outcome.terms,
         "topics_by_key": topics_by_key,
+        "topic_keys": topic_keys,
     }
     if outcome.kind:
         ids = course_ids if outcome.kind == "course" else finder.ids[outcome.kind]

@@ -1,7 +1,6 @@
 """The search page, its suggestions as you type, and "ask for a course"."""
 
 from django.conf import settings
-from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -16,7 +15,6 @@ from wagtail.search.utils import normalise_query_string
 
 from courses import catalogue, throttle
 from courses.choices import Format, When
-from courses.models import CoursePage
 from courses.signup_forms import started_token
 from home.choices import Comune
 from home.search_query import clean_search_query
@@ -56,18 +54,8 @@ def popular_topics(locale, limit=6):
     """Topics with the most live courses, in the visitor's language."""
     default_id = catalogue.default_locale_id()
     topics_by_key = catalogue.localized_topics(locale, default_id)
-    counts = (
-        CoursePage.objects.live()
-        .public()
-        .filter(locale_id=default_id, topics__isnull=False)
-        .values("topics__translation_key")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "topics__translation_key")[:limit]
-    )
     return [
-        topics_by_key[entry["topics__translation_key"]]
-        for entry in counts
-        if entry["topics__translation_key"] in topics_by_key
+        topics_by_key[key] for key in catalogue.popular_topic_keys(limit) if key in topics_by_key
     ]
 
 

@@ -12,6 +12,7 @@ from collections import Counter
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.db.models import DateField, F, IntegerField, Value
 
 from wagtail.models import Page
 
@@ -23,24 +24,53 @@ from .text import WORD, fold, stem
 
 MIN_LENGTH = 3
 CLOSE_ENOUGH = 0.75
+_NO_DAY = Value(None, output_field=DateField())
+_NO_KIND = Value(None, output_field=IntegerField())
 
 
 def _texts(locale):
-    from courses.models import CoursePage, Topic
+    from courses.catalogue import topic_rows
+    from courses.models import CoursePage
     from courses.search_text import WORDS
     from partners.models import ChallengePage, LabourNeed, OpportunityPage, PartnerPage
 
     models = (CoursePage, PartnerPage, ChallengePage, OpportunityPage)
     pages = Page.objects.live().public().filter(locale=locale).type(*models)
-    titles = {}  # the titles of each type in one query, then type by type as before
-    for content_type_id, title in pages.values_list("content_type_id", "title"):
-        titles.setdefault(content_type_id, []).append(title)
+    needs = LabourNeed.objects.filter(locale=locale)
+    titles, need_titles = {}, []
+    for part, content_type_id, title in _titles(pages, needs):
+        if part == PAGES:
+            titles.setdefault(content_type_id, []).append(title)
+        else:
+            need_titles.append(title)
     for model in models:
         yield from titles.get(ContentType.objects.get_for_model(model).pk, [])
-    yield from Topic.objects.filter(locale=locale).values_list("name", flat=True)
-    yield from LabourNeed.objects.filter(locale=locale).values_list("title", flat=True)
+    yield from (topic.name for topic in topic_rows() if topic.locale_id == locale.pk)
+    yield from need_titles
     yield from Comune.labels
     yield from WORDS.get(locale.language_code, {}).values()
+
+
+PAGES, NEEDS = 0, 1
+
+
+def _titles(pages, needs):
+    """(PAGES, content type id, title) for `pages` in tree order, then
+    (NEEDS, None, title) for `needs` in their own order (comune, newest
+    first): one query for both (UNION ALL), each part sorted by the
+    database as it was when they were two."""
+    pages = pages.order_by().annotate(
+        part=Value(PAGES), kind=F("content_type_id"), key=F("path"), day=_NO_DAY
+    )
+    needs = needs.order_by().annotate(
+        part=Value(NEEDS), kind=_NO_KIND, key=F("comune"), day=F("noted_on")
+    )
+    columns = ("part", "kind", "key", "day", "title")
+    combined = pages.values_list(*columns).union(needs.values_list(*columns), all=True)
+    return [
+        (part, kind, title)
+        for part, kind, _key, _day, title in combined.order_by("part", "key", "-day")
+    ]
 
 
 def vocabulary(language):
