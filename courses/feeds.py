@@ -52,6 +52,7 @@ from wagtail.models import Locale, Page
 from home.choices import Comune, ProjectArea
 from home.fields import ChoiceListField
 from home.request_memo import remembered
+from home.search_query import SearchTextField
 from partners.choices import Audience, PartnerType
 from partners.models import PartnerPage
 
@@ -340,7 +341,7 @@ class FeedFilterForm(forms.Form):
     """The catalogue's GET parameters, strictly: a feed URL with a value we
     do not know is answered with 400 rather than silently widened."""
 
-    q = forms.CharField(required=False, max_length=200)
+    q = SearchTextField(required=False, max_length=200)
     topic = forms.SlugField(required=False, max_length=80)
     area = forms.ChoiceField(required=False, choices=[("", ""), *ProjectArea.choices])
     partner_type = forms.ChoiceField(required=False, choices=[("", ""), *PartnerType.choices])

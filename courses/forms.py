@@ -9,6 +9,7 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.models import Locale
 
 from home.choices import Comune, ProjectArea
+from home.search_query import SearchTextField
 from partners.choices import Audience, PartnerType
 
 from .choices import Format, TaughtLanguage, When
@@ -57,7 +58,7 @@ class CatalogueFilterForm(forms.Form):
     Values are language-independent (topic slugs, partner ids, choice keys),
     so a link keeps working when the visitor switches language."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    q = SearchTextField(label=_("Search"), required=False, max_length=200)
     topic = forms.ChoiceField(label=_("Topic"), required=False)
     area = forms.ChoiceField(
         label=_("Project area"),

@@ -3,6 +3,8 @@
 import re
 import unicodedata
 
+from django import forms
+
 MAX_QUERY_LENGTH = 200
 # Double quotes open phrases in SQLite FTS5 and PostgreSQL tsquery parsing;
 # an unbalanced one makes the database reject the query.
@@ -17,3 +19,13 @@ def clean_search_query(text):
     )
     text = _UNSAFE.sub(" ", text)
     return _SPACES.sub(" ", text).strip()[:MAX_QUERY_LENGTH]
+
+
+class SearchTextField(forms.CharField):
+    """A form field for text to search for: what people type, made safe
+    for every search backend (`clean_search_query`), so that a quote or a
+    backslash searches for the words around it instead of failing. The
+    text as typed is validated first (too long is an error, as before)."""
+
+    def clean(self, value):
+        return clean_search_query(super().clean(value))

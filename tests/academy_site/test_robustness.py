@@ -24,6 +24,12 @@ NASTY_VALUES = [
     "../../etc/passwd",
     "<script>alert(1)</script>",
     "' OR 1=1 --",
+    # Full-text syntax the databases reject when it reaches them raw
+    # (SQLite FTS5, PostgreSQL tsquery): quotes, operators, a backslash.
+    '"',
+    'corso "sartoria',
+    "corso* NEAR(a b) AND -x ^y",
+    "a\\",
     "%00",
     "\x00",
     "\ud800",

@@ -59,3 +59,16 @@ def test_call_to_action_needs_exactly_one_destination():
 )
 def test_search_queries_are_cleaned_of_what_breaks_backends(typed, cleaned):
     assert clean_search_query(typed) == cleaned
+
+
+def test_the_search_text_field_cleans_what_it_accepts_and_refuses_what_is_too_long():
+    from django import forms
+
+    from home.search_query import SearchTextField
+
+    class Form(forms.Form):
+        q = SearchTextField(required=False, max_length=20)
+
+    form = Form({"q": ' corso "sartoria\\ '})
+    assert form.is_valid() and form.cleaned_data["q"] == "corso sartoria"
+    assert "q" in Form({"q": "a" * 21}).errors
