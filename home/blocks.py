@@ -1,5 +1,7 @@
 """Generic StreamField blocks shared by every page type (no raw HTML)."""
 
+import copy
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +10,7 @@ from wagtail.blocks import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from . import localize
 from .choices import ProjectArea
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "h3", "h4"]
@@ -144,13 +147,37 @@ class BodyBlock(blocks.StreamBlock):
     faq = FAQBlock()
 
 
+class ReadPageChooserBlock(blocks.PageChooserBlock):
+    """A page chooser whose pages, when the home page's template read them
+    already (``localize_chosen_pages``, home/localize.py), are not read
+    again: the same pages Wagtail's would give, or None, as it would, for a
+    page that is gone or of another type. Saved and migrated as Wagtail's."""
+
+    canonical_module_path = "wagtail.blocks.PageChooserBlock"
+
+    def bulk_to_python(self, values):
+        values = list(values)
+        answers = [localize.chosen_page(pk) for pk in values]
+        if not all(read for read, _page in answers):
+            return super().bulk_to_python(values)
+        result, seen = [], set()
+        for pk, (_read, page) in zip(values, answers, strict=True):
+            if page is not None and not isinstance(page, self.model_class):
+                page = None
+            if page is not None and pk in seen:
+                page = copy.copy(page)
+            result.append(page)
+            seen.add(pk)
+        return result
+
+
 class AreaBlock(blocks.StructBlock):
     """One of the project's four areas, as shown on the home page."""
 
     area = blocks.ChoiceBlock(choices=ProjectArea.choices, label=_("Area"))
     title = blocks.CharBlock(label=_("Title"), max_length=80)
     text = blocks.TextBlock(label=_("Short text"), max_length=300)
-    page = blocks.PageChooserBlock(
+    page = ReadPageChooserBlock(
         label=_("Page about this area"), required=False, target_model="home.StandardPage"
     )
 
@@ -162,7 +189,7 @@ class AreaBlock(blocks.StructBlock):
 
 class FeaturedPagesBlock(blocks.StructBlock):
     heading = blocks.CharBlock(label=_("Heading"), max_length=120)
-    pages = blocks.ListBlock(blocks.PageChooserBlock(), label=_("Pages"), max_num=6)
+    pages = blocks.ListBlock(ReadPageChooserBlock(), label=_("Pages"), max_num=6)
 
     class Meta:
         icon = "list-ul"

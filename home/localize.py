@@ -8,10 +8,17 @@ reads every page, and every translation of them in the active language,
 specific, in one query (``search.engine.specific_pages``), then their card
 images in one more; the request remembers the answers (home/request_memo.py)
 for the ``localized_page`` filter and the ``featured_pages`` tag.
+
+``localize_chosen_ids`` does the same from the ids in the streams' raw data
+(``chosen_page_ids``), before Wagtail converts the blocks, and also
+remembers each chosen page as read: ``ReadPageChooserBlock`` (home/blocks.py)
+answers from it when the template then converts the blocks, where Wagtail's
+page chooser would read the same pages once more, one query per stream.
 """
 
 from django.db.models import OuterRef, Q, Subquery
 
+from wagtail import blocks
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page
 
@@ -23,10 +30,11 @@ def _key(page, locale=None):
     return ("localized-page", locale.pk, page.pk)
 
 
-def localized_specific(pages):
+def localized_specific(pages, found=None):
     """{pk: the page in the active language when it has a live translation,
     else the page itself; specific, its `listing_image` (if it has one)
-    read}, for `pages` (Page instances, any type), in two queries."""
+    read}, for `pages` (Page instances, any type), in two queries (one when
+    `found`, {id: specific page}, holds them and their translations)."""
     from search.engine import specific_pages  # (search imports the page models)
 
     pages = [page for page in pages if page is not None]
@@ -34,10 +42,11 @@ def localized_specific(pages):
     if not pages:
         return {}
     locale = Locale.get_active()
-    ids = {page.pk for page in pages}
-    keys = {page.translation_key for page in pages}
-    wanted = Page.objects.filter(Q(pk__in=ids) | Q(translation_key__in=keys, locale=locale))
-    found = specific_pages(wanted.values("pk"))
+    if found is None:
+        ids = {page.pk for page in pages}
+        keys = {page.translation_key for page in pages}
+        wanted = Page.objects.filter(Q(pk__in=ids) | Q(translation_key__in=keys, locale=locale))
+        found = specific_pages(wanted.values("pk"))
     translations = {p.translation_key: p for p in found.values() if p.locale_id == locale.pk}
     shown = {}
     for page in pages:
@@ -48,6 +57,79 @@ def localized_specific(pages):
     for pk, page in shown.items():
         remember(_key(page_by_pk[pk], locale), page)
     return shown
+
+
+def localize_chosen_ids(ids):
+    """`localized_specific` for the pages `ids` (as a page chooser keeps
+    them), with the pages themselves read in the same query; every id is
+    remembered with the page read for it (None: no such page) for
+    `chosen_page`."""
+    from search.engine import specific_pages  # (search imports the page models)
+
+    ids = [pk for pk in dict.fromkeys(ids) if pk is not None]
+    if not ids:
+        return {}
+    locale = Locale.get_active()
+    keys = Page.objects.filter(pk__in=ids).values("translation_key")
+    wanted = Page.objects.filter(Q(pk__in=ids) | Q(translation_key__in=keys, locale=locale))
+    found = specific_pages(wanted.values("pk"))
+    for pk in ids:
+        remember(_chosen_key(pk), found.get(pk))
+    return localized_specific([found.get(pk) for pk in ids], found)
+
+
+def _chosen_key(pk):
+    return ("chosen-page", pk)
+
+
+_NOT_READ = object()
+
+
+def chosen_page(pk):
+    """(True, the page `localize_chosen_ids` read for `pk`: specific, or None
+    when there is no such page), or (False, None) when it did not read it."""
+    found = recall(_chosen_key(pk), _NOT_READ)
+    return (False, None) if found is _NOT_READ else (True, found)
+
+
+def chosen_page_ids(*stream_values):
+    """The ids chosen in the page choosers of `stream_values` (in struct
+    blocks, lists and streams), from their raw data: no block is converted."""
+    ids = []
+    for stream in stream_values:
+        if stream:
+            ids += _raw_page_ids(stream.stream_block, list(stream.raw_data))
+    return ids
+
+
+def _raw_page_ids(block, raw):
+    if raw is None:
+        return []
+    if isinstance(block, blocks.PageChooserBlock):
+        return [raw]
+    if isinstance(block, blocks.StructBlock) and isinstance(raw, dict):
+        return [
+            pk
+            for name, child in block.child_blocks.items()
+            for pk in _raw_page_ids(child, raw.get(name))
+        ]
+    if isinstance(block, blocks.ListBlock):
+        return [
+            pk
+            for item in raw
+            for pk in _raw_page_ids(
+                block.child_block,
+                item["value"] if block._item_is_in_block_format(item) else item,
+            )
+        ]
+    if isinstance(block, blocks.StreamBlock):
+        return [
+            pk
+            for item in raw
+            if item["type"] in block.child_blocks
+            for pk in _raw_page_ids(block.child_blocks[item["type"]], item["value"])
+        ]
+    return []
 
 
 def _read_images(pages):
@@ -111,20 +193,3 @@ def localized(page, otherwise=None):
     if found is not None:
         return found
     return otherwise() if otherwise else page.localized
-
-
-def chosen_pages(*stream_values):
-    """The pages chosen in the blocks of `stream_values` (page choosers in
-    struct blocks and in their lists)."""
-    pages = []
-    for stream in stream_values:
-        for block in stream or []:
-            values = block.value.values() if hasattr(block.value, "values") else [block.value]
-            for value in values:
-                items = (
-                    value
-                    if isinstance(value, list | tuple) or hasattr(value, "bound_blocks")
-                    else [value]
-                )
-                pages += [item for item in items if isinstance(item, Page)]
-    return pages

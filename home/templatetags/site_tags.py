@@ -242,10 +242,12 @@ def localized_specific_page(page):
 
 @register.simple_tag
 def localize_chosen_pages(*stream_values):
-    """Read the pages chosen in the blocks of `stream_values` in the active
-    language in two queries (home/localize.py), for the `localized_page` and
-    `localized_specific_page` filters of their templates. Renders nothing."""
-    localize.localized_specific(localize.chosen_pages(*stream_values))
+    """Read the pages chosen in the blocks of `stream_values`, and them in the
+    active language, in two queries (home/localize.py), for the
+    `localized_page` and `localized_specific_page` filters of their templates
+    and for their page choosers (home.blocks.ReadPageChooserBlock), from the
+    streams' raw data. Renders nothing."""
+    localize.localize_chosen_ids(localize.chosen_page_ids(*stream_values))
     return ""
 
 
