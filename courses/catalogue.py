@@ -36,7 +36,7 @@ from django.utils import timezone
 
 from wagtail.models import Locale, Page
 
-from home.cache import content_generation
+from home.cache import content_generation, kept
 from home.choices import Comune
 from home.fields import ChoiceListField
 from home.images import renditions_prefetch, with_images
@@ -298,12 +298,7 @@ class CourseCard:
 
 def per_generation(name, build):
     """`build()`, kept in the cache until public content changes (home.cache)."""
-    key = f"catalogue:{name}:{content_generation()}"
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, 3600)
-    return value
+    return kept(f"catalogue:{name}:{content_generation()}", build)
 
 
 def localized_topics(locale, default_id):

@@ -120,32 +120,37 @@ def _bump_structure_on_commit():
 def bump_structure_generation_now_and_on_commit():
     """As bump_content_generation_now_and_on_commit, for the structure (and
     so the content) generation."""
-    pending = _bumps_held.get()
-    if pending is not None:
-        pending.append(True)
-        return
-    bump_structure_generation()
-    connection = transaction.get_connection()
-    if connection.in_atomic_block and not any(
-        entry[1] is _bump_structure_on_commit for entry in connection.run_on_commit
-    ):
-        transaction.on_commit(_bump_structure_on_commit)
+    _bump_now_and_on_commit(bump_structure_generation, _bump_structure_on_commit)
 
 
 def bump_content_generation_now_and_on_commit():
     """Bump at once and, inside a transaction, once more when it commits: a
     page rendered by another request between the change and the commit saw
     the old data and must not stay cached under the new generation."""
+    _bump_now_and_on_commit(bump_content_generation, _bump_on_commit)
+
+
+def _bump_now_and_on_commit(bump, on_commit):
     pending = _bumps_held.get()
     if pending is not None:
         pending.append(True)
         return
-    bump_content_generation()
+    bump()
     connection = transaction.get_connection()
     if connection.in_atomic_block and not any(
-        entry[1] is _bump_on_commit for entry in connection.run_on_commit
+        entry[1] is on_commit for entry in connection.run_on_commit
     ):
-        transaction.on_commit(_bump_on_commit)
+        transaction.on_commit(on_commit)
+
+
+def kept(key, build, timeout=3600):
+    """`build()`, kept in the cache under `key`, which names the generation
+    it belongs to (an entry of an earlier generation is never read again)."""
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout)
+    return value
 
 
 _bumps_held = contextvars.ContextVar("content_generation_bumps_held", default=None)

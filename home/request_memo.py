@@ -94,16 +94,9 @@ def forget_structure():
 
 def _kept_for_structure(name, compute):
     """`compute()`, kept in the cache under the structure generation."""
-    from django.core.cache import cache
+    from .cache import kept, structure_generation
 
-    from .cache import structure_generation
-
-    key = f"{name}:{structure_generation()}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, 3600)
-    return value
+    return kept(f"{name}:{structure_generation()}", compute)
 
 
 def locales_by_code():
