@@ -90,14 +90,17 @@ def newest_with_dates(locale, default_id, now=None):
 
 def next_sessions(default_id, now=None):
     """The sessions ahead of live, public courses (their Italian pages),
-    cancelled ones aside, the soonest first, with their venue and page."""
+    cancelled ones aside, the soonest first, with their venue and page.
+    Sessions starting together keep one order (a course's own order, then
+    the oldest first), so which of them a short list shows never depends
+    on the database's plan."""
     now = now or timezone.now()
     live_italian = CoursePage.objects.live().public().filter(locale_id=default_id)
     return (
         CourseSession.objects.filter(page__in=live_italian.values("pk"), start__gte=now)
         .exclude(status=SessionStatus.CANCELLED)
         .select_related("venue", "page")
-        .order_by("start")
+        .order_by("start", "sort_order", "pk")
     )
 
 

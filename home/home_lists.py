@@ -106,7 +106,7 @@ def _sessions(locale, default_id, now):
             course_key=F("page__translation_key"),
             is_next=ExpressionWrapper(Q(pk__in=next_ids), output_field=BooleanField()),
         )
-        .order_by("start", "sort_order")
+        .order_by("start", "sort_order", "pk")
     )
     clock_known = known_session_clock(now) is not None
     if not clock_known:

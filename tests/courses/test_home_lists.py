@@ -22,6 +22,7 @@ from courses.catalogue import (
     next_sessions,
     session_clock,
 )
+from courses.models import CourseSession
 from donations.progress import fund_pages
 from home import home_lists
 from home.cache import bump_content_generation
@@ -32,6 +33,8 @@ from partners.opportunity_listing import closing_soon
 from ..donations.factories import DonationPageFactory
 from ..partners.challenge_factories import ChallengeIndexPageFactory, ChallengePageFactory
 from ..partners.opportunity_factories import OpportunityIndexPageFactory, OpportunityPageFactory
+from .conftest import publish
+from .factories import CoursePageFactory, CourseSessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +190,27 @@ def test_the_heros_translation_costs_no_query_of_its_own(client, world, home_en,
         return len(queries)
 
     assert queries_with_link(world.sartoria) == queries_with_link(tailoring)
+
+
+def test_sessions_starting_together_keep_one_order(world, italian, english):
+    """Many courses starting at the same time: the next sessions are always
+    the same ones, in a course's own order and then the oldest first, both
+    read alone and with the home page's other lists, whatever order the
+    database keeps the rows in."""
+    start = days(3).replace(second=0, microsecond=0)
+    together = []
+    for number in range(8):
+        course = CoursePageFactory(
+            parent=world.coop, title=f"Insieme {number}", slug=f"insieme-{number}"
+        )
+        together.append(CourseSessionFactory(page=course, start=start))
+        publish(course)
+    # Rewrite the oldest rows, so that PostgreSQL keeps them last on disk.
+    CourseSession.objects.filter(pk__in=[s.pk for s in together[:4]]).update(note="")
+    expected = [session.pk for session in together[:6]]
+    now = timezone.now()
+    assert [s.pk for s in next_sessions(italian.pk, now)[:6]] == expected
+    assert list(next_sessions(italian.pk, now).query.order_by)[-1] == "pk"
+    for locale in (italian, english):
+        sessions, _translations = home_lists.read(locale, italian.pk, now)["sessions"]
+        assert [s.pk for s in sessions] == expected
