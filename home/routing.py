@@ -27,13 +27,15 @@ the ancestors are the breadcrumbs (``request.route_ancestors``) and the
 translations are what the language links show (``translations_of``).
 """
 
+import hashlib
+
 from django.core.cache import cache
 from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 
 from wagtail.models import Locale, Page, Site
 
-from .cache import structure_generation
+from .cache import content_generation, structure_generation
 from .request_memo import in_request, locale_by_id, locales_known, remember_locales
 
 
@@ -108,18 +110,12 @@ def _route(request, path):
     home_urls = _home_urls(root) if homes is None else _urls_of(homes, root)
     locale = Locale.get_active()
     components = [component for component in path.split("/") if component]
-    home_url = home_urls.get(locale.pk, root.url_path)
-    wanted = Q(translation_key=root.translation_key) if homes is None else Q(pk__in=[])
-    if components:
-        urls = [home_url + relative for relative in _relative_paths(components)]
-        keys = Page.objects.filter(url_path__in=urls).values("translation_key")
-        wanted |= Q(url_path__in=urls) | Q(translation_key__in=Subquery(keys))
-    rows = list(Page.objects.filter(wanted)) if homes is None or components else []
-    if homes is None:
-        _keep_homes(root, [row for row in rows if row.translation_key == root.translation_key])
-    else:
-        known = {row.pk for row in homes}
-        rows = sorted(homes + [row for row in rows if row.pk not in known], key=_path)
+    rows_key = _rows_key(root, locale, components)
+    # (not kept when the site's root pages are not: the rows are read with them)
+    rows = None if homes is None else cache.get(rows_key)
+    fresh = rows is None
+    if fresh:
+        rows = _read_rows(root, homes, home_urls.get(locale.pk, root.url_path), components)
     translations = {}
     for row in rows:
         row.locale = locale_by_id(row.locale_id) or row.locale
@@ -132,7 +128,48 @@ def _route(request, path):
     if home is None:  # the site's root page is not where it should be
         return root.localized.specific.route(request, components)
     found = {row.url_path: row for row in rows if row.path.startswith(home.path)}
-    return walk(home, request, components, found)
+    routed = walk(home, request, components, found)
+    if fresh and _is_page_at(routed, home.url_path + _relative(components)):
+        # With the page served made specific (Page.specific, kept on its row),
+        # before its view has touched it.
+        cache.set(rows_key, rows, 3600)
+    return routed
+
+
+def _read_rows(root, homes, home_url, components):
+    """The rows of Page routing needs (see above): the site's root page in
+    every language (read here when `homes` are not kept), every page along
+    `components` below `home_url`, and their translations, by path."""
+    wanted = Q(translation_key=root.translation_key) if homes is None else Q(pk__in=[])
+    if components:
+        urls = [home_url + relative for relative in _relative_paths(components)]
+        keys = Page.objects.filter(url_path__in=urls).values("translation_key")
+        wanted |= Q(url_path__in=urls) | Q(translation_key__in=Subquery(keys))
+    rows = list(Page.objects.filter(wanted)) if homes is None or components else []
+    if homes is None:
+        _keep_homes(root, [row for row in rows if row.translation_key == root.translation_key])
+        return rows
+    known = {row.pk for row in homes}
+    return sorted(homes + [row for row in rows if row.pk not in known], key=_path)
+
+
+def _relative(components):
+    return "".join(f"{component}/" for component in components)
+
+
+def _is_page_at(routed, url_path):
+    """Whether routing ended on the page at `url_path` itself (not on a page
+    above it routing the rest on its own, nor nowhere)."""
+    return routed is not None and routed[0].url_path == url_path
+
+
+def _rows_key(root, locale, components):
+    """The rows read for an address, kept per content generation (any saved
+    or deleted page starts a new one) under a digest of the address: only
+    addresses that end on a page are kept, so made-up addresses add
+    nothing to the cache."""
+    digest = hashlib.blake2b(_relative(components).encode(), digest_size=16).hexdigest()
+    return f"routing:rows:{content_generation()}:{root.pk}:{locale.pk}:{digest}"
 
 
 def _path(page):

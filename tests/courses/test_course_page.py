@@ -6,10 +6,12 @@ import json
 import pytest
 from bs4 import BeautifulSoup
 
+from django.core.cache import cache
 from django.utils import timezone
 
-from courses.models import CourseSession
+from courses.models import CoursePage, CourseSession
 from home.demo import translate
+from home.routing import _rows_key
 
 from .conftest import publish
 from .factories import CourseSessionFactory
@@ -182,3 +184,17 @@ def test_course_page_shows_the_opportunities_that_list_it(client, world, english
         assert section.select_one("a")["href"].startswith(after.url)
     other = BeautifulSoup(client.get(world.saldatura.url).content, "html.parser")
     assert other.select_one("#opportunities-for-page") is None
+
+
+def test_the_course_served_is_kept_for_routing_as_read_not_as_its_view_left_it(client, world, home):
+    """Routing keeps the page it found per content generation (home/routing.py)
+    before the page's view has run: what the view sets on it for one
+    request (its Italian source, its listing image) never reaches the
+    next visitor."""
+    client.get(world.saldatura.url)
+    components = world.saldatura.url.strip("/").split("/")[1:]
+    rows = cache.get(_rows_key(home, home.locale, components))
+    kept = next(row for row in rows if row.pk == world.saldatura.pk).__dict__["specific"]
+    assert isinstance(kept, CoursePage)
+    assert "source_page" not in kept.__dict__
+    assert client.get(world.saldatura.url).status_code == 200

@@ -4,12 +4,17 @@ below an alias, and what a request saves it sees for the rest of it."""
 
 import pytest
 
+from django.core.cache import cache
+from django.db import connection
 from django.http import HttpResponse
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from wagtail.models import Page, PageViewRestriction
 
+from home.cache import bump_content_generation
 from home.request_memo import RequestMemoMiddleware
+from home.routing import _rows_key
 from tests.factories import StandardPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +97,59 @@ def test_an_english_page_is_found_below_the_english_home_page_in_one_lookup(clie
     assert "Pagina (en)" in response.content.decode()
     known = response.wsgi_request._route_translations
     assert {row.locale_id for row in known[page.translation_key]} == {home.locale_id, english.pk}
+
+
+def page_queries(client, url):
+    """The queries a render of `url` runs that read pages by address or
+    by id (routing's own), and the response."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    routing = [
+        q["sql"] for q in queries if '"url_path"' in q["sql"] or '_page_ptr_id" =' in q["sql"]
+    ]
+    return routing, response
+
+
+def test_a_page_rendered_again_is_routed_without_a_query(client, home):
+    section = StandardPageFactory(parent=home, title="Sezione", slug="sezione")
+    StandardPageFactory(parent=section, title="Pagina", slug="pagina")
+    client.get("/it/sezione/pagina/")
+    page_queries(client, "/it/sezione/pagina/")  # (the rows kept now)
+    again, response = page_queries(client, "/it/sezione/pagina/")
+    assert response.status_code == 200 and "Pagina" in response.content.decode()
+    assert again == []
+    bump_content_generation()
+    after_a_change, _response = page_queries(client, "/it/sezione/pagina/")
+    assert len(after_a_change) == 2  # the pages along the address, the page served
+
+
+def test_what_is_published_unpublished_or_moved_is_routed_at_once(client, home):
+    section = StandardPageFactory(parent=home, title="Sezione", slug="sezione")
+    other = StandardPageFactory(parent=home, title="Altra", slug="altra")
+    page = StandardPageFactory(parent=section, title="Pagina", slug="pagina")
+    for _ in range(2):
+        assert "Pagina" in client.get("/it/sezione/pagina/").content.decode()
+    page.title = "Pagina nuova"
+    page.save_revision().publish()
+    assert "Pagina nuova" in client.get("/it/sezione/pagina/").content.decode()
+    page.refresh_from_db()
+    page.move(other, pos="last-child")
+    moved = client.get("/it/sezione/pagina/")  # Wagtail's redirect from the old address
+    assert (moved.status_code, moved["Location"]) == (301, "/it/altra/pagina/")
+    assert client.get("/it/altra/pagina/").status_code == 200
+    Page.objects.get(pk=page.pk).unpublish()
+    assert client.get("/it/altra/pagina/").status_code == 404
+
+
+def test_made_up_addresses_add_nothing_to_the_cache(client, home):
+    StandardPageFactory(parent=home, title="Pagina", slug="pagina")
+    for url in ("/it/nessuna/", "/it/pagina/nessuna/", "/it/pagina/a/b/c/"):
+        assert client.get(url).status_code == 404
+        assert cache.get(rows_key(home, url)) is None
+    client.get("/it/pagina/")
+    assert cache.get(rows_key(home, "/it/pagina/")) is not None
+
+
+def rows_key(home, url):
+    components = [part for part in url.split("/") if part][1:]  # (without the language)
+    return _rows_key(home, home.locale, components)
