@@ -9,9 +9,11 @@ read the page's translations. Here one query reads the home page in every
 language, every page along the address (by ``url_path``, below the home
 page's address in the visitor's language) and every translation of each of
 them; the page served is then made specific (one query). The home page in
-every language is kept in the cache per structure generation (home/cache.py),
-so the home page itself is routed without a query for the pages, and every
-other page without reading the home pages again. The rest is Wagtail's
+every language (every site's, when there are several) is kept in the cache
+per structure generation (``home.sites.home_pages``, which Wagtail's page
+URLs are worked out from too), so the home page itself is routed without a
+query for the pages, and every other page without reading the home pages
+again. The rest is Wagtail's
 routing as it is: a page whose type routes on its own (RoutablePageMixin:
 a course's sign-up pages, a challenge's form) gets the rest of the address,
 a page that is not live is a 404, and an address this lookup does not find
@@ -27,13 +29,12 @@ the ancestors are the breadcrumbs (``request.route_ancestors``) and the
 translations are what the language links show (``translations_of``).
 """
 
-from django.core.cache import cache
 from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 
 from wagtail.models import Locale, Page, Site
 
-from .cache import structure_generation
+from . import sites
 from .request_memo import in_request, locale_by_id, locales_known, remember_locales
 
 
@@ -103,20 +104,24 @@ def _route(request, path):
     if site is None:
         return None
     root = site.root_page
-    homes = _kept_homes(root)
+    homes = sites.kept_home_pages()
+    if homes is not None:
+        homes = [row for row in homes if row.translation_key == root.translation_key]
     # (_home_urls reads the request's locales along, when they are still unread)
     home_urls = _home_urls(root) if homes is None else _urls_of(homes, root)
     locale = Locale.get_active()
     components = [component for component in path.split("/") if component]
     home_url = home_urls.get(locale.pk, root.url_path)
-    wanted = Q(translation_key=root.translation_key) if homes is None else Q(pk__in=[])
+    # Every site's home pages, when not kept (kept for Wagtail's URLs too)
+    root_keys = sites.root_translation_keys() if homes is None else set()
+    wanted = Q(translation_key__in=root_keys) if homes is None else Q(pk__in=[])
     if components:
         urls = [home_url + relative for relative in _relative_paths(components)]
         keys = Page.objects.filter(url_path__in=urls).values("translation_key")
         wanted |= Q(url_path__in=urls) | Q(translation_key__in=Subquery(keys))
     rows = list(Page.objects.filter(wanted)) if homes is None or components else []
     if homes is None:
-        _keep_homes(root, [row for row in rows if row.translation_key == root.translation_key])
+        sites.keep_home_pages([row for row in rows if row.translation_key in root_keys])
     else:
         known = {row.pk for row in homes}
         rows = sorted(homes + [row for row in rows if row.pk not in known], key=_path)
@@ -137,21 +142,6 @@ def _route(request, path):
 
 def _path(page):
     return page.path
-
-
-def _homes_key(root):
-    return f"routing:homes:{structure_generation()}:{root.pk}"
-
-
-def _kept_homes(root):
-    """The site's root page in every language (live or not, as rows of
-    Page), kept per structure generation: they are pages of depth 2, whose
-    every change bumps it (home/structure.py). None when not kept."""
-    return cache.get(_homes_key(root))
-
-
-def _keep_homes(root, homes):
-    cache.set(_homes_key(root), homes, 3600)
 
 
 def _urls_of(homes, root):
