@@ -13,12 +13,11 @@ every language (every site's, when there are several) is kept in the cache
 per structure generation (``home.sites.home_pages``, which Wagtail's page
 URLs are worked out from too), so the home page itself is routed without a
 query for the pages, and every other page without reading the home pages
-again. The rest is Wagtail's
-routing as it is: a page whose type routes on its own (RoutablePageMixin:
-a course's sign-up pages, a challenge's form) gets the rest of the address,
-a page that is not live is a 404, and an address this lookup does not find
-ends in Wagtail's own routing (a 404, or a page whose ``url_path`` is out of
-date).
+again. The rest is Wagtail's routing as it is: a page whose type routes on
+its own (RoutablePageMixin: a course's sign-up pages, a challenge's form)
+gets the rest of the address, a page that is not live is a 404, and an
+address this lookup does not find ends in Wagtail's own routing (a 404, or
+a page whose ``url_path`` is out of date).
 
 ``RoutingMiddleware`` runs it just before Wagtail's page view and leaves
 the result where Wagtail keeps it (``request._wagtail_route_for_request``),
