@@ -49,7 +49,9 @@ def measure(url, repeat, bump=None):
     render after `bump` moved a generation: `bump_content_generation` (an
     ordinary change: every per-content-generation cache cold) or
     `bump_structure_generation` (a structural change: the header and
-    footer, sites, locales, home pages and view restrictions cold too)."""
+    footer, sites, locales, home pages and view restrictions cold too), or
+    emptied the cache (`empty_every_cache`: a new Redis after a deploy, the
+    image renditions and every other long-lived entry gone too)."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -89,14 +91,22 @@ def main():
     print("again: rendered again in the same generations; after a change: the first render")
     print("after the content generation moved (every per-content-generation cache cold);")
     print("structural: the first after the structure generation moved (header, footer,")
-    print("sites, locales, home pages and view restrictions cold too)")
+    print("sites, locales, home pages and view restrictions cold too); empty: the first")
+    print("with every cache emptied (a new Redis: renditions and long-lived entries too)")
     print(
         f"{'page':<44} {'status':>6} {'median ms':>10} {'min ms':>7} {'queries':>8}"
         f" {'after a change: ms':>19} {'queries':>8} {'structural: ms':>15} {'queries':>8}"
+        f" {'empty: ms':>10} {'queries':>8}"
     )
     from pages import page_paths
 
+    from django.core.cache import caches
+
     from home.cache import bump_content_generation, bump_structure_generation
+
+    def empty_every_cache():
+        for each in caches.all(initialized_only=False):
+            each.clear()
 
     # /healthz (a bare Django view through the same middleware) first: on a
     # busy machine read the pages' times against it.
@@ -109,9 +119,13 @@ def main():
         moved, _fastest, moved_queries, _status = measure(
             page_url, args.repeat, bump_structure_generation
         )
+        emptied, _fastest, emptied_queries, _status = measure(
+            page_url, args.repeat, empty_every_cache
+        )
         print(
             f"{label[:44]:<44} {status:>6} {median:>10.1f} {fastest:>7.1f} {queries:>8}"
             f" {changed:>19.1f} {changed_queries:>8} {moved:>15.1f} {moved_queries:>8}"
+            f" {emptied:>10.1f} {emptied_queries:>8}"
         )
 
 

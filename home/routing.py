@@ -8,15 +8,20 @@ check of view restrictions reads the ancestors again, and the language links
 read the page's translations. Here one query reads the home page in every
 language, every page along the address (by ``url_path``, below the home
 page's address in the visitor's language) and every translation of each of
-them; the page served is then made specific (one query). The home page in
-every language is kept in the cache per structure generation (home/cache.py),
-so the home page itself is routed without a query for the pages, and every
-other page without reading the home pages again. The rest is Wagtail's
-routing as it is: a page whose type routes on its own (RoutablePageMixin:
-a course's sign-up pages, a challenge's form) gets the rest of the address,
-a page that is not live is a 404, and an address this lookup does not find
-ends in Wagtail's own routing (a 404, or a page whose ``url_path`` is out of
-date).
+them; the page served is then made specific (one query). Those rows, with
+the page served made specific, are kept per content generation (any page
+saved or deleted starts a new one) for the addresses that end on a page,
+as read, before the page's view has run: a page rendered again is routed
+without a query, and a made-up address keeps nothing. The home page in
+every language (every site's, when there are several) is kept in the cache
+per structure generation (``home.sites.home_pages``, which Wagtail's page
+URLs are worked out from too), so the home page itself is routed without a
+query for the pages, and every other page without reading the home pages
+again. The rest is Wagtail's routing as it is: a page whose type routes on
+its own (RoutablePageMixin: a course's sign-up pages, a challenge's form)
+gets the rest of the address, a page that is not live is a 404, and an
+address this lookup does not find ends in Wagtail's own routing (a 404, or
+a page whose ``url_path`` is out of date).
 
 ``RoutingMiddleware`` runs it just before Wagtail's page view and leaves
 the result where Wagtail keeps it (``request._wagtail_route_for_request``),
@@ -35,7 +40,8 @@ from django.http import Http404
 
 from wagtail.models import Locale, Page, Site
 
-from .cache import content_generation, structure_generation
+from . import sites
+from .cache import content_generation
 from .request_memo import in_request, locale_by_id, locales_known, remember_locales
 
 
@@ -105,7 +111,9 @@ def _route(request, path):
     if site is None:
         return None
     root = site.root_page
-    homes = _kept_homes(root)
+    homes = sites.kept_home_pages()
+    if homes is not None:
+        homes = [row for row in homes if row.translation_key == root.translation_key]
     # (_home_urls reads the request's locales along, when they are still unread)
     home_urls = _home_urls(root) if homes is None else _urls_of(homes, root)
     locale = Locale.get_active()
@@ -138,16 +146,19 @@ def _route(request, path):
 
 def _read_rows(root, homes, home_url, components):
     """The rows of Page routing needs (see above): the site's root page in
-    every language (read here when `homes` are not kept), every page along
-    `components` below `home_url`, and their translations, by path."""
-    wanted = Q(translation_key=root.translation_key) if homes is None else Q(pk__in=[])
+    every language (with every site's home pages, read here when `homes`
+    are not kept), every page along `components` below `home_url`, and
+    their translations, by path."""
+    # Every site's home pages, when not kept (kept for Wagtail's URLs too)
+    root_keys = sites.root_translation_keys() if homes is None else set()
+    wanted = Q(translation_key__in=root_keys) if homes is None else Q(pk__in=[])
     if components:
         urls = [home_url + relative for relative in _relative_paths(components)]
         keys = Page.objects.filter(url_path__in=urls).values("translation_key")
         wanted |= Q(url_path__in=urls) | Q(translation_key__in=Subquery(keys))
     rows = list(Page.objects.filter(wanted)) if homes is None or components else []
     if homes is None:
-        _keep_homes(root, [row for row in rows if row.translation_key == root.translation_key])
+        sites.keep_home_pages([row for row in rows if row.translation_key in root_keys])
         return rows
     known = {row.pk for row in homes}
     return sorted(homes + [row for row in rows if row.pk not in known], key=_path)
@@ -174,21 +185,6 @@ def _rows_key(root, locale, components):
 
 def _path(page):
     return page.path
-
-
-def _homes_key(root):
-    return f"routing:homes:{structure_generation()}:{root.pk}"
-
-
-def _kept_homes(root):
-    """The site's root page in every language (live or not, as rows of
-    Page), kept per structure generation: they are pages of depth 2, whose
-    every change bumps it (home/structure.py). None when not kept."""
-    return cache.get(_homes_key(root))
-
-
-def _keep_homes(root, homes):
-    cache.set(_homes_key(root), homes, 3600)
 
 
 def _urls_of(homes, root):

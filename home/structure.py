@@ -1,19 +1,22 @@
 """What bumps the structure generation (home/cache.py).
 
 Under the structure generation are kept, for every page to read: the sites
-with their root pages, every Locale, the site's root page in every language,
-every view restriction with its page's path, and the header and footer
-(the home link, the menu of the home page's live public children shown in
-menus, the footer setting and its privacy and accessibility pages in every
-language). The rule, conservative on purpose (over-bumping costs one cold
-render of the header and footer, missing a bump serves a wrong link or
-lists a restricted page):
+with their root pages, every Locale, the sites' root pages in every language
+(Wagtail's site root paths are built from them), every view restriction
+with its page's path, and the header and footer (the home link, the menu of
+the home page's live public children shown in menus, the footer setting
+and its privacy and accessibility pages in every language). The rule,
+conservative on purpose (over-bumping costs one cold render of the header
+and footer, missing a bump serves a wrong link or lists a restricted
+page):
 
 - a Site, Locale, PageViewRestriction or the footer setting saved or deleted,
   and a view restriction's groups changed;
 - any page of depth 3 or less (the tree root, the sites' root pages in every
   language, the pages of the menu) saved, created (a translation or an
   alias too), published or unpublished: each of these saves the page;
+- a site's root page or a translation of it saved or created, at any depth
+  (Wagtail's site root paths are worked out from them, home/sites.py);
 - any page deleted (its restrictions and the footer's links go with it) or
   moved (treebeard rewrites the paths of the page and its descendants with
   raw UPDATEs, which send no post_save: ``post_page_move``);
@@ -50,6 +53,7 @@ def _page_saved(sender, instance, created=False, raw=False, **kwargs):
     if (
         instance.depth <= MENU_DEPTH
         or _is_new_alias(instance, created)
+        or _is_site_root(instance)
         or _is_footer_page(instance)
     ):
         bump_structure_generation_now_and_on_commit()
@@ -57,6 +61,14 @@ def _page_saved(sender, instance, created=False, raw=False, **kwargs):
 
 def _is_new_alias(page, created):
     return created and page.alias_of_id is not None
+
+
+def _is_site_root(page):
+    """Whether `page` is a site's root page or one of its translations, at
+    any depth (the home pages and Wagtail's site root paths, home/sites.py)."""
+    from .sites import root_translation_keys
+
+    return page.translation_key in root_translation_keys()
 
 
 def _page_deleted(sender, instance, **kwargs):

@@ -24,6 +24,7 @@ from home.cache import (
 )
 from home.models import SiteFooter
 from home.routing import translations_of
+from home.sites import kept_home_pages
 
 register = template.Library()
 
@@ -34,10 +35,15 @@ def _home_page(request):
         return None
     root = site.root_page
     known = translations_of(request, root)  # read with the route (home/routing.py)
-    if known is not None:
-        locale = Locale.get_active()
-        return next((page for page in known if page.locale_id == locale.pk), root)
-    return root.localized
+    if known is None:  # not a page: the home pages, if kept (home/sites.py)
+        homes = kept_home_pages()
+        if homes is None:
+            return root.localized
+        known = [page for page in homes if page.translation_key == root.translation_key]
+        known = [page for page in known if page.live]
+    locale = Locale.get_active()
+    # (as root.localized: the live translation in the active language, else the root)
+    return next((page for page in known if page.locale_id == locale.pk), root)
 
 
 @register.simple_tag(takes_context=True)
