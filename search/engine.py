@@ -127,11 +127,28 @@ def page_kind_by_content_type():
     }
 
 
+HIT_FIELDS = ("id", "content_type_id", "title")
+
+
+def hit_rows(results):
+    """(id, content type id, title) of each page found, in the backend's
+    order. Wagtail's database backends (SQLite, PostgreSQL, MySQL and the
+    fallback) answer with a queryset, read here as values: making a Page of
+    each of up to MAX_PAGES hits, only to read three of its fields, took
+    ~70 ms at scale 20 (~30 with those fields only, ~10 as values).
+    Other backends (Elasticsearch, OpenSearch) give the pages, read with
+    those fields only."""
+    queryset = getattr(results, "get_queryset", None)
+    if queryset is not None:
+        return queryset().values_list(*HIT_FIELDS)
+    return [(page.pk, page.content_type_id, page.title) for page in results]
+
+
 class Finder:
     """The hits of one query, before any is rendered."""
 
     def __init__(self, locale, query, autocomplete=False):
-        pages = Page.objects.live().public().filter(locale=locale)
+        pages = Page.objects.live().public().filter(locale=locale).only(*HIT_FIELDS)
         if autocomplete:
             found = pages.autocomplete(query)[:MAX_PAGES]
         else:
@@ -139,9 +156,9 @@ class Finder:
         kinds = page_kind_by_content_type()
         self.ids = {key: [] for key in KIND_KEYS}
         self.titles = {}
-        for page in found:
-            self.ids[kinds.get(page.content_type_id, "page")].append(page.pk)
-            self.titles[page.pk] = page.title
+        for pk, content_type_id, title in hit_rows(found):
+            self.ids[kinds.get(content_type_id, "page")].append(pk)
+            self.titles[pk] = title
         if autocomplete:
             self.needs = self.venues = []
         else:
