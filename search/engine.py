@@ -206,6 +206,11 @@ def kept_courses(courses, ids, terms, language):
     if not ids:
         return [], {}
     words = WORDS.get(language, WORDS["it"])
+    # Each audience's words, once: the enum's label and values were looked
+    # up again for every row.
+    audience_words = {
+        value: str(label) + " " + words.get(value, "") for value, label in Audience.choices
+    }
     about, topic_keys = {}, {}
     rows = (
         courses.filter(pk__in=ids)
@@ -214,8 +219,7 @@ def kept_courses(courses, ids, terms, language):
     )
     for pk, title, audiences, topic, key in rows:
         if pk not in about:
-            extra = [str(Audience(a).label) + " " + words.get(a, "") for a in audiences or []
-                     if a in Audience.values]  # fmt: skip
+            extra = [audience_words[a] for a in audiences or [] if a in audience_words]
             about[pk] = " ".join([title, *extra])
             topic_keys[pk] = []
         if key is not None:
