@@ -431,11 +431,12 @@ def venue_results(venues, locale, default_id, terms):
         .values_list("venue_id", "page__translation_key")
         .order_by("start")
     )
+    # {venue id: {course key: None}}, in the order of the first session: a
+    # dict, since looking each session's key up in a list compared ~30,000
+    # UUIDs a search at scale 20.
     keys_by_venue = {}
     for venue_id, key in sessions:
-        keys = keys_by_venue.setdefault(venue_id, [])
-        if key not in keys:
-            keys.append(key)
+        keys_by_venue.setdefault(venue_id, {}).setdefault(key, None)
     wanted = {key for keys in keys_by_venue.values() for key in keys}
     courses = {}
     for course in (
