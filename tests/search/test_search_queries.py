@@ -8,6 +8,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Count
+from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 
 from wagtail.models import Locale, Page, PageViewRestriction
@@ -18,7 +19,7 @@ from courses.search_text import WORDS
 from home.cache import bump_content_generation
 from home.choices import Comune
 from partners.models import ChallengePage, LabourNeed, OpportunityPage, PartnerPage
-from search import vocabulary
+from search import engine, vocabulary
 from search.views import popular_topics
 from tests.courses.factories import TopicFactory
 from tests.partners.factories import LabourNeedFactory
@@ -121,3 +122,37 @@ def test_popular_topics_are_those_live_public_courses_name_most(world):
     expected = old_popular_topics(italian)
     assert [t.pk for t in popular_topics(italian)] == [t.pk for t in expected]
     assert expected and extra[6] not in expected
+
+
+def test_the_finder_reads_its_hits_as_values_not_as_pages(world):
+    """Kinds, ids and titles as the full pages give them, in the backend's
+    order, without making a Page of each hit (~500 at scale 20); and the
+    same from a backend that answers with pages (Elasticsearch)."""
+    italian = Locale.get_default()
+    pages = Page.objects.live().public().filter(locale=italian)
+    kinds = engine.page_kind_by_content_type()
+    made = []
+
+    def count(sender, **kwargs):
+        if issubclass(sender, Page):
+            made.append(sender)
+
+    for query, autocomplete, kinds_found in (
+        ("cooperativa", False, {"course", "partner"}),
+        ("sa", True, {"course"}),
+    ):
+        found = pages.autocomplete(query) if autocomplete else pages.search(query)
+        expected = [(page.pk, page.content_type_id, page.title) for page in found]
+        ids = {}
+        for pk, content_type_id, _title in expected:
+            ids.setdefault(kinds.get(content_type_id, "page"), []).append(pk)
+        assert set(ids) == kinds_found and len(expected) > 1, (query, ids)
+        post_init.connect(count)
+        try:
+            finder = engine.Finder(italian, query, autocomplete=autocomplete)
+        finally:
+            post_init.disconnect(count)
+        assert not made, (query, made)
+        assert {key: pks for key, pks in finder.ids.items() if pks} == ids
+        assert finder.titles == {pk: title for pk, _ct, title in expected}
+        assert list(engine.hit_rows(list(found))) == expected
