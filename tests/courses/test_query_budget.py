@@ -20,11 +20,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from home.cache import bump_content_generation, bump_structure_generation
-from home.choices import ProjectArea
 from home.demo import translate
 from partners.models import OpportunityRelatedPage, PartnerPage
 from tests.donations.factories import DonationPageFactory
-from tests.factories import StandardPageFactory
+from tests.factories import StandardPageFactory, furnish_home
 from tests.partners.challenge_factories import ChallengeIndexPageFactory, ChallengePageFactory
 from tests.partners.factories import LabourNeedFactory, ObservatoryPageFactory, PartnerPageFactory
 from tests.partners.opportunity_factories import (
@@ -110,19 +109,6 @@ def english_courses(world, english):
     return catalogue, course_en
 
 
-def furnish(home, pages, image):
-    """The home page as the demo's: a hero image and link, an area block per
-    page of `pages` and a featured-pages block with them."""
-    home.hero_image = image
-    home.hero_link = pages[0]
-    home.areas = [
-        ("area", {"area": area, "title": f"Area {i}", "text": "Testo", "page": page})
-        for i, (area, page) in enumerate(zip(ProjectArea.values, pages, strict=False))
-    ]
-    home.body = [("featured_pages", {"heading": "Per cominciare", "pages": pages})]
-    home.save_revision().publish()
-
-
 @pytest.fixture
 def site(world, home, home_en, english):
     catalogue_en, course_en = english_courses(world, english)
@@ -146,7 +132,7 @@ def site(world, home, home_en, english):
     }
     image = wagtail_factories.ImageFactory()
     for page in (home, home_en):
-        furnish(page, [standard, observatory, challenges], image)
+        furnish_home(page, [standard, observatory, challenges], image)
     return {
         "home": "/it/",
         "home (en)": "/en/",

@@ -11,19 +11,9 @@ from wagtail import blocks
 from wagtail.models import Page, PageViewRestriction
 
 from home.cache import bump_content_generation
-from home.choices import ProjectArea
 from home.localize import chosen_page_ids
 
-from ..factories import StandardPageFactory
-
-
-def choose(home, pages):
-    home.areas = [
-        ("area", {"area": area, "title": f"Area {i}", "text": "Testo", "page": page})
-        for i, (area, page) in enumerate(zip(ProjectArea.values, pages, strict=False))
-    ]
-    home.body = [("featured_pages", {"heading": "Per cominciare", "pages": pages})]
-    home.save_revision().publish()
+from ..factories import StandardPageFactory, furnish_home
 
 
 @pytest.fixture
@@ -43,8 +33,8 @@ def chosen(home, home_en, english):
         "draft": draft,
         "private": private,
     }
-    choose(home, list(pages.values()))
-    choose(home_en, list(pages.values()))
+    furnish_home(home, list(pages.values()))
+    furnish_home(home_en, list(pages.values()))
     return pages
 
 
