@@ -19,7 +19,7 @@ from courses.signup_forms import started_token
 from home.choices import Comune
 from home.search_query import clean_search_query
 
-from . import demand, engine
+from . import demand, engine, vocabulary
 from .forms import CourseRequestForm
 
 # How many searches without results one address may add to the log per hour.
@@ -33,12 +33,15 @@ def language():
 
 def promotions(query, locale):
     """Editors' picks for this query: external links, and live pages in the
-    visitor's language."""
+    visitor's language. Read only for a query string that has some
+    (`vocabulary.promoted_queries`, kept per content generation)."""
     if not query:
         return []
-    picks = SearchPromotion.objects.filter(
-        query__query_string=normalise_query_string(query)
-    ).select_related("page")
+    query_string = normalise_query_string(query)
+    promoted = vocabulary.promoted_queries(language())
+    if promoted is not None and query_string not in promoted:
+        return []
+    picks = SearchPromotion.objects.filter(query__query_string=query_string).select_related("page")
     return [
         pick
         for pick in picks

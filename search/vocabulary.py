@@ -28,7 +28,10 @@ _NO_DAY = Value(None, output_field=DateField())
 _NO_KIND = Value(None, output_field=IntegerField())
 
 
-def _texts(locale):
+def _texts(locale, promoted):
+    """The texts whose words the site knows in `locale`; the query strings
+    editors promoted something for (search/views.py `promotions`) are added
+    to `promoted`, read in the same query."""
     from courses.catalogue import topic_rows
     from courses.models import CoursePage
     from courses.search_text import WORDS
@@ -41,8 +44,10 @@ def _texts(locale):
     for part, content_type_id, title in _titles(pages, needs):
         if part == PAGES:
             titles.setdefault(content_type_id, []).append(title)
-        else:
+        elif part == NEEDS:
             need_titles.append(title)
+        else:
+            promoted.add(title)
     for model in models:
         yield from titles.get(ContentType.objects.get_for_model(model).pk, [])
     yield from (topic.name for topic in topic_rows() if topic.locale_id == locale.pk)
@@ -51,22 +56,34 @@ def _texts(locale):
     yield from WORDS.get(locale.language_code, {}).values()
 
 
-PAGES, NEEDS = 0, 1
+PAGES, NEEDS, PROMOTED = 0, 1, 2
 
 
 def _titles(pages, needs):
     """(PAGES, content type id, title) for `pages` in tree order, then
     (NEEDS, None, title) for `needs` in their own order (comune, newest
-    first): one query for both (UNION ALL), each part sorted by the
-    database as it was when they were two."""
+    first), then (PROMOTED, None, query string) for each editors' pick:
+    one query for all three (UNION ALL), each part sorted by the database
+    as it was when they were apart."""
+    from wagtail.contrib.search_promotions.models import SearchPromotion
+
     pages = pages.order_by().annotate(
         part=Value(PAGES), kind=F("content_type_id"), key=F("path"), day=_NO_DAY
     )
     needs = needs.order_by().annotate(
         part=Value(NEEDS), kind=_NO_KIND, key=F("comune"), day=F("noted_on")
     )
+    picks = SearchPromotion.objects.order_by().annotate(
+        part=Value(PROMOTED),
+        kind=_NO_KIND,
+        key=F("query__query_string"),
+        day=_NO_DAY,
+        title=F("query__query_string"),
+    )
     columns = ("part", "kind", "key", "day", "title")
-    combined = pages.values_list(*columns).union(needs.values_list(*columns), all=True)
+    combined = pages.values_list(*columns).union(
+        needs.values_list(*columns), picks.values_list(*columns), all=True
+    )
     return [
         (part, kind, title)
         for part, kind, _key, _day, title in combined.order_by("part", "key", "-day")
@@ -75,22 +92,38 @@ def _titles(pages, needs):
 
 def vocabulary(language):
     """{folded word: (word as written, how often)} for `language`."""
+    return _kept(language)[0]
+
+
+def promoted_queries(language):
+    """The normalised query strings editors promoted something for, kept
+    with the vocabulary of `language` (so a search reads them with no query
+    of their own; a saved or deleted SearchPromotion moves the content
+    generation, home/cache.py); None when `language` has no locale."""
+    return _kept(language)[1]
+
+
+def _kept(language):
+    """(vocabulary, promoted query strings) of `language`, kept per
+    content generation."""
     key = f"search-vocabulary:{content_generation()}:{language}"
-    words = cache.get(key)
-    if words is None:
+    kept = cache.get(key)
+    if kept is None:
         locale = locales_by_code().get(language)  # (read once per request)
         counts = Counter()
         written = {}
+        promoted = set()
         if locale is not None:
-            for text in _texts(locale):
+            for text in _texts(locale, promoted):
                 for word in WORD.findall(text):
                     if len(word) >= MIN_LENGTH and not word.isdigit():
                         folded = fold(word)
                         counts[folded] += 1
                         written.setdefault(folded, word.lower())
         words = {folded: (written[folded], count) for folded, count in counts.items()}
-        cache.set(key, words, 24 * 3600)
-    return words
+        kept = (words, frozenset(promoted) if locale is not None else None)
+        cache.set(key, kept, 24 * 3600)
+    return kept
 
 
 def closest(term, words):
