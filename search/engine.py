@@ -18,7 +18,7 @@ from itertools import product
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import CharField, DateTimeField, F, IntegerField, UUIDField, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -420,34 +420,86 @@ def need_results(needs, locale, terms):
     return results
 
 
+_NO_INT = Value(None, output_field=IntegerField())
+_NO_TEXT = Value(None, output_field=CharField())
+VENUE_SESSIONS, VENUE_COURSES, CATALOGUE = 0, 1, 2
+VENUE_COLUMNS = ("part", "v_venue", "v_key", "v_start", "v_id", "v_title", "v_path", "v_locale")
+
+
+def venue_rows(venues, locale, default_id):
+    """For `venues`, in one query (UNION ALL): (VENUE_SESSIONS, venue id,
+    course key, start, ...) for each coming session of a live Italian
+    course there, by start; (VENUE_COURSES, None, course key, None, id,
+    title, url path, locale id) for the live, public courses of those keys
+    in the visitor's language and in Italian; and (CATALOGUE, ..., id,
+    title, url path, locale id) for the catalogue pages in `locale`. These
+    were three queries (the catalogue page kept per content generation)."""
+    now = timezone.now()
+    sessions = CourseSession.objects.filter(
+        venue__in=venues, end__gte=now, page__live=True, page__locale_id=default_id
+    ).exclude(status=SessionStatus.CANCELLED)
+    courses = (
+        CoursePage.objects.live()
+        .public()
+        .filter(
+            translation_key__in=sessions.values("page__translation_key"),
+            locale_id__in={locale.pk, default_id},
+        )
+    )
+    from courses.models import CourseIndexPage
+
+    index = CourseIndexPage.objects.live().public().filter(locale=locale)
+    page_columns = {
+        "v_venue": _NO_INT,
+        "v_start": Value(None, output_field=DateTimeField()),
+        "v_id": F("id"),
+        "v_title": F("title"),
+        "v_path": F("url_path"),
+        "v_locale": F("locale_id"),
+    }
+    sessions = sessions.order_by().annotate(
+        part=Value(VENUE_SESSIONS),
+        v_venue=F("venue_id"),
+        v_key=F("page__translation_key"),
+        v_start=F("start"),
+        v_id=_NO_INT,
+        v_title=_NO_TEXT,
+        v_path=_NO_TEXT,
+        v_locale=_NO_INT,
+    )
+    courses = courses.order_by().annotate(
+        part=Value(VENUE_COURSES), v_key=F("translation_key"), **page_columns
+    )
+    index = index.order_by().annotate(
+        part=Value(CATALOGUE), v_key=Value(None, output_field=UUIDField()), **page_columns
+    )
+    combined = sessions.values_list(*VENUE_COLUMNS).union(
+        courses.values_list(*VENUE_COLUMNS), index.values_list(*VENUE_COLUMNS), all=True
+    )
+    return combined.order_by("part", "v_start")
+
+
 def venue_results(venues, locale, default_id, terms):
     """Each place, with the live courses that meet there next."""
-    now = timezone.now()
-    sessions = (
-        CourseSession.objects.filter(
-            venue__in=venues, end__gte=now, page__live=True, page__locale_id=default_id
-        )
-        .exclude(status=SessionStatus.CANCELLED)
-        .values_list("venue_id", "page__translation_key")
-        .order_by("start")
-    )
     # {venue id: {course key: None}}, in the order of the first session: a
     # dict, since looking each session's key up in a list compared ~30,000
     # UUIDs a search at scale 20.
     keys_by_venue = {}
-    for venue_id, key in sessions:
-        keys_by_venue.setdefault(venue_id, {}).setdefault(key, None)
-    wanted = {key for keys in keys_by_venue.values() for key in keys}
     courses = {}
-    for course in (
-        CoursePage.objects.live()
-        .public()
-        .filter(translation_key__in=wanted, locale_id__in={locale.pk, default_id})
-        .only("id", "title", "url_path", "translation_key", "locale_id")
+    index = None
+    for part, venue_id, key, _start, pk, title, url_path, locale_id in venue_rows(
+        venues, locale, default_id
     ):
-        if course.locale_id == locale.pk or course.translation_key not in courses:
-            courses[course.translation_key] = course
-    catalogue_url = courses_url(locale)
+        if part == VENUE_SESSIONS:
+            keys_by_venue.setdefault(venue_id, {}).setdefault(key, None)
+        elif part == VENUE_COURSES:
+            if locale_id == locale.pk or key not in courses:
+                courses[key] = CoursePage(
+                    id=pk, title=title, url_path=url_path, translation_key=key, locale_id=locale_id
+                )
+        elif index is None or pk < index.pk:  # the first by id, as .first() gave it
+            index = Page(id=pk, title=title, url_path=url_path, locale_id=locale_id)
+    catalogue_url = index.url if index else ""
     results = []
     for venue in venues:
         here = [courses[k] for k in keys_by_venue.get(venue.pk, []) if k in courses][:3]
@@ -463,12 +515,6 @@ def venue_results(venues, locale, default_id, terms):
             )
         )
     return results
-
-
-def courses_url(locale):
-    """The catalogue's address in `locale` ("" if none)."""
-    index = catalogue_page(locale)
-    return index.url if index else ""
 
 
 def catalogue_page(locale):
