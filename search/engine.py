@@ -18,7 +18,7 @@ from itertools import product
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db.models import CharField, DateTimeField, F, IntegerField, UUIDField, Value
+from django.db.models import CharField, DateTimeField, F, IntegerField, Q, UUIDField, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -355,21 +355,39 @@ def course_results(courses, context):
     return results
 
 
-def specific_pages(ids):
+def specific_pages(ids, observatories_in=None, observatories=None):
     """{id: specific page} for `ids` in one query: the table of every page
     type is joined to the page's (select_related on each type's link to
     Page, multi-table inheritance), where Page.specific() reads the content
     types and then each type apart. A type that does not inherit from Page
-    directly is read as Wagtail reads it."""
+    directly is read as Wagtail reads it. With `observatories_in` (a
+    locale), the live, public observatory pages of that locale are read in
+    the same query too, into `observatories` ({comune: page}, as
+    `need_results` reads them)."""
     links = {
         model: model._meta.get_ancestor_link(Page).related_query_name()
         for model in get_page_models()
         if Page in model._meta.parents
     }
+    wanted, asked = Q(pk__in=ids), None
+    if observatories_in is not None:
+        found = ObservatoryPage.objects.live().public().filter(locale=observatories_in)
+        wanted |= Q(pk__in=found.values("pk"))
+        asked = set(ids)
     pages = {}
-    for page in Page.objects.filter(pk__in=ids).select_related(*links.values()):
+    # By path (Page's order), as need_results read the observatories.
+    for page in Page.objects.filter(wanted).select_related(*links.values()).order_by("path"):
         link = links.get(page.specific_class)
-        pages[page.pk] = getattr(page, link) if link else page.specific
+        specific = getattr(page, link) if link else page.specific
+        # Every page in `ids` is live, public and in the visitor's locale
+        # (Finder): any observatory here is one of `observatories`.
+        if asked is None:
+            pages[page.pk] = specific
+            continue
+        if isinstance(specific, ObservatoryPage):
+            observatories[specific.comune] = specific
+        if page.pk in asked:
+            pages[page.pk] = specific
     return pages
 
 
@@ -400,10 +418,14 @@ def page_results(ids, terms, pages=None):
     return results
 
 
-def need_results(needs, locale, terms):
-    observatories = {
-        page.comune: page for page in ObservatoryPage.objects.live().public().filter(locale=locale)
-    }
+def need_results(needs, locale, terms, observatories=None):
+    """Results for `needs`, each linking to the observatory page of its
+    comune ({comune: page} read here unless given)."""
+    if observatories is None:
+        observatories = {
+            page.comune: page
+            for page in ObservatoryPage.objects.live().public().filter(locale=locale)
+        }
     results = []
     for need in needs:
         observatory = observatories.get(need.comune)
@@ -534,7 +556,8 @@ def results_for(kind, ids, finder, context):
         return course_results(ids, context)
     if kind == "need":
         by_pk = {need.pk: need for need in finder.needs}
-        return need_results([by_pk[pk] for pk in ids], locale, terms)
+        observatories = context.get("observatories")
+        return need_results([by_pk[pk] for pk in ids], locale, terms, observatories)
     if kind == "venue":
         by_pk = {venue.pk: venue for venue in finder.venues}
         return venue_results([by_pk[pk] for pk in ids], locale, default_id, terms)
@@ -589,9 +612,14 @@ def search(request, raw_query, locale, language, kind="", page_number=1):
         for kind in KINDS
         if kind.key != "course"
     }
-    # The pages of every group but the courses' in one query.
+    # The pages of every group but the courses' in one query, with the
+    # observatories the needs link to.
+    if shown["need"]:
+        context["observatories"] = {}
     context["pages"] = specific_pages(
-        [pk for key, ids in shown.items() if key not in ("need", "venue") for pk in ids]
+        [pk for key, ids in shown.items() if key not in ("need", "venue") for pk in ids],
+        observatories_in=locale if shown["need"] else None,
+        observatories=context.get("observatories"),
     )
     for kind in KINDS:
         count = outcome.counts.get(kind.key, 0)

@@ -1,0 +1,75 @@
+"""A search that finds every kind of result stays within the budget of
+public pages (tests/courses/test_query_budget.py: at most 15 queries) on
+the first render after a structural change, and editors' picks follow
+their changes although the query strings that have some are kept per
+content generation (search/vocabulary.py)."""
+
+import pytest
+from bs4 import BeautifulSoup
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+
+from home.cache import bump_structure_generation
+from tests.courses.factories import CourseSessionFactory, VenueFactory
+from tests.factories import StandardPageFactory
+from tests.partners.factories import LabourNeedFactory
+
+from .conftest import publish
+
+pytestmark = pytest.mark.django_db
+
+TARGET = 15
+
+
+@pytest.fixture
+def every_kind(world, home):
+    """"sartoria" finds courses, another page, a labour need and a place
+    where a course meets."""
+    venue = VenueFactory(name="Sartoria sociale")
+    CourseSessionFactory(page=world.sartoria, venue=venue)
+    publish(world.sartoria)
+    LabourNeedFactory(title="Sarte per la sartoria")
+    StandardPageFactory(parent=home, title="La sartoria del quartiere", slug="quartiere")
+    return "/it/search/?query=sartoria"
+
+
+def kinds(html):
+    page = BeautifulSoup(html, "html.parser")
+    return [h.get_text(" ", strip=True) for h in page.select(".search-group h2")]
+
+
+def test_a_search_finding_every_kind_stays_within_budget_after_a_structural_change(
+    client, every_kind
+):
+    client.get(every_kind)
+    bump_structure_generation()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(every_kind)
+    html = response.content.decode()
+    found = kinds(html)
+    assert len(found) == 4, found  # courses, places, needs, other pages
+    places = BeautifulSoup(html, "html.parser").select(".result")
+    place = next(p for p in places if "sociale" in p.get_text())
+    assert "Sartoria per ricominciare" in place.get_text()  # the course that meets there
+    counted = [q["sql"][:100] for q in queries if "SAVEPOINT" not in q["sql"]]
+    assert len(counted) <= TARGET, "\n".join(counted)
+
+
+def picks(client, query):
+    page = BeautifulSoup(client.get(f"/it/search/?query={query}").content, "html.parser")
+    return [p.h3.get_text(strip=True) for p in page.select(".search-promotions .result")]
+
+
+def test_editors_picks_follow_their_changes(client, world):
+    assert picks(client, "lavoro") == []  # the promoted query strings kept
+    pick = SearchPromotion.objects.create(query=Query.get("lavoro"), page=world.saldatura)
+    assert picks(client, "lavoro") == ["Saldatura a filo"]
+    pick.query = Query.get("cucito")
+    pick.save()
+    assert picks(client, "lavoro") == []
+    assert picks(client, "cucito") == ["Saldatura a filo"]
+    pick.delete()
+    assert picks(client, "cucito") == []
