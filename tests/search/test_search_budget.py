@@ -26,8 +26,8 @@ TARGET = 15
 
 @pytest.fixture
 def every_kind(world, home):
-    """"sartoria" finds courses, another page, a labour need and a place
-    where a course meets."""
+    """A search for "sartoria" finds courses, another page, a labour need
+    and a place where a course meets."""
     venue = VenueFactory(name="Sartoria sociale")
     CourseSessionFactory(page=world.sartoria, venue=venue)
     publish(world.sartoria)
