@@ -28,10 +28,10 @@ _NO_DAY = Value(None, output_field=DateField())
 _NO_KIND = Value(None, output_field=IntegerField())
 
 
-def _texts(locale, promoted):
+def _texts(locale, promoted=None):
     """The texts whose words the site knows in `locale`; the query strings
     editors promoted something for (search/views.py `promotions`) are added
-    to `promoted`, read in the same query."""
+    to `promoted` (if given), read in the same query."""
     from courses.catalogue import topic_rows
     from courses.models import CoursePage
     from courses.search_text import WORDS
@@ -46,7 +46,7 @@ def _texts(locale, promoted):
             titles.setdefault(content_type_id, []).append(title)
         elif part == NEEDS:
             need_titles.append(title)
-        else:
+        elif promoted is not None:
             promoted.add(title)
     for model in models:
         yield from titles.get(ContentType.objects.get_for_model(model).pk, [])
