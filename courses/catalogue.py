@@ -436,12 +436,15 @@ def _read_card_sessions(keys, default_id):
     return sessions_by_key
 
 
-def attach_cards(courses, locale=None, default_id=None, topics_by_key=None, now=None):
+def attach_cards(
+    courses, locale=None, default_id=None, topics_by_key=None, now=None, partners=None
+):
     """Give each course of `courses` (a list) a `card` with its partner,
     sessions and topics, and its card image, in a few queries whatever their
     number. Sessions are read at every call (or taken from what the request
-    read with them, `remember_card_sessions`); partners and the topics of
-    each course are kept per content generation."""
+    read with them, `remember_card_sessions`); partners (but those in
+    `partners`, {path: partner page}, known already) and the topics of each
+    course are kept per content generation."""
     locale = locale or Locale.get_active()
     default_id = default_id or default_locale_id()
     now = now or timezone.now()
@@ -449,8 +452,9 @@ def attach_cards(courses, locale=None, default_id=None, topics_by_key=None, now=
         topics_by_key = localized_topics(locale, default_id)
     keys = {course.translation_key for course in courses}
     sessions_by_key = _read_card_sessions(keys, default_id)
-    parent_paths = {course.path[: -Page.steplen] for course in courses}
-    partners = per_generation_many("partner", parent_paths, _partners)
+    known = partners or {}
+    parent_paths = {course.path[: -Page.steplen] for course in courses} - known.keys()
+    partners = {**per_generation_many("partner", parent_paths, _partners), **known}
     topic_keys = per_generation_many("topic-keys", [c.pk for c in courses], _topic_keys)
     for course in courses:
         course_topics = [

@@ -15,14 +15,26 @@ from django.utils import timezone
 
 from wagtail.models import Locale, Page
 
+from home.images import SHARED_IMAGE_SPEC, image_with_renditions, read_renditions
 from partners.models import LabourNeed, PartnerPage
 
-from .catalogue import clock_key, default_locale_id, localized_topics, per_generation
+from .catalogue import (
+    CLOCK_FIELDS,
+    clock_key,
+    default_locale_id,
+    keep_session_clock,
+    known_session_clock,
+    localized_topics,
+    per_generation,
+    with_session_clock,
+)
 from .choices import SessionStatus
 from .models import CoursePage, Topic
 from .structured_data import as_script, course_json_ld
 
 SOURCE_FIELDS = ("id", "translation_key", "locale_id", "signup_mode")
+# The page's picture (courses/course_page.html) and its link preview's.
+IMAGE_SPECS = ("fill-960x540|format-webp", SHARED_IMAGE_SPEC)
 
 
 def localized_related(manager, model, locale, preview=False, fallback_id=None):
@@ -81,8 +93,11 @@ def course_facts(course, locale, default_id, preview=False):
         and source.listing_image_id == course.listing_image_id
     ):
         image = source.listing_image  # read with the source page
+        read_renditions([(image, spec) for spec in IMAGE_SPECS])
+    elif course.listing_image_id:
+        image = image_with_renditions(course.listing_image_id, *IMAGE_SPECS)
     else:
-        image = course.listing_image
+        image = None
     return {
         "source": None if source is course else source,
         "questions": questions,  # for the sign-up form (a queryset with its results)
@@ -103,6 +118,20 @@ def cached_course_facts(course, request, locale, default_id):
     )
 
 
+def read_sessions(course, now):
+    """The course's sessions with their seats, and the session clock worked
+    out in the same query when it is not kept (as the home page's lists do):
+    after a change, one query where there were two."""
+    sessions = course.get_sessions()
+    clock_known = known_session_clock(now) is not None
+    if not clock_known:
+        sessions = with_session_clock(sessions, now)
+    sessions = list(sessions)
+    if sessions and not clock_known:
+        keep_session_clock(now, [getattr(sessions[0], f"clock_{name}") for name in CLOCK_FIELDS])
+    return sessions
+
+
 def course_page_context(course, request):
     active = Locale.get_active()  # remembered for the request (home/request_memo.py)
     locale = active if active.pk == course.locale_id else course.locale
@@ -117,7 +146,7 @@ def course_page_context(course, request):
     if facts["image"] is not None and facts["image"].pk == course.listing_image_id:
         CoursePage.listing_image.field.set_cached_value(course, facts["image"])
     now = timezone.now()
-    sessions = list(course.get_sessions())
+    sessions = read_sessions(course, now)
     for session in sessions:
         session.page = source  # read by the sign-up form (signup_tags), loaded once
     partner = facts["partner"]

@@ -5,7 +5,7 @@ soon, open challenges) and the three index pages they link to were read one
 query at a time, with the session clock and the new courses' sessions and
 partners for their cards: ten queries in Italian, eleven in English (the
 courses of the next sessions in the visitor's language). ``read`` asks for
-them in three:
+them in two:
 
 - the next sessions and every session of the new courses (for their cards,
   ``catalogue.remember_card_sessions``), with the session clock worked out
@@ -19,8 +19,10 @@ them in three:
   others). The new courses' partners come along (kept for their cards,
   ``catalogue.keep_many``), and so do the index pages
   (``index_pages.remember_index_pages``) and, in another language than
-  Italian, the translations of the next sessions' courses;
-- the new courses' card renditions.
+  Italian, the translations of the next sessions' courses.
+
+The cards' pictures (`card_renditions`) are read by the home page with its
+other images (``home.images.read_renditions``).
 
 The cards' topics are still read by the cards (``catalogue.attach_cards``).
 The request remembers each list (home/request_memo.py) for the tag that
@@ -36,12 +38,10 @@ from django.db.models import (
     F,
     Q,
     When,
-    prefetch_related_objects,
 )
 
 from wagtail.models import Page
 
-from .images import renditions_prefetch
 from .index_pages import index_locale_ids, index_pages, is_index_page, remember_index_pages
 from .request_memo import recall, remember
 
@@ -202,7 +202,7 @@ def _split(rows, locale):
 def read(locale, default_id, now):
     """Read the home page's lists for `locale` (see the module's docstring),
     remember them for this request's tags and return them ({name: list})."""
-    from courses.catalogue import CARD_IMAGE_SPEC, keep_many, remember_card_sessions
+    from courses.catalogue import keep_many, remember_card_sessions
 
     sessions = _sessions(locale, default_id, now)
     next_ones = [session for session in sessions if session.is_next]
@@ -211,7 +211,6 @@ def read(locale, default_id, now):
     )
     lists = _split(_pages(locale, default_id, now, session_keys), locale)
     courses = lists["courses"]
-    prefetch_related_objects(courses, renditions_prefetch("listing_image", CARD_IMAGE_SPEC))
     parents = {course.path[: -Page.steplen] for course in courses}
     keep_many("partner", {path: lists["partners"].get(path) for path in parents})
     remember_card_sessions({course.translation_key for course in courses}, default_id, sessions)
@@ -228,3 +227,16 @@ def read(locale, default_id, now):
     for (name, limit), value in found.items():
         remember(_key(name, locale, limit), value)
     return {name: value for (name, _limit), value in found.items()}
+
+
+def card_renditions(lists):
+    """(image, spec) of each card image the lists `read` returned show, for
+    ``home.images.read_renditions``: the new courses' and the open
+    challenges' pictures."""
+    from courses.catalogue import CARD_IMAGE_SPEC
+    from partners.challenge_index import CARD_IMAGE_SPEC as CHALLENGE_IMAGE_SPEC
+
+    return [
+        *((course.listing_image, CARD_IMAGE_SPEC) for course in lists["courses"]),
+        *((call.listing_image, CHALLENGE_IMAGE_SPEC) for call in lists["challenges"]),
+    ]

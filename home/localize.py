@@ -33,8 +33,9 @@ def _key(page, locale=None):
 def localized_specific(pages, found=None):
     """{pk: the page in the active language when it has a live translation,
     else the page itself; specific, its `listing_image` (if it has one)
-    read}, for `pages` (Page instances, any type), in two queries (one when
-    `found`, {id: specific page}, holds them and their translations)."""
+    read}, for `pages` (Page instances, any type), in one query with their
+    images joined (none when `found`, {id: specific page}, holds them and
+    their translations, their images read: `_read_images` reads those left)."""
     from search.engine import specific_pages  # (search imports the page models)
 
     pages = [page for page in pages if page is not None]
@@ -46,7 +47,7 @@ def localized_specific(pages, found=None):
         ids = {page.pk for page in pages}
         keys = {page.translation_key for page in pages}
         wanted = Page.objects.filter(Q(pk__in=ids) | Q(translation_key__in=keys, locale=locale))
-        found = specific_pages(wanted.values("pk"))
+        found = specific_pages(wanted.values("pk"), listing_images=True)
     translations = {p.translation_key: p for p in found.values() if p.locale_id == locale.pk}
     shown = {}
     for page in pages:
@@ -72,7 +73,7 @@ def localize_chosen_ids(ids):
     locale = Locale.get_active()
     keys = Page.objects.filter(pk__in=ids).values("translation_key")
     wanted = Page.objects.filter(Q(pk__in=ids) | Q(translation_key__in=keys, locale=locale))
-    found = specific_pages(wanted.values("pk"))
+    found = specific_pages(wanted.values("pk"), listing_images=True)
     for pk in ids:
         remember(_chosen_key(pk), found.get(pk))
     return localized_specific([found.get(pk) for pk in ids], found)
@@ -92,13 +93,15 @@ def chosen_page(pk):
     return (False, None) if found is _NOT_READ else (True, found)
 
 
-def chosen_page_ids(*stream_values):
+def chosen_page_ids(*stream_values, block_type=None):
     """The ids chosen in the page choosers of `stream_values` (in struct
-    blocks, lists and streams), from their raw data: no block is converted."""
+    blocks, lists and streams), from their raw data: no block is converted.
+    With `block_type`, only in the streams' blocks of that type."""
     ids = []
     for stream in stream_values:
         if stream:
-            ids += _raw_page_ids(stream.stream_block, list(stream.raw_data))
+            raw = [item for item in stream.raw_data if block_type in (None, item["type"])]
+            ids += _raw_page_ids(stream.stream_block, raw)
     return ids
 
 

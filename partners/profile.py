@@ -6,9 +6,10 @@ challenge index filtered by this partner, the opportunity index).
 
 The profile's size and queries do not grow with the number of pages below
 it: one query per kind (the first pages and the total), the cards' own
-prefetches (`prepare_listing`; the images come with the pages, their
-renditions from Wagtail's rendition cache) and, only when a kind has more pages than it
-shows, the links, kept per content generation (home/cache.py)."""
+prefetches (`prepare_listing`; the images come with the pages), the
+pictures' renditions with the profile's own (`card_renditions`) and, only
+when a kind has more pages than it shows, the links, kept per content
+generation (home/cache.py)."""
 
 from dataclasses import dataclass
 
@@ -21,6 +22,9 @@ from wagtail.models import Locale, Page, PageViewRestriction
 from home.cache import content_generation
 
 CARDS_PER_KIND = 6
+# The picture of partners/includes/child_card.html, for a kind without a
+# card template of its own (`listing_card_image_spec` on the page type).
+CHILD_CARD_IMAGE_SPEC = "fill-480x270"
 LINKS_TIMEOUT = 3600
 
 
@@ -111,8 +115,7 @@ def child_kinds(partner, per_kind=CARDS_PER_KIND):
                 page.locale = active  # cards mark pages in another language
         prepare = getattr(page_class, "prepare_listing", None)
         if prepare is not None:
-            prepare(pages)  # the image is already there: it adds what else cards show
-            _reuse_logo(partner, pages)
+            prepare(pages, partner)  # the image is already there: it adds what else cards show
         kinds.append(Kind(page_class, pages, pages[0].kind_total))
     if any(kind.hidden for kind in kinds):
         links = more_links(partner, active)
@@ -122,17 +125,18 @@ def child_kinds(partner, per_kind=CARDS_PER_KIND):
     return kinds
 
 
-def _reuse_logo(partner, pages):
-    """Course cards load their partner with its logo: when that is this
-    partner, the profile's header uses it instead of reading it again."""
-    if partner.logo_id is None or partner._meta.get_field("logo").is_cached(partner):
-        return
-    for page in pages:
-        card_partner = getattr(getattr(page, "card", None), "partner", None)
-        if card_partner is not None and card_partner.pk == partner.pk:
-            if card_partner._meta.get_field("logo").is_cached(card_partner):
-                partner.logo = card_partner.logo
-            return
+def card_renditions(kinds):
+    """(image, spec) of each card picture `kinds` show, for
+    ``home.images.read_renditions``."""
+    return [
+        (
+            page.listing_image,
+            getattr(kind.page_class, "listing_card_image_spec", CHILD_CARD_IMAGE_SPEC),
+        )
+        for kind in kinds
+        for page in kind.pages
+        if getattr(page, "listing_image_id", None)
+    ]
 
 
 # The listing that shows all the pages of a kind, and its filter for one partner.

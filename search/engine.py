@@ -355,7 +355,7 @@ def course_results(courses, context):
     return results
 
 
-def specific_pages(ids, observatories_in=None, observatories=None):
+def specific_pages(ids, observatories_in=None, observatories=None, listing_images=False):
     """{id: specific page} for `ids` in one query: the table of every page
     type is joined to the page's (select_related on each type's link to
     Page, multi-table inheritance), where Page.specific() reads the content
@@ -363,12 +363,20 @@ def specific_pages(ids, observatories_in=None, observatories=None):
     directly is read as Wagtail reads it. With `observatories_in` (a
     locale), the live, public observatory pages of that locale are read in
     the same query too, into `observatories` ({comune: page}, as
-    `need_results` reads them)."""
+    `need_results` reads them). With `listing_images`, each page's
+    `listing_image` (for the types that have one) is joined too."""
     links = {
         model: model._meta.get_ancestor_link(Page).related_query_name()
         for model in get_page_models()
         if Page in model._meta.parents
     }
+    joined = list(links.values())
+    if listing_images:
+        joined += [
+            f"{link}__listing_image"
+            for model, link in links.items()
+            if any(field.name == "listing_image" for field in model._meta.get_fields())
+        ]
     wanted, asked = Q(pk__in=ids), None
     if observatories_in is not None:
         found = ObservatoryPage.objects.live().public().filter(locale=observatories_in)
@@ -376,7 +384,7 @@ def specific_pages(ids, observatories_in=None, observatories=None):
         asked = set(ids)
     pages = {}
     # By path (Page's order), as need_results read the observatories.
-    for page in Page.objects.filter(wanted).select_related(*links.values()).order_by("path"):
+    for page in Page.objects.filter(wanted).select_related(*joined).order_by("path"):
         link = links.get(page.specific_class)
         specific = getattr(page, link) if link else page.specific
         # Every page in `ids` is live, public and in the visitor's locale

@@ -1,6 +1,5 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import prefetch_related_objects
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -194,14 +193,16 @@ class CoursePage(BasePage):
     )
 
     listing_card_template = "courses/includes/course_card.html"
+    listing_card_image_spec = "fill-480x270|format-webp"  # (catalogue.CARD_IMAGE_SPEC)
 
     @classmethod
-    def prepare_listing(cls, pages):
-        """Cards for `pages` (e.g. on a partner's profile) in a few queries."""
-        from ..catalogue import attach_cards, card_prefetches
+    def prepare_listing(cls, pages, parent=None):
+        """Cards for `pages`, children of `parent` (on a partner's profile),
+        in a few queries; their pictures are read with the profile's others
+        (partners.profile.card_renditions)."""
+        from ..catalogue import attach_cards
 
-        prefetch_related_objects(pages, *card_prefetches())
-        attach_cards(pages)
+        attach_cards(pages, partners={parent.path: parent} if parent is not None else None)
 
     base_form_class = CoursePageForm
 

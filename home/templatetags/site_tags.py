@@ -22,6 +22,7 @@ from home.cache import (
     rendering_for_cache,
     structure_generation,
 )
+from home.images import read_renditions
 from home.models import SiteFooter
 from home.routing import translations_of
 from home.sites import kept_home_pages
@@ -285,11 +286,30 @@ def read_hero(page):
     return ""
 
 
+# The renditions the home page shows besides its lists' cards (the specs of
+# home/home_page.html and blocks/featured_pages_block.html).
+HERO_IMAGE_SPEC = "fill-720x480|format-webp"
+FEATURED_IMAGE_SPEC = "fill-480x270|format-webp"
+
+
 @register.simple_tag
-def read_home_lists():
-    """Read what the home page's lists show, together (home/home_lists.py),
-    for the tags that show them. Renders nothing."""
+def read_home(page):
+    """Read what the home page's fragment shows: the hero (`read_hero`), the
+    pages chosen in its areas and featured blocks (`localize_chosen_pages`),
+    its lists (home/home_lists.py, for the tags that show them), and then the
+    renditions of every image among them together (home/images.py: one
+    query with an empty cache, where each image was one). Renders nothing."""
     from courses.catalogue import default_locale_id
 
-    home_lists.read(Locale.get_active(), default_locale_id(), timezone.now())
+    read_hero(page)
+    shown = localize.localize_chosen_ids(localize.chosen_page_ids(page.areas, page.body))
+    lists = home_lists.read(Locale.get_active(), default_locale_id(), timezone.now())
+    featured = localize.chosen_page_ids(page.body, block_type="featured_pages")
+    read_renditions(
+        [
+            (page.hero_image, HERO_IMAGE_SPEC),
+            *((shown[pk].listing_image, FEATURED_IMAGE_SPEC) for pk in featured if pk in shown),
+            *home_lists.card_renditions(lists),
+        ]
+    )
     return ""

@@ -8,9 +8,14 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.blocks import RICH_TEXT_FEATURES
 from home.fields import ChoiceListField
+from home.images import SHARED_IMAGE_SPEC, read_images, read_renditions
 from home.models import BasePage
 
 from ..choices import OPERATING_AREAS, PartnerType, Sector
+from ..profile import card_renditions
+
+# The logo on the profile (partners/partner_page.html).
+LOGO_SPEC = "max-200x200"
 
 
 class PartnerIndexPage(BasePage):
@@ -161,8 +166,18 @@ class PartnerPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # Before the template reads the logo: course cards may bring it along.
-        context["kinds"] = self.child_kinds()
+        context["kinds"] = kinds = self.child_kinds()
+        # Every picture the profile shows, read together: the logo and the
+        # link preview's image in one query, then their renditions and the
+        # cards' (home/images.py).
+        read_images(self, "logo", "listing_image")
+        read_renditions(
+            [
+                (self.logo, LOGO_SPEC),
+                (self.listing_image, SHARED_IMAGE_SPEC),
+                *card_renditions(kinds),
+            ]
+        )
         return context
 
     def child_kinds(self):

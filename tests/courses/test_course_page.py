@@ -7,9 +7,13 @@ import pytest
 from bs4 import BeautifulSoup
 
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from courses.catalogue import known_session_clock, session_clock
 from courses.models import CoursePage, CourseSession
+from home.cache import bump_content_generation
 from home.demo import translate
 from home.routing import _rows_key
 
@@ -198,3 +202,19 @@ def test_the_course_served_is_kept_for_routing_as_read_not_as_its_view_left_it(c
     assert isinstance(kept, CoursePage)
     assert "source_page" not in kept.__dict__
     assert client.get(world.saldatura.url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_after_a_change_the_session_clock_comes_with_the_sessions(client, world):
+    """The course page reads its sessions at every render; when the session
+    clock is not kept (after a change), it is worked out by the same query
+    rather than by one of its own, and then kept."""
+    client.get(world.sartoria.url)
+    bump_content_generation()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(world.sartoria.url)
+    assert response.status_code == 200
+    sessions = [q["sql"] for q in queries if 'FROM "courses_coursesession"' in q["sql"]]
+    assert len(sessions) == 1, sessions  # with the clock's subqueries, no aggregate apart
+    now = timezone.now()
+    assert known_session_clock(now) == session_clock(now)

@@ -109,8 +109,21 @@ def english_courses(world, english):
     return catalogue, course_en
 
 
+def pictured(*pages):
+    """Each of `pages` given a picture of its own and published, as in the
+    demo, where every card, profile and featured page shows one: a course's
+    or another page's listing image, a partner's logo and listing image."""
+    for page in pages:
+        page.listing_image = wagtail_factories.ImageFactory()
+        if isinstance(page, PartnerPage):
+            page.logo = wagtail_factories.ImageFactory()
+        publish(page)
+    return pages
+
+
 @pytest.fixture
 def site(world, home, home_en, english):
+    pictured(world.sartoria, world.saldatura, world.excel, world.coop)
     catalogue_en, course_en = english_courses(world, english)
     standard = StandardPageFactory(parent=home, title="Il progetto", slug="il-progetto")
     observatory = ObservatoryPageFactory(parent=standard, slug="segrate")
@@ -118,6 +131,7 @@ def site(world, home, home_en, english):
     opportunities = OpportunityIndexPageFactory(parent=home)
     donation = DonationPageFactory(parent=home)
     challenge = ChallengePageFactory(parent=world.coop, slug="sfida")
+    pictured(standard, observatory, challenges, challenge)
     opportunity = OpportunityPageFactory(parent=world.coop, slug="tirocinio")
     english_pages = {
         name: translated(page, english)
