@@ -620,11 +620,14 @@ def search(request, raw_query, locale, language, kind="", page_number=1):
         for kind in KINDS
         if kind.key != "course"
     }
-    # The pages of every group but the courses' in one query, with the
-    # observatories the needs link to.
+    shown["course"] = course_ids[: GROUP_SIZE["course"]]
+    # The pages of every group, the courses' too, in one query, with the
+    # observatories the needs link to. The courses shown are read by id:
+    # `kept_courses` kept only those the catalogue's queryset lists (were
+    # read again through it, one query more).
     if shown["need"]:
         context["observatories"] = {}
-    context["pages"] = specific_pages(
+    pages = context["pages"] = specific_pages(
         [pk for key, ids in shown.items() if key not in ("need", "venue") for pk in ids],
         observatories_in=locale if shown["need"] else None,
         observatories=context.get("observatories"),
@@ -633,8 +636,9 @@ def search(request, raw_query, locale, language, kind="", page_number=1):
         count = outcome.counts.get(kind.key, 0)
         if not count:
             continue
-        size = GROUP_SIZE.get(kind.key, DEFAULT_GROUP_SIZE)
-        source = in_order(courses, course_ids[:size]) if kind.key == "course" else shown[kind.key]
+        source = shown[kind.key]
+        if kind.key == "course":
+            source = [pages[pk] for pk in source if pk in pages]
         outcome.groups.append((kind, results_for(kind.key, source, finder, context), count))
     return outcome
 

@@ -1,6 +1,7 @@
 """A search that finds every kind of result stays within the budget of
 public pages (tests/courses/test_query_budget.py: at most 15 queries) on
-the first render after a structural change, and editors' picks follow
+the first render after a structural change, in both languages, and in
+English with every cache emptied too, and editors' picks follow
 their changes although the query strings that have some are kept per
 content generation (search/vocabulary.py)."""
 
@@ -14,6 +15,7 @@ from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 
 from home.cache import bump_structure_generation
 from tests.courses.factories import CourseSessionFactory, VenueFactory
+from tests.courses.test_query_budget import empty_every_cache, translated
 from tests.factories import StandardPageFactory
 from tests.partners.factories import LabourNeedFactory
 
@@ -54,6 +56,42 @@ def test_a_search_finding_every_kind_stays_within_budget_after_a_structural_chan
     places = BeautifulSoup(html, "html.parser").select(".result")
     place = next(p for p in places if "sociale" in p.get_text())
     assert "Sartoria per ricominciare" in place.get_text()  # the course that meets there
+    counted = [q["sql"][:100] for q in queries if "SAVEPOINT" not in q["sql"]]
+    assert len(counted) <= TARGET, "\n".join(counted)
+
+
+@pytest.fixture
+def every_kind_in_english(every_kind, world, home_en, english):
+    """The same search in English: the course (its partner and the
+    directory too), the labour need and another page translated."""
+    translated(world.sartoria, english)
+    need = LabourNeedFactory(title="Sarte per la sartoria")
+    need_en = need.copy_for_translation(english)
+    need_en.title = "Tailors for the sartoria"
+    need_en.save()
+    StandardPageFactory(
+        parent=home_en, locale=english, title="The neighbourhood's sartoria", slug="sartoria"
+    )
+    return "/en/search/?query=sartoria"
+
+
+@pytest.mark.parametrize(
+    "change", [bump_structure_generation, empty_every_cache], ids=["structure", "empty cache"]
+)
+def test_an_english_search_finding_every_kind_stays_within_budget(
+    client, every_kind_in_english, change
+):
+    client.get(every_kind_in_english)
+    change()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(every_kind_in_english)
+    html = response.content.decode()
+    found = kinds(html)
+    for kind in ("Courses", "Places", "Needs found by the observatories", "Other pages"):
+        assert any(heading.startswith(kind) for heading in found), found
+    places = BeautifulSoup(html, "html.parser").select(".result")
+    place = next(p for p in places if "sociale" in p.get_text())
+    assert "Sartoria per ricominciare" in place.get_text()  # its English page
     counted = [q["sql"][:100] for q in queries if "SAVEPOINT" not in q["sql"]]
     assert len(counted) <= TARGET, "\n".join(counted)
 
