@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page
 
 from home.fields import ChoiceListField
+from home.request_memo import locales_by_code
 from partners.choices import OpportunityKind
 from partners.models import ChallengePage, OpportunityPage
 from partners.opportunity_listing import with_partner_title
@@ -76,7 +77,7 @@ def shown_in(model, sources, language):
     """{translation_key: page} of the live public translations in `language`."""
     if not sources:
         return {}
-    locale = Locale.objects.filter(language_code=language).first()
+    locale = locales_by_code().get(language)  # (read once per request)
     if locale is None or locale.pk == sources[0].locale_id:
         return {}
     pages = (

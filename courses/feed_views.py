@@ -14,8 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from wagtail.models import Locale
-
+from home.request_memo import locales_by_code
 from partners.models import PartnerPage
 
 from . import feeds
@@ -122,7 +121,7 @@ def academy(request):
 
 def localized(page, model):
     """`page` in the active language if it has a live, public translation."""
-    locale = Locale.objects.filter(language_code=get_language()).first()
+    locale = locales_by_code().get(get_language())  # (read once per request)
     if locale is None or page.locale_id == locale.pk:
         return page
     translated = (

@@ -51,7 +51,7 @@ from wagtail.models import Locale, Page
 
 from home.choices import Comune, ProjectArea
 from home.fields import ChoiceListField
-from home.request_memo import remembered
+from home.request_memo import locales_by_code, remembered
 from home.search_query import SearchTextField
 from partners.choices import Audience, PartnerType
 from partners.models import PartnerPage
@@ -432,7 +432,7 @@ class FeedContext:
         if not pages:
             return context
         default_id = default_locale_id()
-        locale = Locale.objects.filter(language_code=language).first()
+        locale = locales_by_code().get(language)  # (read once per request)
         keys = {page.translation_key for page in pages.values()}
         context.courses = {page.translation_key: page for page in pages.values()}
         if locale is not None and locale.pk != default_id:
