@@ -156,6 +156,7 @@ def site(world, home, home_en, english):
         "donation": donation.url,
         "search": "/it/search/?query=sartoria",
         "feed": "/it/feeds/academy.ics",
+        "partner feed": f"/it/feeds/partner/{world.coop.pk}.ics",  # with its deadlines
         "sitemap": "/sitemap.xml",
         "partner directory (en)": english_pages["partner"].get_parent().url,
         "partner (en)": english_pages["partner"].url,
