@@ -97,7 +97,7 @@ def sessions_calendar(request, kind, obj, sessions, deadlines=None):
             description=description,
             language=language,
             request=request,
-            deadlines=deadlines() if deadlines else None,
+            deadlines=deadlines(language) if deadlines else None,
         )
 
     return build
@@ -113,7 +113,7 @@ def academy(request):
             "academy",
             None,
             lambda: feeds.academy_sessions(),
-            lambda: feeds.deadlines_of(),
+            feeds.deadlines_of,
         ),
         "academy",
     )
@@ -168,7 +168,7 @@ def partner(request, page_id):
             "partner",
             page,
             lambda: feeds.partner_sessions(page),
-            lambda: feeds.deadlines_of(partner=page),
+            lambda language: feeds.deadlines_of(language, partner=page),
         ),
         f"partner-{page.slug}",
     )
@@ -204,7 +204,7 @@ def comune(request, comune):
             "comune",
             comune,
             lambda: feeds.comune_sessions(comune),
-            lambda: feeds.deadlines_of(comune=comune),
+            lambda language: feeds.deadlines_of(language, comune=comune),
         ),
         f"comune-{comune}",
     )
