@@ -164,6 +164,7 @@ def site(world, home, home_en, english):
         "challenge index (en)": english_pages["challenge index"].url,
         "opportunity (en)": english_pages["opportunity"].url,
         "search (en)": "/en/search/?query=sartoria",
+        "partner feed (en)": f"/en/feeds/partner/{world.coop.pk}.ics",
     }
 
 
