@@ -6,8 +6,8 @@ feed (its own challenges and opportunities) and the comune feed (those that
 name the comune); not in a course's feed nor in the personal feed, which are
 about sessions. Like sessions, they come from live, public Italian pages
 (the deadline is synchronised into translations), stay `PAST_WINDOW` after
-they pass, and take a constant number of queries: one per page type, plus
-one per page type for the translations in the feed's language.
+they pass, and take a constant number of queries: one per page type, which
+reads the translations in the feed's language along.
 
 Each deadline is one instant event built by `courses.ical.deadline_vevent`:
 UID from the page's translation key (the same in both languages), SEQUENCE
@@ -15,7 +15,7 @@ from the page's stored counter of deadline changes."""
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page
 
 from home.fields import ChoiceListField
+from home.request_memo import locales_by_code
 from partners.choices import OpportunityKind
 from partners.models import ChallengePage, OpportunityPage
 from partners.opportunity_listing import with_partner_title
@@ -36,16 +37,18 @@ OPPORTUNITY = "opportunity"
 
 @dataclass
 class Deadlines:
-    """The source (Italian) pages whose deadline a feed shows."""
+    """The source (Italian) pages whose deadline a feed shows, and their
+    live public translations in the feed's language by translation key."""
 
     challenges: list
     opportunities: list
+    translations: dict
 
 
-def select(*, partner=None, comune=None, since):
+def select(*, partner=None, comune=None, since, language):
     """Live public Italian challenges and opportunities whose deadline is
     after `since`; of one partner (any language of its page) or naming one
-    comune, if given."""
+    comune, if given; with their translations in `language`."""
     default_id = Locale.get_default().pk
     challenges = (
         ChallengePage.objects.live().public().filter(locale_id=default_id, closes_at__gte=since)
@@ -66,26 +69,36 @@ def select(*, partner=None, comune=None, since):
     if comune is not None:
         challenges = challenges.filter(**ChoiceListField.contains("comuni", comune))
         opportunities = opportunities.filter(comune=comune)
-    return Deadlines(
-        challenges=list(with_partner_title(challenges).select_related("locale")),
-        opportunities=list(with_partner_title(opportunities).select_related("locale")),
-    )
+    locale = locales_by_code().get(language)  # (read once per request)
+    if locale is not None and locale.pk != default_id:
+        challenges, opportunities = (
+            with_translations(sources, locale) for sources in (challenges, opportunities)
+        )
+    deadlines = Deadlines(challenges=[], opportunities=[], translations={})
+    for found, pages in (
+        (deadlines.challenges, challenges),
+        (deadlines.opportunities, opportunities),
+    ):
+        for page in with_partner_title(pages).select_related("locale"):
+            if page.locale_id == default_id:
+                found.append(page)
+            else:
+                deadlines.translations[page.translation_key] = page
+    return deadlines
 
 
-def shown_in(model, sources, language):
-    """{translation_key: page} of the live public translations in `language`."""
-    if not sources:
-        return {}
-    locale = Locale.objects.filter(language_code=language).first()
-    if locale is None or locale.pk == sources[0].locale_id:
-        return {}
-    pages = (
+def with_translations(sources, locale):
+    """The pages of `sources` and their live public translations in
+    `locale`, in one query."""
+    model = sources.model
+    translations = (
         model.objects.live()
         .public()
-        .filter(locale=locale, translation_key__in=[page.translation_key for page in sources])
+        .filter(locale=locale, translation_key__in=sources.values("translation_key"))
     )
-    pages = with_partner_title(pages).select_related("locale")
-    return {page.translation_key: page for page in pages}
+    return model.objects.filter(
+        Q(pk__in=sources.values("pk")) | Q(pk__in=translations.values("pk"))
+    )
 
 
 def closing_text(moment):
@@ -96,17 +109,16 @@ def closing_text(moment):
     }
 
 
-def deadline_events(deadlines, *, language, request=None, stamp=None):
-    """The VEVENTs of `deadlines`, in `language` where translated."""
+def deadline_events(deadlines, *, request=None, stamp=None):
+    """The VEVENTs of `deadlines`, in their language where translated."""
     stamp = stamp or timezone.now()
     events = []
-    for kind, model, sources in (
-        (CHALLENGE, ChallengePage, deadlines.challenges),
-        (OPPORTUNITY, OpportunityPage, deadlines.opportunities),
+    for kind, sources in (
+        (CHALLENGE, deadlines.challenges),
+        (OPPORTUNITY, deadlines.opportunities),
     ):
-        translations = shown_in(model, sources, language)
         for source in sources:
-            shown = translations.get(source.translation_key, source)
+            shown = deadlines.translations.get(source.translation_key, source)
             if kind == CHALLENGE:
                 moment = source.closes_at
                 title = _("Challenge deadline: %(title)s") % {"title": shown.title}

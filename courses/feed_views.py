@@ -14,8 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from wagtail.models import Locale
-
+from home.request_memo import locales_by_code
 from partners.models import PartnerPage
 
 from . import feeds
@@ -98,7 +97,7 @@ def sessions_calendar(request, kind, obj, sessions, deadlines=None):
             description=description,
             language=language,
             request=request,
-            deadlines=deadlines() if deadlines else None,
+            deadlines=deadlines(language) if deadlines else None,
         )
 
     return build
@@ -114,7 +113,7 @@ def academy(request):
             "academy",
             None,
             lambda: feeds.academy_sessions(),
-            lambda: feeds.deadlines_of(),
+            feeds.deadlines_of,
         ),
         "academy",
     )
@@ -122,7 +121,7 @@ def academy(request):
 
 def localized(page, model):
     """`page` in the active language if it has a live, public translation."""
-    locale = Locale.objects.filter(language_code=get_language()).first()
+    locale = locales_by_code().get(get_language())  # (read once per request)
     if locale is None or page.locale_id == locale.pk:
         return page
     translated = (
@@ -169,7 +168,7 @@ def partner(request, page_id):
             "partner",
             page,
             lambda: feeds.partner_sessions(page),
-            lambda: feeds.deadlines_of(partner=page),
+            lambda language: feeds.deadlines_of(language, partner=page),
         ),
         f"partner-{page.slug}",
     )
@@ -205,7 +204,7 @@ def comune(request, comune):
             "comune",
             comune,
             lambda: feeds.comune_sessions(comune),
-            lambda: feeds.deadlines_of(comune=comune),
+            lambda language: feeds.deadlines_of(language, comune=comune),
         ),
         f"comune-{comune}",
     )

@@ -51,7 +51,7 @@ from wagtail.models import Locale, Page
 
 from home.choices import Comune, ProjectArea
 from home.fields import ChoiceListField
-from home.request_memo import remembered
+from home.request_memo import locales_by_code, remembered
 from home.search_query import SearchTextField
 from partners.choices import Audience, PartnerType
 from partners.models import PartnerPage
@@ -432,31 +432,31 @@ class FeedContext:
         if not pages:
             return context
         default_id = default_locale_id()
-        locale = Locale.objects.filter(language_code=language).first()
+        locale = locales_by_code().get(language)  # (read once per request)
         keys = {page.translation_key for page in pages.values()}
         context.courses = {page.translation_key: page for page in pages.values()}
-        if locale is not None and locale.pk != default_id:
+        other_language = locale is not None and locale.pk != default_id
+        if other_language:
             translated = (
                 feed_course_pages().live().public().filter(locale=locale, translation_key__in=keys)
             )
             for page in translated:
                 context.courses[page.translation_key] = page
-        # Partners: the parents of the Italian pages, shown in the language.
+        # Partners: the parents of the Italian pages, shown in the language
+        # (their live translations read with them).
         parent_paths = {page.path[: -Page.steplen] for page in pages.values()}
-        italian_partners = list(
-            PartnerPage.objects.filter(path__in=parent_paths).only(
-                "id", "path", "title", "email", "translation_key", "locale_id"
-            )
+        wanted = Q(path__in=parent_paths)
+        if other_language:
+            italian_keys = PartnerPage.objects.filter(wanted).values("translation_key")
+            wanted |= Q(live=True, locale=locale, translation_key__in=italian_keys)
+        partners = PartnerPage.objects.filter(wanted).only(
+            "id", "path", "title", "email", "translation_key", "locale_id"
         )
-        shown = {}
-        if locale is not None and locale.pk != default_id:
-            for partner in (
-                PartnerPage.objects.live()
-                .filter(
-                    locale=locale, translation_key__in={p.translation_key for p in italian_partners}
-                )
-                .only("id", "title", "email", "translation_key")
-            ):
+        italian_partners, shown = [], {}
+        for partner in partners:
+            if partner.path in parent_paths:
+                italian_partners.append(partner)
+            else:
                 shown[partner.translation_key] = partner
         context.partners = {p.path: shown.get(p.translation_key, p) for p in italian_partners}
         # Topics, named in the language (falling back to Italian).
@@ -619,16 +619,16 @@ def build_calendar(sessions, *, name, description, language, request=None, deadl
         events += [
             event.to_ical()
             for event in feed_deadlines.deadline_events(
-                deadlines, language=language, request=request, stamp=context.stamp
+                deadlines, request=request, stamp=context.stamp
             )
         ]
     return ical.calendar_bytes(feed_calendar([], name=name, description=description), events)
 
 
-def deadlines_of(**filters):
-    """The challenge and opportunity deadlines a feed shows (same window as
-    past sessions)."""
-    return feed_deadlines.select(since=timezone.now() - PAST_WINDOW, **filters)
+def deadlines_of(language, **filters):
+    """The challenge and opportunity deadlines a feed in `language` shows
+    (same window as past sessions)."""
+    return feed_deadlines.select(since=timezone.now() - PAST_WINDOW, language=language, **filters)
 
 
 def build_personal_calendar(signups, *, name, description, language, request=None):

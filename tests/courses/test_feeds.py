@@ -85,6 +85,24 @@ def test_english_feed_uses_the_translation_and_the_same_uids(client, world, engl
     assert str(en[uid(world["sessions"]["cv"])]["SUMMARY"]) == "Scrivere il CV"
 
 
+def test_english_feed_names_the_partner_by_its_live_translation(client, world, english, home_en):
+    partner = world["computer"].get_parent()
+    partner.get_parent().copy_for_translation(english)
+    translated = partner.copy_for_translation(english)
+    translated.title = "Alfa Cooperative"
+    translated.save_revision().publish()
+    computer1 = uid(world["sessions"]["computer1"])
+    en = events(parse(client.get(url("academy", language="en"))))[computer1]
+    assert "Organised by Alfa Cooperative." in str(en["DESCRIPTION"])
+    assert en["ORGANIZER"].params["CN"] == "Alfa Cooperative"
+    it = events(parse(client.get(url("academy"))))[computer1]
+    assert it["ORGANIZER"].params["CN"] == "Cooperativa Alfa"
+    translated.refresh_from_db()
+    translated.unpublish()
+    en = events(parse(client.get(url("academy", language="en"))))[computer1]
+    assert en["ORGANIZER"].params["CN"] == "Cooperativa Alfa"
+
+
 def test_each_kind_of_feed_holds_its_sessions(client, world):
     s = world["sessions"]
     computer, cv = {uid(s["computer1"]), uid(s["computer2"])}, {uid(s["cv"])}

@@ -170,6 +170,7 @@ def site(world, home, home_en, english):
         "donation": donation.url,
         "search": "/it/search/?query=sartoria",
         "feed": "/it/feeds/academy.ics",
+        "partner feed": f"/it/feeds/partner/{world.coop.pk}.ics",  # with its deadlines
         "sitemap": "/sitemap.xml",
         "partner directory (en)": english_pages["partner"].get_parent().url,
         "partner (en)": english_pages["partner"].url,
@@ -177,6 +178,7 @@ def site(world, home, home_en, english):
         "challenge index (en)": english_pages["challenge index"].url,
         "opportunity (en)": english_pages["opportunity"].url,
         "search (en)": "/en/search/?query=sartoria",
+        "partner feed (en)": f"/en/feeds/partner/{world.coop.pk}.ics",
     }
 
 
