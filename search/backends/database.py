@@ -50,7 +50,17 @@ def _locale_languages(objs):
 
 class LanguageQueryCompiler(postgres.PostgresSearchQueryCompiler):
     def get_config(self, backend):
+        # What has no locale (venues) was indexed with the default
+        # configuration (`LanguageIndex`): a query in another language,
+        # stemmed otherwise, would miss it ("sartoria": `sartor` in Italian,
+        # `sartoria` in English).
+        if not _has_locale(self.queryset.model):
+            return backend.default_config
         return backend.config_for_language(translation.get_language())
+
+
+def _has_locale(model):
+    return any(field.name == "locale" for field in model._meta.get_fields())
 
 
 class LanguageIndex(postgres.PostgresIndex):

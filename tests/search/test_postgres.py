@@ -8,9 +8,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from wagtail.models import Locale, Page
+from wagtail.search.backends import get_search_backend
 
+from courses.models import Venue
 from home.demo import translate
-from tests.courses.factories import CourseSessionFactory
+from tests.courses.factories import CourseSessionFactory, VenueFactory
 
 from .conftest import publish
 
@@ -65,3 +67,14 @@ def test_english_pages_use_english_stemming(client, world, english, home_en):
     )
     assert "Tailoring for a new start" in found("tailors", language="en")
     assert "Tailoring for a new start" not in found("tailors", language="it")
+
+
+def test_places_are_found_by_their_italian_names_in_either_language(world):
+    """Venues have no language: indexed with the Italian configuration, they
+    are searched with it whatever the visitor's (the English stemmer keeps
+    "sartoria" whole, the Italian one makes it `sartor`)."""
+    VenueFactory(name="Sartoria sociale")
+    for language in ("it", "en"):
+        with translation.override(language):
+            names = [v.name for v in get_search_backend().search("sartoria", Venue.objects.all())]
+        assert names == ["Sartoria sociale"], language
