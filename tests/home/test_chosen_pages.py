@@ -11,6 +11,7 @@ from wagtail import blocks
 from wagtail.models import Page, PageViewRestriction
 
 from home.cache import bump_content_generation
+from home.demo import translate
 from home.localize import chosen_page_ids
 
 from ..factories import StandardPageFactory, furnish_home
@@ -19,10 +20,7 @@ from ..factories import StandardPageFactory, furnish_home
 @pytest.fixture
 def chosen(home, home_en, english):
     translated = StandardPageFactory(parent=home, title="Tradotta", slug="tradotta")
-    translation_en = translated.copy_for_translation(english)
-    translation_en.title = "Translated"
-    translation_en.slug = "translated"
-    translation_en.save_revision().publish()
+    translate(translated, {"Tradotta": "Translated", "tradotta": "translated"}, english)
     untranslated = StandardPageFactory(parent=home, title="Solo italiano", slug="solo-italiano")
     draft = StandardPageFactory(parent=home, title="Bozza", slug="bozza", live=False)
     private = StandardPageFactory(parent=home, title="Riservata", slug="riservata")

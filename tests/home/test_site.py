@@ -5,6 +5,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
+from home.demo import translate
 from tests.factories import StandardPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,10 +46,7 @@ def test_ui_strings_follow_the_language(client):
 
 def test_language_switcher_links_a_page_to_its_translation(client, home, english):
     page = StandardPageFactory(parent=home, title="Il progetto", slug="il-progetto")
-    translated = page.copy_for_translation(english)
-    translated.title = "The project"
-    translated.slug = "the-project"
-    translated.save_revision().publish()
+    translate(page, {"Il progetto": "The project", "il-progetto": "the-project"}, english)
 
     html = soup(client.get("/it/il-progetto/"))
     link = html.select_one('.language-switcher a[hreflang="en"]')
