@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 
 from wagtail import urls as wagtail_urls
@@ -48,6 +48,9 @@ urlpatterns += i18n_patterns(
     path("", include("partners.challenge_urls")),
     path("", include("courses.feed_urls")),  # calendar feeds (before Wagtail's catch-all)
     path("", include("courses.signup_urls")),  # sign-ups (before Wagtail's catch-all)
-    path("", include(wagtail_urls)),
+    # Wagtail's patterns, its pages served through its view made atomic
+    # only for what may write (home.views.serve).
+    *(pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"),
+    re_path(wagtail_urls.serve_pattern, home_views.serve, name="wagtail_serve"),
     prefix_default_language=True,
 )

@@ -92,7 +92,9 @@ class RoutingMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         from wagtail import views as wagtail_views
 
-        if view_func is wagtail_views.serve:
+        from . import views
+
+        if view_func in (views.serve, wagtail_views.serve):
             route_for_request(request, view_args[0] if view_args else view_kwargs["path"])
 
 

@@ -194,3 +194,14 @@ def test_too_many_applications_from_one_address_are_refused(client, challenge):
     assert statuses[:8] == [303] * 8
     assert statuses[8] == 429
     assert ChallengeApplication.objects.count() == 8
+
+
+def test_an_application_that_fails_halfway_leaves_nothing_saved(client, challenge):
+    """A form sent to a page is served in a transaction (home.views.serve:
+    page views that only read are not): an error after the application was
+    stored takes it back."""
+    failing = mock.patch("partners.challenge_views.redirect", side_effect=RuntimeError("boom"))
+    with failing, pytest.raises(RuntimeError):
+        client.post(apply_url(challenge), application_data(question_1="Elettronica"))
+    assert ChallengeApplication.objects.count() == 0
+    assert mail.outbox == []
