@@ -580,6 +580,20 @@ def with_session_clock(queryset, now):
     )
 
 
+def with_clock_read(sessions, now):
+    """`sessions` (a queryset of sessions read anyway) as a list, with the
+    session clock worked out by the same query when it is not kept
+    (`with_session_clock`), and then kept: after a change, one query where
+    there were two."""
+    clock_known = known_session_clock(now) is not None
+    if not clock_known:
+        sessions = with_session_clock(sessions, now)
+    sessions = list(sessions)
+    if sessions and not clock_known:
+        keep_session_clock(now, [getattr(sessions[0], f"clock_{name}") for name in CLOCK_FIELDS])
+    return sessions
+
+
 def clock_key(now=None):
     """What time-dependent fragments are keyed by: the session clock (and the
     day, for the periods the filters name: this week, this month)."""

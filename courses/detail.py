@@ -19,14 +19,11 @@ from home.images import SHARED_IMAGE_SPEC, image_with_renditions, read_rendition
 from partners.models import LabourNeed, PartnerPage
 
 from .catalogue import (
-    CLOCK_FIELDS,
     clock_key,
     default_locale_id,
-    keep_session_clock,
-    known_session_clock,
     localized_topics,
     per_generation,
-    with_session_clock,
+    with_clock_read,
 )
 from .choices import SessionStatus
 from .models import CoursePage, Topic
@@ -118,20 +115,6 @@ def cached_course_facts(course, request, locale, default_id):
     )
 
 
-def read_sessions(course, now):
-    """The course's sessions with their seats, and the session clock worked
-    out in the same query when it is not kept (as the home page's lists do):
-    after a change, one query where there were two."""
-    sessions = course.get_sessions()
-    clock_known = known_session_clock(now) is not None
-    if not clock_known:
-        sessions = with_session_clock(sessions, now)
-    sessions = list(sessions)
-    if sessions and not clock_known:
-        keep_session_clock(now, [getattr(sessions[0], f"clock_{name}") for name in CLOCK_FIELDS])
-    return sessions
-
-
 def course_page_context(course, request):
     active = Locale.get_active()  # remembered for the request (home/request_memo.py)
     locale = active if active.pk == course.locale_id else course.locale
@@ -146,7 +129,7 @@ def course_page_context(course, request):
     if facts["image"] is not None and facts["image"].pk == course.listing_image_id:
         CoursePage.listing_image.field.set_cached_value(course, facts["image"])
     now = timezone.now()
-    sessions = read_sessions(course, now)
+    sessions = with_clock_read(course.get_sessions(), now)  # seats exact at every render
     for session in sessions:
         session.page = source  # read by the sign-up form (signup_tags), loaded once
     partner = facts["partner"]

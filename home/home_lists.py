@@ -85,14 +85,7 @@ def _child(page, link):
 def _sessions(locale, default_id, now):
     """The next sessions and every session of the new courses (for their
     cards), in one query; with the session clock when it is not kept."""
-    from courses.catalogue import (
-        CLOCK_FIELDS,
-        keep_session_clock,
-        known_session_clock,
-        newest_with_dates,
-        next_sessions,
-        with_session_clock,
-    )
+    from courses.catalogue import newest_with_dates, next_sessions, with_clock_read
     from courses.models import CourseSession
 
     next_ids = next_sessions(default_id, now).values("pk")[:SESSIONS]
@@ -108,13 +101,7 @@ def _sessions(locale, default_id, now):
         )
         .order_by("start", "sort_order", "pk")
     )
-    clock_known = known_session_clock(now) is not None
-    if not clock_known:
-        sessions = with_session_clock(sessions, now)
-    sessions = list(sessions)
-    if sessions and not clock_known:
-        keep_session_clock(now, [getattr(sessions[0], f"clock_{name}") for name in CLOCK_FIELDS])
-    return sessions
+    return with_clock_read(sessions, now)
 
 
 def _wanted(locale, default_id, now, session_keys):
