@@ -20,6 +20,7 @@ from django.utils import timezone
 from wagtail.models import Locale, Page, PageViewRestriction
 
 from home.cache import content_generation
+from home.index_pages import index_page
 
 CARDS_PER_KIND = 6
 # The picture of partners/includes/child_card.html, for a kind without a
@@ -159,8 +160,6 @@ def more_links(partner, locale):
 
 
 def _build_more_links(partner, locale):
-    from django.apps import apps
-
     default = Locale.get_default()
     source = partner
     if partner.locale_id != default.pk:
@@ -168,14 +167,8 @@ def _build_more_links(partner, locale):
     values = {"source_pk": source.pk, "translation_key": str(partner.translation_key)}
     links = {}
     for label, (index_label, parameter, value) in LISTINGS.items():
-        index_class = apps.get_model(index_label)
-        indexes = {
-            page.locale_id: page
-            for page in index_class.objects.live()
-            .public()
-            .filter(locale_id__in={locale.pk, default.pk})
-        }
-        index = indexes.get(locale.pk) or indexes.get(default.pk)
+        # The three index pages in one query (home/index_pages.py), were one each.
+        index = index_page(index_label, locale.pk) or index_page(index_label, default.pk)
         if index is None:
             continue
         url = index.get_url()

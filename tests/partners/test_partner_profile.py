@@ -4,6 +4,10 @@ links to the listing of them all, so its size does not grow with them."""
 import pytest
 from bs4 import BeautifulSoup
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from home.cache import bump_content_generation
 from partners.profile import CARDS_PER_KIND
 from tests.courses.factories import CourseIndexPageFactory
 from tests.courses.signup_factories import make_course
@@ -49,3 +53,25 @@ def test_a_partner_with_few_pages_shows_them_all_without_links(client, partner):
     soup, titles = cards(client.get(partner.url))
     assert len(titles) == 1
     assert soup.select(".profile-more") == []
+
+
+def queries_after_a_change(client, url):
+    client.get(url)
+    bump_content_generation()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_links_to_the_listings_cost_one_query_however_many(client, partner):
+    """The listings' index pages are read together (home/index_pages.py),
+    where each was one query."""
+    make_course(partner, sessions=1)
+    ChallengePageFactory(parent=partner, title="Sfida", slug="sfida")
+    without_links = queries_after_a_change(client, partner.url)
+    for n in range(CARDS_PER_KIND):
+        make_course(partner, sessions=1)
+        ChallengePageFactory(parent=partner, title=f"Sfida {n}", slug=f"sfida-{n}")
+    soup, _titles = cards(client.get(partner.url))
+    assert len(soup.select(".profile-more a")) == 2
+    assert queries_after_a_change(client, partner.url) == without_links + 1
