@@ -270,7 +270,7 @@ def read_hero(page):
         if getattr(page, f"{name}_id", None)
         and not type(page)._meta.get_field(name).is_cached(page)
     ]
-    if len(fields) < 2 or page.pk is None:
+    if "hero_link" not in fields or page.pk is None:
         return ""
     saved = (
         localize.with_localized_link(type(page).objects.filter(pk=page.pk), "hero_link")

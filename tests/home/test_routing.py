@@ -3,6 +3,7 @@ and its view-restriction check do: private sections stay private, also
 below an alias, and what a request saves it sees for the rest of it."""
 
 import pytest
+import wagtail_factories
 
 from django.core.cache import cache
 from django.db import connection
@@ -121,6 +122,20 @@ def test_a_page_rendered_again_is_routed_without_a_query(client, home):
     bump_content_generation()
     after_a_change, _response = page_queries(client, "/it/sezione/pagina/")
     assert len(after_a_change) == 2  # the pages along the address, the page served
+
+
+def test_the_images_a_page_shows_are_read_with_it(client, home):
+    """Routing reads the page served with its images (its listing image, for
+    link previews): one query, and none when it is rendered again."""
+    image = wagtail_factories.ImageFactory()
+    StandardPageFactory(parent=home, title="Pagina", slug="pagina", listing_image=image)
+    client.get("/it/pagina/")
+    for change in (bump_content_generation, lambda: None):
+        change()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/it/pagina/")
+        assert "og:image" in response.content.decode()
+        assert not [q for q in queries if 'FROM "wagtailimages_image"' in q["sql"]]
 
 
 def test_what_is_published_unpublished_or_moved_is_routed_at_once(client, home):
