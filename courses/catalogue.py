@@ -39,7 +39,7 @@ from wagtail.models import Locale, Page
 from home.cache import content_generation, kept
 from home.choices import Comune
 from home.fields import ChoiceListField
-from home.images import renditions_prefetch, with_images
+from home.images import with_images
 from home.request_memo import recall, remember, remembered
 from partners.choices import Audience
 from partners.models import PartnerPage
@@ -49,7 +49,7 @@ from .forms import CatalogueFilterForm
 from .models import CoursePage, CourseSession, Topic
 
 PER_PAGE = 12
-CARD_IMAGE_SPEC = "fill-480x270|format-webp"
+CARD_IMAGE_SPEC = CoursePage.listing_card_image_spec
 MAX_SEARCH_RESULTS = 1000
 # The clock's value when no session ends ahead: nothing changes with time.
 NO_END_AHEAD = datetime.datetime.max.replace(tzinfo=datetime.UTC)
@@ -468,12 +468,6 @@ def attach_cards(
             now=now,
         )
     return courses
-
-
-def card_prefetches():
-    """What a card shows besides the page and what `attach_cards` gathers:
-    the image (unless joined already) and its rendition."""
-    return [renditions_prefetch("listing_image", CARD_IMAGE_SPEC)]
 
 
 def card_queryset(courses):

@@ -220,10 +220,7 @@ def card_renditions(lists):
     """(image, spec) of each card image the lists `read` returned show, for
     ``home.images.read_renditions``: the new courses' and the open
     challenges' pictures."""
-    from courses.catalogue import CARD_IMAGE_SPEC
-    from partners.challenge_index import CARD_IMAGE_SPEC as CHALLENGE_IMAGE_SPEC
-
     return [
-        *((course.listing_image, CARD_IMAGE_SPEC) for course in lists["courses"]),
-        *((call.listing_image, CHALLENGE_IMAGE_SPEC) for call in lists["challenges"]),
+        (page.listing_image, type(page).listing_card_image_spec)
+        for page in (*lists["courses"], *lists["challenges"])
     ]

@@ -18,7 +18,7 @@ from .listing import ListingFilterForm, listing_context
 from .models import ChallengePage, PartnerPage
 
 CHALLENGES_PER_PAGE = 12
-CARD_IMAGE_SPEC = "fill-480x270"
+CARD_IMAGE_SPEC = ChallengePage.listing_card_image_spec
 STEPLEN = 4  # treebeard: a page's parent path is its path minus 4 characters
 
 

@@ -193,7 +193,7 @@ class CoursePage(BasePage):
     )
 
     listing_card_template = "courses/includes/course_card.html"
-    listing_card_image_spec = "fill-480x270|format-webp"  # (catalogue.CARD_IMAGE_SPEC)
+    listing_card_image_spec = "fill-480x270|format-webp"  # the picture of the card template
 
     @classmethod
     def prepare_listing(cls, pages, parent=None):

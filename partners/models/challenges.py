@@ -219,7 +219,7 @@ class ChallengePage(RoutablePageMixin, DeadlineSequenceMixin, BasePage):
 
     template = "partners/challenges/challenge_page.html"
     listing_card_template = "partners/challenges/includes/challenge_card.html"
-    listing_card_image_spec = "fill-480x270"  # (challenge_index.CARD_IMAGE_SPEC)
+    listing_card_image_spec = "fill-480x270"  # the picture of the card template
 
     class Meta:
         verbose_name = _("challenge")
