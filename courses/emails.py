@@ -25,9 +25,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.models import Locale
-
 from home.background import enqueue_on_commit
+from home.localize import in_language
 
 from . import ical
 from .signup_links import absolute, action_url, my_signups_url
@@ -50,12 +49,7 @@ WITH_CALENDAR = {"confirmed", "promoted", "reminder", "status", "session_cancell
 
 def localized_course(page, language):
     """The course page in `language` if translated and live, else the page."""
-    locale = Locale.objects.filter(language_code=language).first()
-    if locale is not None and page.locale_id != locale.pk:
-        translated = page.get_translation_or_none(locale)
-        if translated is not None and translated.live:
-            return translated.specific
-    return page
+    return in_language(page, language)
 
 
 def course_url(page):

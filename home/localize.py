@@ -196,3 +196,18 @@ def localized(page, otherwise=None):
     if found is not None:
         return found
     return otherwise() if otherwise else page.localized
+
+
+def in_language(page, language):
+    """`page` in the language `language` (a code) when it has a live
+    translation there, specific; else `page` itself. For what is written
+    to one person in their own language (e-mails, their sign-up and
+    application pages), whatever language the request is in."""
+    from .request_memo import locales_by_code
+
+    locale = locales_by_code().get(language)
+    if locale is not None and page.locale_id != locale.pk:
+        translated = page.get_translation_or_none(locale)
+        if translated is not None and translated.live:
+            return translated.specific
+    return page

@@ -21,10 +21,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from wagtail.models import Locale
-
 from home import throttle
 from home.background import enqueue_on_commit
+from home.localize import in_language
 
 from .choices import REVIEW_STATUSES, ApplicationStatus, CallState
 from .models import ApplicationAttachment, ChallengeApplication
@@ -235,13 +234,7 @@ def change_status(application, status, note="", user=None, now=None):
 # --- e-mails ------------------------------------------------------------------
 def challenge_in(application):
     """The challenge in the applicant's language where translated."""
-    challenge = application.challenge
-    locale = Locale.objects.filter(language_code=application.language).first()
-    if locale is not None and locale.pk != challenge.locale_id:
-        translated = challenge.get_translation_or_none(locale)
-        if translated is not None and translated.live:
-            return translated.specific
-    return challenge
+    return in_language(application.challenge, application.language)
 
 
 def _send(application, template, subject, extra):
