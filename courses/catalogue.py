@@ -296,7 +296,7 @@ class CourseCard:
     @property
     def all_full(self):
         open_ = [s for s in self.upcoming if s.status != SessionStatus.CANCELLED]
-        return bool(open_) and all(s.status == SessionStatus.FULL for s in open_)
+        return bool(open_) and all(s.is_full for s in open_)
 
 
 def per_generation(name, build):
@@ -401,10 +401,11 @@ def _partners(paths):
 
 def card_sessions(keys, default_id):
     """The sessions cards show for the courses `keys` (translation keys):
-    every session of their Italian pages, with its venue and its course's
-    key (`course_key`), in order."""
+    every session of their Italian pages, with its venue, its seats
+    counted and its course's key (`course_key`), in order."""
     return (
-        CourseSession.objects.filter(page__translation_key__in=keys, page__locale_id=default_id)
+        CourseSession.objects.with_seats()
+        .filter(page__translation_key__in=keys, page__locale_id=default_id)
         .select_related("venue")
         .annotate(course_key=F("page__translation_key"))
         .order_by("start", "sort_order")

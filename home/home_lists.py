@@ -91,7 +91,8 @@ def _sessions(locale, default_id, now):
     next_ids = next_sessions(default_id, now).values("pk")[:SESSIONS]
     new_keys = newest_with_dates(locale, default_id, now).values("translation_key")[:NEW_COURSES]
     sessions = (
-        CourseSession.objects.filter(
+        CourseSession.objects.with_seats()
+        .filter(
             Q(pk__in=next_ids) | Q(page__translation_key__in=new_keys, page__locale_id=default_id)
         )
         .select_related("venue", "page")

@@ -152,7 +152,9 @@ class CourseSession(Orderable):
 
     @property
     def is_full(self):
-        return self.status == SessionStatus.FULL
+        """No seat to give: marked full by the organiser, or every seat taken
+        (when the queryset counted them, `with_seats()`)."""
+        return self.status == SessionStatus.FULL or self.seats_left == 0
 
     @property
     def needs_venue(self):

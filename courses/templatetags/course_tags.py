@@ -114,7 +114,7 @@ def upcoming_sessions(context, limit=6):
     default_id = default_locale_id()
     read = home_lists.recall_list("sessions", locale, limit)
     if read is None:
-        sessions = list(next_sessions(default_id)[:limit])
+        sessions = list(next_sessions(default_id).with_seats()[:limit])
         courses = _translations(sessions, locale, default_id)
     else:
         sessions, courses = read

@@ -75,3 +75,45 @@ def test_observatory_splits_needs_answered_by_courses_from_open_ones(world, home
     assert "Magazzinieri" in soup.select_one(".needs-open").get_text()
     link = soup.select_one(".needs-answered a")
     assert link["href"] == world.sartoria.url and link.get_text() == "Sartoria per ricominciare"
+
+
+def _seats_text(soup, selector, title):
+    for item in soup.select(selector):
+        if title in item.get_text(" ", strip=True):
+            return item.get_text(" ", strip=True)
+    raise AssertionError(f"{title} not in {selector}")
+
+
+@pytest.mark.django_db
+def test_cards_and_next_dates_count_the_seats_taken(client, world):
+    """A card says how many places are left, and "Full" once every seat is
+    taken, as the course page does; not the session's capacity."""
+    from courses.models import SignupStatus
+
+    from .signup_factories import SignupFactory
+
+    [session] = world.saldatura.sessions.all()
+    session.capacity = 2
+    session.save()
+    SignupFactory(session=session)
+    soup = BeautifulSoup(client.get(world.catalogue.url).content, "html.parser")
+    assert "1 posto libero su 2" in _seats_text(soup, ".course-card", "Saldatura a filo")
+    SignupFactory(session=session, status=SignupStatus.RESERVED)
+    SignupFactory(session=session, status=SignupStatus.WAITLISTED)
+    for url, selector in [
+        (world.catalogue.url, ".course-card"),
+        (world.artisan.url, ".course-card"),
+        ("/it/", ".featured .course-card"),
+        ("/it/", ".upcoming-sessions .session-row"),
+    ]:
+        text = _seats_text(
+            BeautifulSoup(client.get(url).content, "html.parser"), selector, "Saldatura a filo"
+        )
+        assert "Completo" in text, (url, selector, text)
+        assert "2 posti" not in text, (url, selector, text)
+    card = _seats_text(
+        BeautifulSoup(client.get(world.catalogue.url).content, "html.parser"),
+        ".course-card",
+        "Saldatura a filo",
+    )
+    assert "1 in lista d'attesa" in card
