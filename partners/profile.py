@@ -15,12 +15,14 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Value, When, Window
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
 
 from wagtail.models import Locale, Page, PageViewRestriction
 
 from home.cache import content_generation
 from home.index_pages import index_page
+from home.request_memo import locales_by_code
 
 CARDS_PER_KIND = 6
 # The picture of partners/includes/child_card.html, for a kind without a
@@ -67,6 +69,42 @@ def public_child_q(parent):
     return ~Exists(restricted)
 
 
+def _parent_path(path):
+    return Substr(path, 1, Length(path) - Page.steplen)
+
+
+def section_q(partner, page_class, default_id):
+    """The pages of `page_class` in the partner's section as its profile
+    lists them: the profile's children and, on a profile in another
+    language than the default, the children of its default-language profile
+    that have no live translation in that language, shown in the default
+    language as the catalogue and the indexes show them (cards mark them).
+    Public as `public_child_q` says, each under its own parent."""
+    children = Q(path__startswith=partner.path, depth=partner.depth + 1) & public_child_q(partner)
+    if partner.locale_id == default_id:
+        return children
+    source = Page.objects.filter(
+        translation_key=partner.translation_key,
+        locale_id=default_id,
+        path=_parent_path(OuterRef("path")),
+    )
+    translated = page_class.objects.live().filter(
+        locale_id=partner.locale_id, translation_key=OuterRef("translation_key")
+    )
+    # A restriction on the page or on any of its ancestors: the restricted
+    # page's path starts the page's own.
+    restricted = PageViewRestriction.objects.filter(
+        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+    )
+    untranslated = (
+        Q(locale_id=default_id, depth=partner.depth + 1)
+        & Exists(source)
+        & ~Exists(translated)
+        & ~Exists(restricted)
+    )
+    return children | untranslated
+
+
 def _ordered(page_class, queryset, now):
     """The most useful first: courses with the nearest date (then the most
     recent past ones), open calls and opportunities first."""
@@ -97,13 +135,14 @@ def child_kinds(partner, per_kind=CARDS_PER_KIND):
     its `subpage_types`; each kind's cards prepared in bulk."""
     now = timezone.now()
     active = Locale.get_active()  # remembered for the request (home/request_memo.py)
+    locales = {locale.pk: locale for locale in locales_by_code().values()}
+    default_id = Locale.get_default().pk
     kinds = Kinds()
     # The tree allows only these types below a partner (`subpage_types`).
     for page_class in partner.specific_class.allowed_subpage_models():
         queryset = (
-            page_class.objects.child_of(partner)
-            .live()
-            .filter(public_child_q(partner))
+            page_class.objects.live()
+            .filter(section_q(partner, page_class, default_id))
             .annotate(kind_total=Window(Count("pk")))
         )
         if any(f.name == "listing_image" for f in page_class._meta.get_fields()):
@@ -112,8 +151,7 @@ def child_kinds(partner, per_kind=CARDS_PER_KIND):
         if not pages:
             continue
         for page in pages:
-            if page.locale_id == active.pk:
-                page.locale = active  # cards mark pages in another language
+            page.locale = locales[page.locale_id]  # cards mark pages in another language
         prepare = getattr(page_class, "prepare_listing", None)
         if prepare is not None:
             prepare(pages, partner)  # the image is already there: it adds what else cards show

@@ -197,12 +197,17 @@ class CoursePage(BasePage):
 
     @classmethod
     def prepare_listing(cls, pages, parent=None):
-        """Cards for `pages`, children of `parent` (on a partner's profile),
-        in a few queries; their pictures are read with the profile's others
+        """Cards for `pages`, children of `parent` (on a partner's profile;
+        in another language, maybe children of its default-language
+        profile, partners.profile.section_q) in a few queries, `parent`
+        their partner; their pictures are read with the profile's others
         (partners.profile.card_renditions)."""
         from ..catalogue import attach_cards
 
-        attach_cards(pages, partners={parent.path: parent} if parent is not None else None)
+        partners = None
+        if parent is not None:
+            partners = {page.path[: -Page.steplen]: parent for page in pages}
+        attach_cards(pages, partners=partners)
 
     base_form_class = CoursePageForm
 

@@ -75,3 +75,39 @@ def test_the_links_to_the_listings_cost_one_query_however_many(client, partner):
     soup, _titles = cards(client.get(partner.url))
     assert len(soup.select(".profile-more a")) == 2
     assert queries_after_a_change(client, partner.url) == without_links + 1
+
+
+def test_the_english_profile_lists_the_courses_not_translated_yet(client, home, home_en, english):
+    """As the English catalogue and indexes do: a page of the partner's
+    section without a live English translation is listed in Italian, marked;
+    a translated one once, in English; drafts and private pages never."""
+    from wagtail.models import PageViewRestriction
+
+    from home.demo import translate
+
+    directory = PartnerIndexPageFactory(parent=home)
+    partner = PartnerPageFactory(parent=directory, title="Sartoria Fili", slug="fili")
+    translated, _sessions = make_course(partner, title="Orli e cuciture", slug="orli")
+    italian_only, _sessions = make_course(partner, title="Solo in italiano", slug="solo")
+    draft, _sessions = make_course(partner, title="Bozza", slug="bozza", live=False)
+    private, _sessions = make_course(partner, title="Riservato", slug="riservato")
+    PageViewRestriction.objects.create(page=private, restriction_type="login")
+    challenge = ChallengePageFactory(parent=partner, title="Sfida del riuso", slug="sfida")
+    translate(directory, {}, english)
+    partner_en = translate(partner, {"Sartoria Fili": "Fili Tailoring"}, english)
+    translate(translated, {"Orli e cuciture": "Hems and seams"}, english)
+
+    soup, titles = cards(client.get(partner_en.url))
+    assert sorted(titles) == ["Hems and seams", "Sfida del riuso", "Solo in italiano"]
+    card = next(c for c in soup.select(".course-card") if "Solo in italiano" in c.get_text())
+    assert "Italian only" in card.get_text()
+    assert card.select_one("h3 a")["href"] == italian_only.url
+    assert "Fili Tailoring" in card.get_text()  # the profile in the visitor's language
+    english_card = next(c for c in soup.select(".course-card") if "Hems" in c.get_text())
+    assert "Italian only" not in english_card.get_text()
+    challenge_link = soup.find("a", string="Sfida del riuso")
+    assert challenge_link["href"] == challenge.url and challenge_link["lang"] == "it"
+    # The Italian profile is unchanged: its own pages, in Italian.
+    _soup, titles = cards(client.get(partner.url))
+    assert sorted(titles) == ["Orli e cuciture", "Sfida del riuso", "Solo in italiano"]
+    assert draft.title not in titles
