@@ -126,6 +126,19 @@ def test_sign_up_confirm_and_get_the_calendar(client, course_and_session):
     assert len(mail.outbox) == 2
 
 
+def test_the_calendar_attachment_names_its_charset_once(client, course_and_session):
+    _course, session = course_and_session
+    client.post(signup_url(session), form_data())
+    client.get(link(mail.outbox[0], "confirm"))
+    sent = mail.outbox[1].message()
+    [part] = [p for p in sent.walk() if p.get_content_type() == "text/calendar"]
+    # A parameter given twice ("charset=utf-8; charset=\"utf-8\"") is invalid
+    # MIME (RFC 2045); strict mail clients drop such an attachment.
+    assert part["Content-Type"].lower().count("charset") == 1
+    assert part.get_content_charset() == "utf-8"
+    assert Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT")
+
+
 def test_full_session_puts_people_on_the_waiting_list_in_order(client, partner):
     _course, (session,) = make_course(partner, capacity=1)
     for n in range(3):
