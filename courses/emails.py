@@ -181,7 +181,8 @@ def build_message(signup, kind):
                 ical.session_vevent(s, title=course.title, url=course_url(course)) for s in sessions
             ]
             cal = ical.calendar(events, name=course.title)
-            message.attach("session.ics", cal.to_ical(), "text/calendar; charset=utf-8")
+            # Django adds the charset of a text/* attachment itself.
+            message.attach("session.ics", cal.to_ical(), "text/calendar")
     return message
 
 

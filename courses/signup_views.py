@@ -214,15 +214,18 @@ def cancel(request, token, action="cancel"):
     context = result_context(signup)
     context.update({"action": action, "mine_url": mine_url(signup)})
     if request.method == "POST":
+        was_waiting = signup.status == SignupStatus.WAITLISTED
         try:
             if action == "release":
-                booking.release(signup.pk)
+                result = booking.release(signup.pk)
             else:
-                booking.cancel(signup.pk)
+                result = booking.cancel(signup.pk)
         except booking.BookingError as error:
             return message(request, _("Nothing to cancel"), error.message, status=409)
         context["signup"].refresh_from_db()
-        context["done"] = True
+        # Say where the place went: to the next person waiting, back to the
+        # free seats, or (from the waiting list) nowhere.
+        context.update(done=True, passed_on=bool(result.promoted), was_waiting=was_waiting)
     elif not signup.is_active:
         return message(
             request, _("Nothing to cancel"), _("This sign-up was already cancelled."), status=409

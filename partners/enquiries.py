@@ -177,7 +177,9 @@ def submit_enquiry(opportunity, data, language, request=None):
         delivered_to=recipient or "",
     )
     if recipient:
-        url = opportunity.get_full_url(request)
+        # On the public base URL, as every e-mail (README: WAGTAILADMIN_BASE_URL).
+        path = opportunity.get_url(request) or ""
+        url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path if path.startswith("/") else path
         enqueue_on_commit(send_enquiry, enquiry.pk, url)
     else:
         logger.warning("Enquiry %s stored but nobody has a contact e-mail", enquiry.pk)

@@ -22,6 +22,7 @@ from django.db.models import CharField, DateTimeField, F, IntegerField, Q, UUIDF
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wagtail.models import Page, get_page_models
 from wagtail.search.backends import get_search_backend
@@ -65,7 +66,9 @@ KINDS = [
     Kind("challenge", _("Challenges"), ChallengePage),
     Kind("opportunity", _("Opportunities"), OpportunityPage),
     Kind("need", _("Needs found by the observatories"), LabourNeed),
-    Kind("venue", _("Places"), Venue),
+    # A context of its own: the courses' "Places" are seats ("Posti"), and
+    # the project catalogue (LOCALE_PATHS) would win over theirs.
+    Kind("venue", pgettext_lazy("search results: venues", "Places"), Venue),
     Kind("page", _("Other pages")),
 ]
 KIND_KEYS = [kind.key for kind in KINDS]

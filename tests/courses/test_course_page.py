@@ -218,3 +218,13 @@ def test_after_a_change_the_session_clock_comes_with_the_sessions(client, world)
     assert len(sessions) == 1, sessions  # with the clock's subqueries, no aggregate apart
     now = timezone.now()
     assert known_session_clock(now) == session_clock(now)
+
+
+@pytest.mark.django_db
+def test_seats_are_called_posti_in_italian_not_luoghi(client, world):
+    # The search page's group of venues is "Luoghi"; the seats of a session,
+    # on the course page and on its card, are "Posti".
+    for url in (world.saldatura.url, world.catalogue.url):
+        soup = BeautifulSoup(client.get(url).content, "html.parser")
+        terms = {dt.get_text(strip=True) for dt in soup.select("dt")}
+        assert "Posti" in terms and "Luoghi" not in terms, url

@@ -126,6 +126,19 @@ def test_sign_up_confirm_and_get_the_calendar(client, course_and_session):
     assert len(mail.outbox) == 2
 
 
+def test_the_calendar_attachment_names_its_charset_once(client, course_and_session):
+    _course, session = course_and_session
+    client.post(signup_url(session), form_data())
+    client.get(link(mail.outbox[0], "confirm"))
+    sent = mail.outbox[1].message()
+    [part] = [p for p in sent.walk() if p.get_content_type() == "text/calendar"]
+    # A parameter given twice ("charset=utf-8; charset=\"utf-8\"") is invalid
+    # MIME (RFC 2045); strict mail clients drop such an attachment.
+    assert part["Content-Type"].lower().count("charset") == 1
+    assert part.get_content_charset() == "utf-8"
+    assert Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT")
+
+
 def test_full_session_puts_people_on_the_waiting_list_in_order(client, partner):
     _course, (session,) = make_course(partner, capacity=1)
     for n in range(3):
@@ -265,6 +278,38 @@ def test_cancel_passes_the_seat_to_the_first_waiting(client, partner):
     promoted = next(m for m in mail.outbox if m.to == ["second@example.org"])
     assert promoted.attachments  # confirmed seat: calendar attached
     assert client.post(url).status_code == 409
+
+
+def cancelled_page_text(client, signup):
+    from courses.signup_links import action_url
+
+    url = action_url(signup, "cancel").removeprefix("http://testserver")
+    before = BeautifulSoup(client.get(url).content, "html.parser").select_one("main").get_text(" ")
+    after = BeautifulSoup(client.post(url).content, "html.parser").select_one("main").get_text(" ")
+    return before, after
+
+
+def test_cancel_says_the_seat_passed_on_only_when_it_did(client, partner):
+    _course, (session,) = make_course(partner, capacity=2)
+    client.post(signup_url(session), form_data(email="first@example.org"))
+    client.post(signup_url(session), form_data(email="second@example.org"))
+    client.post(signup_url(session), form_data(email="third@example.org"))
+    first, second, third = Signup.objects.order_by("id")
+    passed_on = "è passato alla prossima persona in lista d'attesa"
+    # Someone waits: the seat passes on, and the page says so.
+    _before, after = cancelled_page_text(client, first)
+    assert passed_on in after
+    # Nobody waits any more: the seat is free again, it passed to nobody.
+    _before, after = cancelled_page_text(client, second)
+    assert passed_on not in after and "è di nuovo libero" in after
+    # A person on the waiting list had no seat to give.
+    client.post(signup_url(session), form_data(email="fourth@example.org"))
+    client.post(signup_url(session), form_data(email="fifth@example.org"))
+    fifth = Signup.objects.get(email="fifth@example.org")
+    assert fifth.status == SignupStatus.WAITLISTED
+    before, after = cancelled_page_text(client, fifth)
+    assert "lasci la lista d'attesa" in before and "il tuo posto passa" not in before
+    assert passed_on not in after and "non sei più in lista d'attesa" in after
 
 
 def test_my_signups_page(client, partner):

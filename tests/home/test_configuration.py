@@ -3,6 +3,7 @@
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -96,6 +97,23 @@ def test_compiled_translations_are_up_to_date(catalogue):
     source = {e.msgid: e.msgstr for e in polib.pofile(str(catalogue)) if not e.msgid_plural}
     stale = {k for k, v in source.items() if v and compiled.get(k) != v}
     assert stale == set(), "run `make compilemessages`"
+
+
+@pytest.mark.parametrize("catalogue", CATALOGUES, ids=lambda c: str(c.relative_to(REPO)))
+def test_make_compiles_every_catalogue_after_a_change(catalogue):
+    # The Makefile's rule once matched the project's locale/ only: an app's
+    # edited .po was "nothing to be done" and its .mo stayed old.
+    source = str(catalogue.relative_to(REPO))
+    compiled = str(catalogue.with_suffix(".mo").relative_to(REPO))
+    result = subprocess.run(  # noqa: S603 - fixed arguments
+        [shutil.which("make"), "--dry-run", f"--what-if={source}", compiled],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert f"-o {compiled} {source}" in result.stdout, result.stdout + result.stderr
 
 
 @pytest.mark.django_db

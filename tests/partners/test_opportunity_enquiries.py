@@ -77,6 +77,17 @@ def test_enquiry_is_delivered_to_the_partner_and_stored(
     assert "333 1234567" in message.body
 
 
+def test_the_e_mail_links_to_the_public_site_like_every_other(
+    client, opportunity, settings, django_capture_on_commit_callbacks
+):
+    # Every e-mail builds its links on WAGTAILADMIN_BASE_URL (README), not
+    # on the Wagtail Site's hostname (the demo's "localhost", port 80).
+    settings.WAGTAILADMIN_BASE_URL = "https://accademia.example.org"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, form_data())
+    assert f"https://accademia.example.org{URL}" in mail.outbox[0].body
+
+
 def test_bad_input_keeps_what_was_written(client, opportunity):
     response = client.post(URL, form_data(email="non-una-mail", message="ciao", privacy=""))
     assert response.status_code == 400

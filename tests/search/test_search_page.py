@@ -60,6 +60,14 @@ def test_course_results_take_the_catalogue_filters(client, world):
     assert titles(response) == []
 
 
+def test_the_venues_group_is_luoghi(client, world):
+    # "Places" in the search means venues ("Luoghi"); the courses' "Places"
+    # (seats, "Posti") must not take that translation, nor give theirs.
+    page = soup(search(client, "sala"))
+    groups = [h.get_text(" ", strip=True) for h in page.select(".search-group h2")]
+    assert any(group.startswith("Luoghi") for group in groups)
+
+
 def test_pagination(client, world):
     for number in range(13):
         course = world.sartoria.__class__(
