@@ -227,3 +227,23 @@ def test_moderation_emails_name_workflow_and_task_in_the_readers_language(
     assert "Approval by Academy staff" not in italian.subject + italian.body
     english = by_recipient["staff-en@example.org"]
     assert "Approval by Academy staff" in english.subject + english.body
+
+
+def test_staff_translate_pages_and_keep_venues_and_topics(
+    client, partner_a, staff_user, home_en, english
+):
+    """wagtail-localize's "Translate" asks for its own permission, and the
+    course snippets for theirs: the Academy staff hold them, partners not."""
+    own, partner_user = partner_a
+    submit = f"/admin/localize/submit/page/{own.pk}/"
+    client.force_login(partner_user)
+    assert client.get(submit).status_code in (302, 403)
+    assert client.get("/admin/snippets/courses/venue/add/").status_code in (302, 403)
+
+    client.force_login(staff_user)
+    for url in ("/admin/snippets/courses/venue/add/", "/admin/snippets/courses/topic/"):
+        assert client.get(url).status_code == 200, url
+    assert client.get(submit).status_code == 200
+    response = client.post(submit, {"locales": [english.pk]})
+    assert response.status_code == 302
+    assert own.get_translations().filter(locale=english).exists()
