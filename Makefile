@@ -23,7 +23,7 @@ $(STAMP): requirements.txt
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+%/LC_MESSAGES/django.mo: %/LC_MESSAGES/django.po
 	msgfmt --check-format -o $@ $< 2>/dev/null || $(BIN)/python -c "import polib,sys; polib.pofile(sys.argv[1]).save_as_mofile(sys.argv[2])" $< $@
 
 compilemessages: $(STAMP)

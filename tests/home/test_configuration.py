@@ -3,6 +3,7 @@
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -96,6 +97,25 @@ def test_compiled_translations_are_up_to_date(catalogue):
     source = {e.msgid: e.msgstr for e in polib.pofile(str(catalogue)) if not e.msgid_plural}
     stale = {k for k, v in source.items() if v and compiled.get(k) != v}
     assert stale == set(), "run `make compilemessages`"
+
+
+@pytest.mark.parametrize("catalogue", CATALOGUES, ids=lambda c: str(c.relative_to(REPO)))
+def test_make_compiles_every_catalogue(catalogue):
+    """`make compilemessages` had a rule for `locale/…` only: an app's own
+    catalogue (courses/locale/…) was never compiled again after a change."""
+    po = str(catalogue.relative_to(REPO))
+    mo = po[: -len(".po")] + ".mo"
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("make is not installed")
+    dry_run = subprocess.run(  # noqa: S603 - fixed arguments
+        [make, "--no-print-directory", "-n", "-W", po, mo],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert f"-o {mo} {po}" in dry_run.stdout, dry_run.stdout + dry_run.stderr
 
 
 @pytest.mark.django_db
