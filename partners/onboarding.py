@@ -98,13 +98,22 @@ def _permissions(app_label, codenames):
 
 def grant_section_permissions(partner):
     """Add/edit (never publish) on the partner's page, its translations and
-    everything below them. Call again after translating the profile."""
+    everything below them. A new translation of the profile gets them from
+    `grant_to_new_translation`."""
     permissions = _permissions("wagtailcore", PARTNER_PAGE_PERMISSIONS)
     for page in partner.get_translations(inclusive=True):
         for permission in permissions:
             GroupPagePermission.objects.get_or_create(
                 group=partner.group, page=page, permission=permission
             )
+
+
+def grant_to_new_translation(sender, instance, created, raw=False, **kwargs):
+    """A partner profile translated (wagtail-localize copies the page, with
+    its `group`) joins the partner's section: staff translating in the admin
+    cannot call `grant_section_permissions` themselves."""
+    if created and not raw and instance.group_id and instance.get_translations().exists():
+        grant_section_permissions(instance)
 
 
 def _create_partner(index, name, partner_type, short_description, comuni, sectors, invited_by):

@@ -247,3 +247,17 @@ def test_staff_translate_pages_and_keep_venues_and_topics(
     response = client.post(submit, {"locales": [english.pk]})
     assert response.status_code == 302
     assert own.get_translations().filter(locale=english).exists()
+
+
+def test_a_profile_translated_in_the_admin_stays_the_partners_to_edit(
+    client, partner_a, staff_user, home_en, english
+):
+    """Staff translate a partner's profile with wagtail-localize: the new
+    English page belongs to the partner's section too (its group edits it),
+    without anyone calling `grant_section_permissions` by hand."""
+    own, partner_user = partner_a
+    client.force_login(staff_user)
+    client.post(f"/admin/localize/submit/page/{own.pk}/", {"locales": [english.pk]})
+    translation = own.get_translation(english)
+    client.force_login(partner_user)
+    assert client.get(f"/admin/pages/{translation.pk}/edit/").status_code == 200
