@@ -15,7 +15,7 @@ class PartnersConfig(AppConfig):
         )
         from .models import PartnerPage
         from .moderation import translate_notification_names
-        from .onboarding import grant_to_new_translation
+        from .onboarding import on_new_partner_page
 
         translate_notification_names()
-        post_save.connect(grant_to_new_translation, sender=PartnerPage)
+        post_save.connect(on_new_partner_page, sender=PartnerPage)

@@ -99,7 +99,7 @@ def _permissions(app_label, codenames):
 def grant_section_permissions(partner):
     """Add/edit (never publish) on the partner's page, its translations and
     everything below them. A new translation of the profile gets them from
-    `grant_to_new_translation`."""
+    `on_new_partner_page`."""
     permissions = _permissions("wagtailcore", PARTNER_PAGE_PERMISSIONS)
     for page in partner.get_translations(inclusive=True):
         for permission in permissions:
@@ -108,11 +108,22 @@ def grant_section_permissions(partner):
             )
 
 
-def grant_to_new_translation(sender, instance, created, raw=False, **kwargs):
-    """A partner profile translated (wagtail-localize copies the page, with
-    its `group`) joins the partner's section: staff translating in the admin
-    cannot call `grant_section_permissions` themselves."""
-    if created and not raw and instance.group_id and instance.get_translations().exists():
+def on_new_partner_page(sender, instance, created, raw=False, **kwargs):
+    """A new PartnerPage that names an existing partner's group is either
+    that profile's translation (wagtail-localize copies the page with its
+    `group`), which joins the partner's section, or a plain copy of it (staff
+    using a profile as a model), which must not: the copied partner's editors
+    would see the sign-ups and applications under it, and a person invited
+    to it would join their group."""
+    if not created or raw or instance.group_id is None:
+        return
+    same_language = PartnerPage.objects.filter(
+        group_id=instance.group_id, locale_id=instance.locale_id
+    ).exclude(pk=instance.pk)
+    if same_language.exists():
+        PartnerPage.objects.filter(pk=instance.pk).update(group=None, collection=None)
+        instance.group = instance.collection = None
+    elif instance.get_translations().exists():
         grant_section_permissions(instance)
 
 

@@ -261,3 +261,36 @@ def test_a_profile_translated_in_the_admin_stays_the_partners_to_edit(
     translation = own.get_translation(english)
     client.force_login(partner_user)
     assert client.get(f"/admin/pages/{translation.pk}/edit/").status_code == 200
+
+
+def test_a_copied_profile_is_not_the_copied_partners_section(
+    client, partner_a, staff_user, directory
+):
+    """Staff copy a partner's profile as a model for a new partner: the copy
+    kept the partner's group and collection, so that partner's editors saw
+    the sign-ups and applications of whatever lived under the copy, and a
+    person invited to the copy joined their group (their whole section)."""
+    from partners.applications import visible_applications
+    from partners.models import PartnerPage
+    from partners.onboarding import InvitationError, invite_partner, partners_of
+
+    own, partner_user = partner_a
+    client.force_login(staff_user)
+    form = {"new_title": "Nuovo partner", "new_slug": "nuovo-partner"}
+    response = client.post(
+        f"/admin/pages/{own.pk}/copy/", {**form, "new_parent_page": directory.pk}
+    )
+    assert response.status_code == 302
+    copy = PartnerPage.objects.get(slug="nuovo-partner")
+    assert copy.group is None and copy.collection is None
+    assert list(partners_of(partner_user)) == [own]
+    assert not visible_applications(partner_user).filter(challenge__path__startswith=copy.path)
+    # Publishing the copy's revision does not bring the group back.
+    copy.get_latest_revision().publish()
+    copy.refresh_from_db()
+    assert copy.group is None and copy.collection is None
+    with pytest.raises(InvitationError):
+        invite_partner("nuova@example.org", partner=copy, send_email=False)
+    # The partner's own profile keeps them.
+    own.refresh_from_db()
+    assert own.group and own.collection
