@@ -34,6 +34,20 @@ STAFF_MODEL_PERMISSIONS = [
     ("partners", "delete_labourneed"),
     ("partners", "view_labourneed"),
 ]
+# Translating pages (wagtail-localize's "Translate" action) and the course
+# snippets: their permissions may not exist yet when migration partners/0002
+# runs on a new database, so they are skipped while missing; partners/0007,
+# which runs after those apps, grants them.
+STAFF_LATER_PERMISSIONS = [
+    ("wagtail_localize", "submit_translation"),
+    ("courses", "add_venue"),
+    ("courses", "change_venue"),
+    ("courses", "delete_venue"),
+    ("courses", "view_venue"),
+    ("courses", "add_topic"),
+    ("courses", "change_topic"),
+    ("courses", "view_topic"),
+]
 
 
 def _permission(apps, app_label, codename):
@@ -69,6 +83,13 @@ def ensure_staff_and_workflow(apps=global_apps):
     staff, _created = group_model.objects.get_or_create(name=STAFF_GROUP_NAME)
     for app_label, codename in STAFF_MODEL_PERMISSIONS:
         staff.permissions.add(_permission(apps, app_label, codename))
+    permission_model = apps.get_model("auth", "Permission")
+    for app_label, codename in STAFF_LATER_PERMISSIONS:
+        permission = permission_model.objects.filter(
+            content_type__app_label=app_label, codename=codename
+        ).first()
+        if permission is not None:
+            staff.permissions.add(permission)
 
     root_page = page_model.objects.filter(depth=1).order_by("path").first()
     root_collection = collection_model.objects.filter(depth=1).order_by("path").first()

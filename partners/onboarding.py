@@ -98,13 +98,33 @@ def _permissions(app_label, codenames):
 
 def grant_section_permissions(partner):
     """Add/edit (never publish) on the partner's page, its translations and
-    everything below them. Call again after translating the profile."""
+    everything below them. A new translation of the profile gets them from
+    `on_new_partner_page`."""
     permissions = _permissions("wagtailcore", PARTNER_PAGE_PERMISSIONS)
     for page in partner.get_translations(inclusive=True):
         for permission in permissions:
             GroupPagePermission.objects.get_or_create(
                 group=partner.group, page=page, permission=permission
             )
+
+
+def on_new_partner_page(sender, instance, created, raw=False, **kwargs):
+    """A new PartnerPage that names an existing partner's group is either
+    that profile's translation (wagtail-localize copies the page with its
+    `group`), which joins the partner's section, or a plain copy of it (staff
+    using a profile as a model), which must not: the copied partner's editors
+    would see the sign-ups and applications under it, and a person invited
+    to it would join their group."""
+    if not created or raw or instance.group_id is None:
+        return
+    same_language = PartnerPage.objects.filter(
+        group_id=instance.group_id, locale_id=instance.locale_id
+    ).exclude(pk=instance.pk)
+    if same_language.exists():
+        PartnerPage.objects.filter(pk=instance.pk).update(group=None, collection=None)
+        instance.group = instance.collection = None
+    elif instance.get_translations().exists():
+        grant_section_permissions(instance)
 
 
 def _create_partner(index, name, partner_type, short_description, comuni, sectors, invited_by):

@@ -230,6 +230,9 @@ class SignupQuestion(Orderable):
 # --- Sessions changed in the editor --------------------------------------------
 # A publish saves session rows; a raised capacity promotes the waiting list
 # and a cancellation tells everyone signed up (both through courses.booking).
+# A revision may be older than the seats given since (a workflow approved from
+# the dashboard publishes it without the editor's form and its checks): its
+# capacity never takes a session below the seats it holds.
 
 
 @receiver(pre_save, sender="courses.CourseSession")
@@ -237,6 +240,9 @@ def _remember_stored_session(sender, instance, **kwargs):
     stored = None
     if instance.pk is not None:
         stored = sender.objects.filter(pk=instance.pk).values("status", "capacity").first()
+    if stored is not None and instance.capacity < stored["capacity"]:
+        held = Signup.objects.filter(session_id=instance.pk, status__in=SEAT_STATUSES).count()
+        instance.capacity = max(instance.capacity, held)
     instance._stored_for_signups = stored
 
 

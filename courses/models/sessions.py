@@ -39,7 +39,10 @@ class CourseSession(Orderable):
         blank=True,
         on_delete=models.PROTECT,
         related_name="sessions",
-        help_text=_("Needed for sessions in person or blended. Add new venues under Snippets."),
+        help_text=_(
+            "Needed for sessions in person or blended. A place that is not in the list: "
+            "ask the Academy staff to add it."
+        ),
     )
     online_notes = models.TextField(
         _("how to join online"),

@@ -164,6 +164,15 @@ class PartnerPage(BasePage):
         verbose_name = _("partner")
         verbose_name_plural = _("partners")
 
+    def with_content_json(self, content):
+        """The editors' group and the collection are the stored row's, never a
+        revision's: a copied profile's revisions still name the partner it
+        was copied from (see `onboarding.on_new_partner_page`)."""
+        obj = super().with_content_json(content)
+        obj.group_id = self.group_id
+        obj.collection_id = self.collection_id
+        return obj
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["kinds"] = kinds = self.child_kinds()

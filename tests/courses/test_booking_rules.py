@@ -243,3 +243,25 @@ def test_one_sign_up_takes_few_queries_under_the_lock(session):
     locked = next(i for i, q in enumerate(sql) if "courses_coursesession" in q)
     assert all("courses_participant" in q for q in sql[:locked])
     assert len(sql[locked:]) == 3
+
+
+def test_publishing_an_older_revision_keeps_the_seats_given_since(session):
+    """A partner submits the course; seats are then added in Sign-ups and
+    given to the waiting list; staff approve the submitted revision from the
+    dashboard (no editor form, no check): its older capacity left the
+    session with more seats given than it has."""
+    course = session.page
+    revision = course.save_revision()
+    SignupFactory(session=session)
+    waiting = SignupFactory(session=session, status=SignupStatus.WAITLISTED)
+    booking.set_capacity(session.pk, 2)
+    waiting.refresh_from_db()
+    assert waiting.status == SignupStatus.CONFIRMED
+    revision.publish()
+    session.refresh_from_db()
+    assert session.capacity == 2
+    # A revision made after the change keeps the new capacity.
+    booking.set_capacity(session.pk, 5)
+    course.save_revision().publish()
+    session.refresh_from_db()
+    assert session.capacity == 5

@@ -128,3 +128,14 @@ def test_editor_cannot_add_sessions_to_a_translation(admin_client, course, engli
     # Without sessions the same form saves.
     response = admin_client.post(url, {**course_form_data(translation, []), "action-publish": "1"})
     assert response.status_code == 302
+
+
+def test_venue_help_sends_partners_to_the_staff_not_to_snippets():
+    """Partners cannot open Snippets: the help under the session's venue told
+    them to add new venues there."""
+    from django.utils import translation
+
+    help_text = CourseSession._meta.get_field("venue").help_text
+    with translation.override("it"):
+        assert "Snippet" not in str(help_text)
+        assert "staff dell'Accademia" in str(help_text)

@@ -233,3 +233,22 @@ def test_bulk_delete_refuses_courses_with_signups(admin_client, world):
     response = admin_client.post(url, {"id": [course.pk]})
     assert response.status_code == 302
     assert course.__class__.objects.filter(pk=course.pk).exists()
+
+
+def test_signup_tables_scroll_sideways_on_a_phone(client, world):
+    """Wagtail's main column hides what overflows it (`w-overflow-x-hidden`):
+    on a 390 px phone the status, attendance and action buttons, the last
+    columns, were cut off and out of reach unless the table scrolls itself."""
+    client.force_login(world["alfa_user"])
+    pages = [
+        (reverse("course_signups:overview"), "main table.listing"),
+        (reverse("course_signups:list"), "main table.listing"),
+        (reverse("course_signups:session", args=[world["session_a"].pk]), "main table.listing"),
+        (reverse("wagtailadmin_home"), "[aria-labelledby=upcoming-sessions-heading] table"),
+    ]
+    for url, selector in pages:
+        soup = BeautifulSoup(client.get(url).content, "html.parser")
+        tables = soup.select(selector)
+        assert tables, url
+        for table in tables:
+            assert "w-overflow-x-auto" in table.parent.get("class", []), url

@@ -3,6 +3,7 @@
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -89,6 +90,14 @@ def test_every_ui_string_is_translated_into_italian(catalogue):
     entries = polib.pofile(str(catalogue))
     assert [entry.msgid for entry in entries.untranslated_entries()] == []
     assert [entry.msgid for entry in entries.fuzzy_entries()] == []
+
+
+def test_italian_calls_a_session_incontro_throughout():
+    """The editor's form, the sign-up admin and the public pages say
+    "incontro"; a few messages said "sessione" (a filter read "Incontro:
+    Tutte le sessioni")."""
+    entries = polib.pofile(str(REPO / "courses/locale/it/LC_MESSAGES/django.po"))
+    assert [e.msgid for e in entries if re.search(r"\bsession[ei]\b", e.msgstr, re.I)] == []
 
 
 @pytest.mark.parametrize("catalogue", CATALOGUES, ids=lambda c: str(c.relative_to(REPO)))

@@ -7,6 +7,7 @@ import io
 
 import openpyxl
 import pytest
+from bs4 import BeautifulSoup
 
 from django.contrib.auth.models import Group, User
 from django.core import mail
@@ -196,3 +197,11 @@ def test_a_challenge_with_applications_cannot_be_deleted(client, setting, staff_
     response = client.post(f"/admin/pages/{challenge.pk}/delete/")
     assert response.status_code == 302
     assert challenge.__class__.objects.filter(pk=challenge.pk).exists()
+
+
+def test_the_detail_names_the_applicants_language(client, setting):
+    user_a, _challenge, app_a = setting["a"]
+    client.force_login(user_a)
+    soup = BeautifulSoup(client.get(detail(app_a)).content, "html.parser")
+    language = soup.find("dt", string="Lingua").find_next_sibling("dd")
+    assert language.get_text(strip=True) == "Italiano"

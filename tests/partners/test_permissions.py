@@ -227,3 +227,70 @@ def test_moderation_emails_name_workflow_and_task_in_the_readers_language(
     assert "Approval by Academy staff" not in italian.subject + italian.body
     english = by_recipient["staff-en@example.org"]
     assert "Approval by Academy staff" in english.subject + english.body
+
+
+def test_staff_translate_pages_and_keep_venues_and_topics(
+    client, partner_a, staff_user, home_en, english
+):
+    """wagtail-localize's "Translate" asks for its own permission, and the
+    course snippets for theirs: the Academy staff hold them, partners not."""
+    own, partner_user = partner_a
+    submit = f"/admin/localize/submit/page/{own.pk}/"
+    client.force_login(partner_user)
+    assert client.get(submit).status_code in (302, 403)
+    assert client.get("/admin/snippets/courses/venue/add/").status_code in (302, 403)
+
+    client.force_login(staff_user)
+    for url in ("/admin/snippets/courses/venue/add/", "/admin/snippets/courses/topic/"):
+        assert client.get(url).status_code == 200, url
+    assert client.get(submit).status_code == 200
+    response = client.post(submit, {"locales": [english.pk]})
+    assert response.status_code == 302
+    assert own.get_translations().filter(locale=english).exists()
+
+
+def test_a_profile_translated_in_the_admin_stays_the_partners_to_edit(
+    client, partner_a, staff_user, home_en, english
+):
+    """Staff translate a partner's profile with wagtail-localize: the new
+    English page belongs to the partner's section too (its group edits it),
+    without anyone calling `grant_section_permissions` by hand."""
+    own, partner_user = partner_a
+    client.force_login(staff_user)
+    client.post(f"/admin/localize/submit/page/{own.pk}/", {"locales": [english.pk]})
+    translation = own.get_translation(english)
+    client.force_login(partner_user)
+    assert client.get(f"/admin/pages/{translation.pk}/edit/").status_code == 200
+
+
+def test_a_copied_profile_is_not_the_copied_partners_section(
+    client, partner_a, staff_user, directory
+):
+    """Staff copy a partner's profile as a model for a new partner: the copy
+    kept the partner's group and collection, so that partner's editors saw
+    the sign-ups and applications of whatever lived under the copy, and a
+    person invited to the copy joined their group (their whole section)."""
+    from partners.applications import visible_applications
+    from partners.models import PartnerPage
+    from partners.onboarding import InvitationError, invite_partner, partners_of
+
+    own, partner_user = partner_a
+    client.force_login(staff_user)
+    form = {"new_title": "Nuovo partner", "new_slug": "nuovo-partner"}
+    response = client.post(
+        f"/admin/pages/{own.pk}/copy/", {**form, "new_parent_page": directory.pk}
+    )
+    assert response.status_code == 302
+    copy = PartnerPage.objects.get(slug="nuovo-partner")
+    assert copy.group is None and copy.collection is None
+    assert list(partners_of(partner_user)) == [own]
+    assert not visible_applications(partner_user).filter(challenge__path__startswith=copy.path)
+    # Publishing the copy's revision does not bring the group back.
+    copy.get_latest_revision().publish()
+    copy.refresh_from_db()
+    assert copy.group is None and copy.collection is None
+    with pytest.raises(InvitationError):
+        invite_partner("nuova@example.org", partner=copy, send_email=False)
+    # The partner's own profile keeps them.
+    own.refresh_from_db()
+    assert own.group and own.collection
