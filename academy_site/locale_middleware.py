@@ -7,13 +7,14 @@ address typed without its prefix (/corsi/ → /it/corsi/), wrong for the
 language-neutral URLs outside `i18n_patterns`: an API client asking for
 /api/v2/courses/999/ must get a 404, not a redirect to an HTML page. So a 404
 stays a 404 when a view outside `i18n_patterns` gave it (the URL resolved)
-or when the path is under a language-neutral prefix such as /api/."""
+or when the path is under a language-neutral prefix (/api/, /donations/...)."""
 
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
-NEUTRAL_PREFIXES = ("/api/",)
+# The URLs outside `i18n_patterns` that are a tree of their own (urls.py).
+NEUTRAL_PREFIXES = ("/api/", "/admin/", "/django-admin/", "/documents/", "/donations/")
 
 
 class LocaleMiddleware(DjangoLocaleMiddleware):

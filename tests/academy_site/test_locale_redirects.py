@@ -8,9 +8,16 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(
     "path",
-    ["/api/v2/courses/999999/", "/api/v2/no-such-endpoint/", "/api/v2/courses/x/"],
+    [
+        "/api/v2/courses/999999/",
+        "/api/v2/no-such-endpoint/",
+        "/api/v2/courses/x/",
+        "/donations/no-such-thing/",
+        "/donations/manage/not-a-reference/",
+        "/documents/no-such-document/",
+    ],
 )
-def test_api_404s_are_plain_404s(client, home, path):
+def test_language_neutral_404s_are_plain_404s(client, home, path):
     response = client.get(path)
     assert response.status_code == 404
     assert "Location" not in response
