@@ -14,7 +14,19 @@ generation (home/cache.py)."""
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Value, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
 
@@ -138,6 +150,7 @@ def child_kinds(partner, per_kind=CARDS_PER_KIND):
     locales = {locale.pk: locale for locale in locales_by_code().values()}
     default_id = Locale.get_default().pk
     kinds = Kinds()
+    source_pk = partner.pk if partner.locale_id == default_id else None
     # The tree allows only these types below a partner (`subpage_types`).
     for page_class in partner.specific_class.allowed_subpage_models():
         queryset = (
@@ -145,6 +158,10 @@ def child_kinds(partner, per_kind=CARDS_PER_KIND):
             .filter(section_q(partner, page_class, default_id))
             .annotate(kind_total=Window(Count("pk")))
         )
+        if source_pk is None:
+            # The default-language profile, which the catalogue's partner
+            # filter names (`more_links`), read with the pages.
+            queryset = queryset.annotate(source_partner_pk=Subquery(_source(partner, default_id)))
         if any(f.name == "listing_image" for f in page_class._meta.get_fields()):
             queryset = queryset.select_related("listing_image")
         pages = list(_ordered(page_class, queryset, now)[:per_kind])
@@ -152,12 +169,13 @@ def child_kinds(partner, per_kind=CARDS_PER_KIND):
             continue
         for page in pages:
             page.locale = locales[page.locale_id]  # cards mark pages in another language
+        source_pk = source_pk or pages[0].source_partner_pk
         prepare = getattr(page_class, "prepare_listing", None)
         if prepare is not None:
             prepare(pages, partner)  # the image is already there: it adds what else cards show
         kinds.append(Kind(page_class, pages, pages[0].kind_total))
     if any(kind.hidden for kind in kinds):
-        links = more_links(partner, active)
+        links = more_links(partner, active, source_pk)
         for kind in kinds:
             if kind.hidden:
                 kind.more_url = links.get(kind.label, "")
@@ -186,23 +204,32 @@ LISTINGS = {
 }
 
 
-def more_links(partner, locale):
+def _source(partner, default_id):
+    return Page.objects.filter(
+        translation_key=partner.translation_key, locale_id=default_id
+    ).values("pk")[:1]
+
+
+def more_links(partner, locale, source_pk=None):
     """{page type label: URL of the listing of all its pages for `partner`},
-    in the visitor's language (else Italian); kept per content generation."""
+    in the visitor's language (else Italian); kept per content generation.
+    `source_pk`: the partner's default-language profile, when known."""
     key = f"partners:profile-links:{content_generation()}:{partner.pk}:{locale.pk}"
     links = cache.get(key)
     if links is None:
-        links = _build_more_links(partner, locale)
+        links = _build_more_links(partner, locale, source_pk)
         cache.set(key, links, LINKS_TIMEOUT)
     return links
 
 
-def _build_more_links(partner, locale):
+def _build_more_links(partner, locale, source_pk=None):
     default = Locale.get_default()
-    source = partner
-    if partner.locale_id != default.pk:
-        source = partner.get_translation_or_none(default) or partner
-    values = {"source_pk": source.pk, "translation_key": str(partner.translation_key)}
+    if source_pk is None:
+        source = partner
+        if partner.locale_id != default.pk:
+            source = partner.get_translation_or_none(default) or partner
+        source_pk = source.pk
+    values = {"source_pk": source_pk, "translation_key": str(partner.translation_key)}
     links = {}
     for label, (index_label, parameter, value) in LISTINGS.items():
         # The three index pages in one query (home/index_pages.py), were one each.

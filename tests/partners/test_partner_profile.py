@@ -111,3 +111,38 @@ def test_the_english_profile_lists_the_courses_not_translated_yet(client, home, 
     _soup, titles = cards(client.get(partner.url))
     assert sorted(titles) == ["Orli e cuciture", "Sfida del riuso", "Solo in italiano"]
     assert draft.title not in titles
+
+
+def test_the_english_profile_links_to_the_catalogue_of_the_italian_one_without_a_query(
+    client, home, home_en, english
+):
+    """More Italian-only courses than a profile shows: the link to the
+    catalogue names the Italian profile (its partner filter), found with the
+    courses, so the English profile costs what the Italian one does."""
+    from django.core.cache import cache
+
+    from home.demo import translate
+
+    directory = PartnerIndexPageFactory(parent=home)
+    partner = PartnerPageFactory(parent=directory, title="Sartoria Fili", slug="fili")
+    for n in range(CARDS_PER_KIND + 1):
+        make_course(partner, title=f"Corso {n}", slug=f"corso-{n}")
+    CourseIndexPageFactory(parent=home)
+    translate(directory, {}, english)
+    partner_en = translate(partner, {"Sartoria Fili": "Fili Tailoring"}, english)
+
+    soup, _titles = cards(client.get(partner_en.url))
+    [more] = soup.select(".profile-more a")
+    assert more["href"].endswith(f"?partner={partner.pk}")
+    assert queries_after_a_change(client, partner_en.url) == queries_after_a_change(
+        client, partner.url
+    )
+
+    def queries_with_the_cache_empty(url):
+        client.get(url)
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    assert queries_with_the_cache_empty(partner_en.url) == queries_with_the_cache_empty(partner.url)
