@@ -152,6 +152,14 @@ class _Translated:
         return self.name
 
 
+def with_names_translated(text):
+    """`text` with the workflow's and the task's stored (English) names in
+    the active language, where Wagtail wrote them into it."""
+    for name in (WORKFLOW_NAME, TASK_NAME):
+        text = text.replace(name, gettext(name))
+    return text
+
+
 def translate_notification_names():
     """Wagtail's moderation e-mails are rendered in each recipient's language
     but print the workflow's and the task's stored names. Wrap the context of

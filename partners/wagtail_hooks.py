@@ -2,12 +2,13 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+from wagtail.admin.action_menu import SubmitForModerationMenuItem
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.models import Page, WorkflowState
 
 from . import views
-from .moderation import is_academy_staff
+from .moderation import is_academy_staff, with_names_translated
 from .onboarding import partners_of
 
 
@@ -74,6 +75,25 @@ def add_partner_panel(request, panels):
     partners = list(partners_of(request.user))
     if partners:
         panels.append(PartnerSectionPanel(partners))
+
+
+class SubmitInTheUsersLanguage(SubmitForModerationMenuItem):
+    """Wagtail's "Submit to <workflow>" / "Resubmit to <task>", the button a
+    partner presses most, with the workflow's and task's names in the
+    user's language: they are stored in English (partners/moderation.py),
+    and an Italian partner read "Invia a Academy staff approval"."""
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        context["label"] = with_names_translated(str(context["label"]))
+        return context
+
+
+@hooks.register("construct_page_action_menu")
+def submit_in_the_users_language(menu_items, request, context):
+    for index, item in enumerate(menu_items):
+        if type(item) is SubmitForModerationMenuItem:
+            menu_items[index] = SubmitInTheUsersLanguage(order=item.order)
 
 
 # --- Opportunities: enquiries received through the contact form ------------

@@ -294,3 +294,24 @@ def test_a_copied_profile_is_not_the_copied_partners_section(
     # The partner's own profile keeps them.
     own.refresh_from_db()
     assert own.group and own.collection
+
+
+def test_the_submit_button_names_the_workflow_in_the_users_language(client, partner_a):
+    """The workflow and its task are stored with English names; the button
+    an Italian partner presses read "Invia a Academy staff approval"."""
+    from wagtail.users.models import UserProfile
+
+    partner, user = partner_a
+    client.force_login(user)
+
+    def buttons():
+        soup = BeautifulSoup(client.get(f"/admin/pages/{partner.pk}/edit/").content, "html.parser")
+        return " ".join(b.get_text(" ", strip=True) for b in soup.select("footer button"))
+
+    italian = buttons()
+    assert "Invia a Approvazione dello staff dell’Accademia" in italian
+    assert "Academy staff approval" not in italian
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
+    assert "Submit to Academy staff approval" in buttons()
