@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .applications import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, check_attachment
-from .choices import REVIEW_STATUSES, Eligibility
+from .choices import REVIEW_STATUSES, ApplicantType, Eligibility
 
 ATTACHMENT_ACCEPT = (
     ".pdf,.jpg,.jpeg,.png,.webp,.heic,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp"
@@ -14,7 +14,7 @@ ATTACHMENT_ACCEPT = (
 
 class ApplicationForm(forms.Form):
     applicant_type = forms.ChoiceField(
-        label=_("You are applying as"), widget=forms.RadioSelect, choices=Eligibility.choices
+        label=_("You are applying as"), widget=forms.RadioSelect, choices=ApplicantType.choices
     )
     name = forms.CharField(
         label=_("Your name"),
@@ -57,7 +57,7 @@ class ApplicationForm(forms.Form):
         self.questions = list(questions)
         allowed = set(challenge.eligibility or Eligibility.values)
         self.fields["applicant_type"].choices = [
-            (value, label) for value, label in Eligibility.choices if value in allowed
+            (value, label) for value, label in ApplicantType.choices if value in allowed
         ]
         if len(self.fields["applicant_type"].choices) == 1:
             self.fields["applicant_type"].initial = self.fields["applicant_type"].choices[0][0]

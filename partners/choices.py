@@ -85,6 +85,15 @@ class Eligibility(models.TextChoices):
     NEW_BUSINESS = "new_business", _("New businesses")
 
 
+class ApplicantType(models.TextChoices):
+    """Who one application comes from: `Eligibility`'s values (who may
+    apply to a call), named in the singular."""
+
+    INDIVIDUAL = Eligibility.INDIVIDUAL.value, _("One person")
+    TEAM = Eligibility.TEAM.value, _("A team")
+    NEW_BUSINESS = Eligibility.NEW_BUSINESS.value, _("A new business")
+
+
 class CallState(models.TextChoices):
     OPEN = "open", _("Open")
     UPCOMING = "upcoming", _("Opening soon")

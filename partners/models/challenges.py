@@ -31,7 +31,15 @@ from home.blocks import RICH_TEXT_FEATURES, DocumentListBlock, FAQBlock
 from home.fields import ChoiceListField
 from home.models import BasePage
 
-from ..choices import OPERATING_AREAS, ApplicationStatus, CallState, Eligibility, Offer, Sector
+from ..choices import (
+    OPERATING_AREAS,
+    ApplicantType,
+    ApplicationStatus,
+    CallState,
+    Eligibility,
+    Offer,
+    Sector,
+)
 from ..private_storage import private_storage
 from .deadlines import DeadlineSequenceMixin
 
@@ -372,7 +380,9 @@ class ChallengeApplication(models.Model):
     reference = models.CharField(_("reference number"), max_length=20, unique=True)
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     language = models.CharField(_("language"), max_length=10, default="it")
-    applicant_type = models.CharField(_("applying as"), max_length=20, choices=Eligibility.choices)
+    applicant_type = models.CharField(
+        _("applying as"), max_length=20, choices=ApplicantType.choices
+    )
     name = models.CharField(_("name of the applicant or team lead"), max_length=160)
     email = models.EmailField(_("e-mail"))
     phone = models.CharField(_("phone"), max_length=40, blank=True)

@@ -205,3 +205,20 @@ def test_the_detail_names_the_applicants_language(client, setting):
     soup = BeautifulSoup(client.get(detail(app_a)).content, "html.parser")
     language = soup.find("dt", string="Lingua").find_next_sibling("dd")
     assert language.get_text(strip=True) == "Italiano"
+
+
+def test_the_applicant_is_one_person_a_team_or_a_new_business(client, setting):
+    """Who applied is named in the singular ("Si candida come: Una
+    squadra"), where it read the call's eligibility ("Squadre")."""
+    user_a, challenge, app_a = setting["a"]
+    app_a.applicant_type = "team"
+    app_a.save(update_fields=["applicant_type"])
+    client.force_login(user_a)
+    soup = BeautifulSoup(client.get(detail(app_a)).content, "html.parser")
+    applying_as = soup.find("dt", string="Si candida come").find_next_sibling("dd")
+    assert applying_as.get_text(strip=True) == "Una squadra"
+    form = BeautifulSoup(client.get(challenge.url + "apply/").content, "html.parser")
+    offered = {
+        label.get_text(" ", strip=True) for label in form.select("label[for^=id_applicant_type_]")
+    }
+    assert offered <= {"Una persona", "Una squadra", "Una nuova impresa"} and offered
