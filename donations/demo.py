@@ -136,7 +136,9 @@ def load(context):
             INTRO_IT: INTRO_EN,
             STORY_IT: STORY_EN,
             THANKS_IT: THANKS_EN,
-            BANK_IT: BANK_EN,
+            # wagtail-localize keeps a text field's lines as one segment, its
+            # line breaks as <br/> and its & escaped.
+            _as_segment(BANK_IT): _as_segment(BANK_EN),
             TAX_IT: TAX_EN,
         }
         for paragraph_it, paragraph_en in zip(
@@ -148,6 +150,10 @@ def load(context):
         ).removesuffix("</p>")
         translate(page, strings, english)
     _demo_gifts(context, page)
+
+
+def _as_segment(text):
+    return text.replace("&", "&amp;").replace("\n", "<br/>")
 
 
 def _demo_gifts(context, page):

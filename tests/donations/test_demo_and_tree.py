@@ -33,3 +33,7 @@ def test_demo_data_builds_the_fund_in_both_languages_and_is_idempotent(demo_site
     assert "Fondo Solidale" in italian and "Maria da Segrate" in italian
     assert "Solidarity Fund" in english and "initial endowment" in english
     assert "Lucia" not in italian  # she did not ask to be on the wall
+    # The bank transfer details, a text field of several lines, in English.
+    translated = DonationPage.objects.get(locale__language_code="en")
+    assert translated.bank_transfer_details.startswith("Account holder: ")
+    assert "Reason for payment: " in translated.bank_transfer_details
