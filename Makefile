@@ -1,5 +1,6 @@
-# The project's one entry point. `make run` and `make test` work on a fresh
-# clone with only Python 3.11, make and git installed.
+# The project's one entry point. `make run` works on a fresh clone with only
+# Python 3.11, make and git installed; `make test` needs npm too (axe-core
+# and ical.js, package.json).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin

@@ -120,7 +120,7 @@ def search(request):
 
 
 def suggest(request):
-    """Suggestions as you type, for search/static/js/search-combobox.js."""
+    """Suggestions as you type, for academy_site/static/js/search-combobox.js."""
     query = clean_search_query(request.GET.get("query", ""))[:100]
     suggestions = engine.autocomplete(query, Locale.get_active(), language())
     response = JsonResponse({"query": query, "suggestions": suggestions})
