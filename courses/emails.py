@@ -26,10 +26,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from home.background import enqueue_on_commit
+from home.links import public_page_url
 from home.localize import in_language
 
 from . import ical
-from .signup_links import absolute, action_url, my_signups_url
+from .signup_links import action_url, my_signups_url
 
 SUBJECTS = {
     "confirm_address": _("Please confirm your e-mail address: %(course)s"),
@@ -54,8 +55,7 @@ def localized_course(page, language):
 
 def course_url(page):
     """The course's address on the public site (WAGTAILADMIN_BASE_URL)."""
-    url = page.get_url()
-    return absolute(url) if url and url.startswith("/") else (url or "")
+    return public_page_url(page)
 
 
 def series_sessions(session):

@@ -4,10 +4,11 @@ Each link carries the sign-up (or participant) id signed with the site's
 secret and a salt per action, so a link for "confirm" cannot be replayed as
 "cancel", and a changed character gives a clear "link not valid" page."""
 
-from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 from django.utils import translation
+
+from home.links import public_url
 
 ACTIONS = ("confirm", "cancel", "coming", "release", "done")
 SALT = "courses.signup.%s"
@@ -40,7 +41,7 @@ def read_participant_token(token):
 
 
 def absolute(path):
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    return public_url(path)
 
 
 def action_url(signup, action, language=None):

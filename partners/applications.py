@@ -10,7 +10,6 @@ import uuid
 import filetype
 from django_tasks import task
 
-from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from home import throttle
 from home.background import enqueue_on_commit
+from home.links import public_url
 from home.localize import in_language
 
 from .choices import REVIEW_STATUSES, ApplicationStatus, CallState
@@ -170,7 +170,7 @@ def application_for_token(token):
 def manage_url(application):
     with translation.override(application.language):
         path = reverse("challenge_application", args=[make_token(application)])
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    return public_url(path)
 
 
 def can_still_change(application, now=None):

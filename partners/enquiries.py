@@ -20,6 +20,7 @@ from wagtail.models import Locale
 from home import throttle
 from home.background import enqueue_on_commit
 from home.cache import per_visitor, per_visitor_value
+from home.links import public_page_url
 from home.models import SiteFooter
 
 from .models import Enquiry
@@ -178,9 +179,7 @@ def submit_enquiry(opportunity, data, language, request=None):
     )
     if recipient:
         # On the public base URL, as every e-mail (README: WAGTAILADMIN_BASE_URL).
-        path = opportunity.get_url(request) or ""
-        url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path if path.startswith("/") else path
-        enqueue_on_commit(send_enquiry, enquiry.pk, url)
+        enqueue_on_commit(send_enquiry, enquiry.pk, public_page_url(opportunity, request))
     else:
         logger.warning("Enquiry %s stored but nobody has a contact e-mail", enquiry.pk)
     return enquiry

@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Locale
 
+from home.links import public_url
+
 from .choices import PartnerType
 from .models import PartnerIndexPage, PartnerPage
 
@@ -183,7 +185,7 @@ def set_password_url(user):
             "token": default_token_generator.make_token(user),
         },
     )
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    return public_url(path)
 
 
 def send_invitation(invitation, language):
@@ -191,7 +193,7 @@ def send_invitation(invitation, language):
         "partner": invitation.partner,
         "user": invitation.user,
         "set_password_url": invitation.set_password_url,
-        "admin_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("wagtailadmin_home"),
+        "admin_url": public_url(reverse("wagtailadmin_home")),
     }
     with translation.override(language):
         subject = _("Your invitation to the Territorial Academy: %(partner)s") % {

@@ -241,8 +241,9 @@ def _remember_stored_session(sender, instance, **kwargs):
     if instance.pk is not None:
         stored = sender.objects.filter(pk=instance.pk).values("status", "capacity").first()
     if stored is not None and instance.capacity < stored["capacity"]:
-        held = Signup.objects.filter(session_id=instance.pk, status__in=SEAT_STATUSES).count()
-        instance.capacity = max(instance.capacity, held)
+        from ..booking import seats_taken
+
+        instance.capacity = max(instance.capacity, seats_taken(instance))
     instance._stored_for_signups = stored
 
 
