@@ -110,6 +110,8 @@ class ObservatoryPage(BasePage):
             course_model.objects.live()
             .public()
             .filter(locale_id__in={self.locale_id, default_locale_id})
+            # A course is a link here: its title and what its address needs.
+            .only("title", "url_path", "locale_id", "translation_key", "path", "depth")
             .order_by("title")
         )
         linked = LabourNeed.objects.filter(
