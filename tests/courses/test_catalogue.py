@@ -6,9 +6,10 @@ import datetime
 import pytest
 from bs4 import BeautifulSoup
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from courses.catalogue import date_range
+from courses.forms import CatalogueFilterForm
 
 from .conftest import publish
 from .factories import CoursePageFactory, CourseSessionFactory
@@ -195,3 +196,17 @@ def test_date_ranges_end_on_monday_and_on_the_first_of_next_month():
         {"date_from": datetime.date(2026, 5, 1), "date_to": datetime.date(2026, 5, 1)}
     )
     assert end - start == datetime.timedelta(days=1)
+
+
+@pytest.mark.django_db
+def test_the_for_filter_tells_no_filter_from_the_everyone_audience(client, world):
+    """The empty choice of "For" read "Anyone" ("Chiunque") beside the
+    audience "Everyone" ("Tutti"); it now reads like the opportunity index's."""
+    soup = BeautifulSoup(get(client).content, "html.parser")
+    labels = [o.get_text(strip=True) for o in soup.select("select[name=audience] option")]
+    assert labels[0] == "Qualsiasi destinatario"
+    assert "Tutti" in labels[1:]
+    assert len({label.casefold() for label in labels}) == len(labels)
+    with translation.override("en"):
+        choices = dict(CatalogueFilterForm().fields["audience"].choices)
+        assert (str(choices[""]), str(choices["everyone"])) == ("Any audience", "Everyone")
