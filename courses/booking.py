@@ -404,11 +404,18 @@ def move_to_seat(signup_id, now=None):
     return signup
 
 
-def mark_attendance(signup_id, attendance):
+def mark_attendance(signup_id, attendance, now=None):
+    """Mark someone holding a seat as present or absent, once the session
+    has started (before, nobody can know)."""
+    now = now or timezone.now()
     with transaction.atomic():
-        _session, signup = _locked_signup(signup_id)
+        session, signup = _locked_signup(signup_id)
         if not signup.holds_seat:
             raise BookingError(_("Only people holding a seat can be marked."), "inactive")
+        if session.start > now:
+            raise BookingError(
+                _("Attendance can be marked only once the session has started."), "not_started"
+            )
         if attendance not in Attendance.values:
             raise BookingError(_("Unknown attendance value."), "bad_value")
         signup.attendance = attendance

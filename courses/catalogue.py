@@ -134,7 +134,7 @@ def date_range(data, today=None):
     when = data.get("when")
     if when == When.WEEK:
         start = today
-        end = today + datetime.timedelta(days=7 - today.weekday())
+        end = today + datetime.timedelta(days=7)
     elif when == When.MONTH:
         start = today
         end = (today.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
@@ -215,7 +215,7 @@ def filter_conditions(data, default_id, now=None, search=None):
         conditions.append(Q(**ChoiceListField.contains("languages", data["language"])))
     if data.get("free"):
         conditions.append(Q(is_free=True))
-    start, end = date_range(data)
+    start, end = date_range(data, today=timezone.localdate(now))
     if start or end:
         period = {}
         if start:
@@ -591,7 +591,7 @@ def with_clock_read(sessions, now):
 
 def clock_key(now=None):
     """What time-dependent fragments are keyed by: the session clock (and the
-    day, for the periods the filters name: this week, this month)."""
+    day, for the periods the filters name: the next 7 days, this month)."""
     now = now or timezone.now()
     return f"{session_clock(now).timestamp():.0f}:{timezone.localdate(now).isoformat()}"
 

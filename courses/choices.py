@@ -48,9 +48,11 @@ class Certificate(models.TextChoices):
 
 
 class When(models.TextChoices):
-    """Ready-made date ranges of the catalogue filter."""
+    """Ready-made date ranges of the catalogue filter. The value "week" is
+    kept so that old links still work; it means today and the six days after
+    it (a calendar week would shrink to Sunday alone on a Sunday)."""
 
-    WEEK = "week", _("This week")
+    WEEK = "week", _("Next 7 days")
     MONTH = "month", _("This month")
 
 

@@ -80,7 +80,7 @@ class CatalogueFilterForm(forms.Form):
         label=_("Format"), required=False, choices=[("", _("Any format")), *Format.choices]
     )
     audience = forms.ChoiceField(
-        label=_("For"), required=False, choices=[("", _("Anyone")), *Audience.choices]
+        label=_("For"), required=False, choices=[("", _("Any audience")), *Audience.choices]
     )
     language = forms.ChoiceField(
         label=_("Taught in"),

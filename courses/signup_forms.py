@@ -10,6 +10,7 @@ from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils.translation import gettext_lazy as _
 
 from home.cache import per_visitor, per_visitor_value
+from home.email_address import EmailAddressField
 
 from .models.bookings import QuestionKind, residence_choices
 
@@ -32,7 +33,7 @@ def _started_for_visitor(request):
 class BaseSignupForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
-    email = forms.EmailField(
+    email = EmailAddressField(
         label=_("E-mail"),
         help_text=_("We send the confirmation here."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),

@@ -5,6 +5,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from home.email_address import EmailAddressField
+
 from .choices import DonorType, Frequency
 from .validators import normalise, validate_codice_fiscale, validate_company_tax_code
 
@@ -67,7 +69,7 @@ class DonationForm(forms.Form):
     country = forms.CharField(
         label=_("Country"), max_length=2, initial="IT", help_text=_("Two letters, e.g. IT.")
     )
-    email = forms.EmailField(label=_("E-mail"), help_text=_("We send your receipt here."))
+    email = EmailAddressField(label=_("E-mail"), help_text=_("We send your receipt here."))
     anonymous = forms.BooleanField(
         label=_("Keep my gift anonymous: never show my name in public"), required=False
     )

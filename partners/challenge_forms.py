@@ -4,6 +4,8 @@ reviewers' status form."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from home.email_address import EmailAddressField
+
 from .applications import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, check_attachment
 from .choices import REVIEW_STATUSES, ApplicantType, Eligibility
 
@@ -21,7 +23,7 @@ class ApplicationForm(forms.Form):
         max_length=160,
         help_text=_("For a team or a business: the person we should contact."),
     )
-    email = forms.EmailField(label=_("E-mail"), help_text=_("We send your receipt here."))
+    email = EmailAddressField(label=_("E-mail"), help_text=_("We send your receipt here."))
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     organisation = forms.CharField(
         label=_("Name of the team or business"), max_length=160, required=False

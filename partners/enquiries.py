@@ -20,6 +20,7 @@ from wagtail.models import Locale
 from home import throttle
 from home.background import enqueue_on_commit
 from home.cache import per_visitor, per_visitor_value
+from home.email_address import EmailAddressField
 from home.links import public_page_url
 from home.models import SiteFooter
 
@@ -64,7 +65,7 @@ def _seconds_since(token):
 
 class EnquiryForm(forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=120)
-    email = forms.EmailField(label=_("Your e-mail"), help_text=_("The partner answers you here."))
+    email = EmailAddressField(label=_("Your e-mail"), help_text=_("The partner answers you here."))
     phone = forms.CharField(
         label=_("Phone (optional)"),
         max_length=40,

@@ -26,7 +26,7 @@ class OpportunityFilterForm(ListingFilterForm):
         label=_("Kind"), required=False, choices=[("", _("All kinds")), *OpportunityKind.choices]
     )
     audience = forms.ChoiceField(
-        label=_("For"), required=False, choices=[("", _("Everybody")), *Audience.choices]
+        label=_("For"), required=False, choices=[("", _("Any audience")), *Audience.choices]
     )
     comune = forms.ChoiceField(
         label=_("Comune"), required=False, choices=[("", _("All comuni")), *Comune.choices]

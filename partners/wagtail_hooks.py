@@ -7,7 +7,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.models import Page, WorkflowState
 
-from . import views
+from . import admin_reports, views
 from .moderation import is_academy_staff, with_names_translated
 from .onboarding import partners_of
 
@@ -94,6 +94,10 @@ def submit_in_the_users_language(menu_items, request, context):
     for index, item in enumerate(menu_items):
         if type(item) is SubmitForModerationMenuItem:
             menu_items[index] = SubmitInTheUsersLanguage(order=item.order)
+
+
+# Site-wide reports that would show partners other partners' pages.
+hooks.register("construct_reports_menu", admin_reports.hide_from_partners)
 
 
 # --- Opportunities: enquiries received through the contact form ------------

@@ -70,7 +70,7 @@ def catalogue_links(locale):
     url = index.url
     links = [
         (_("Free courses"), f"{url}?free=on"),
-        (_("Starting this week"), f"{url}?when={When.WEEK}"),
+        (_("Starting in the next 7 days"), f"{url}?when={When.WEEK}"),
     ]
     links.append((_("Online courses"), f"{url}?format={Format.ONLINE}"))
     for value, label in Comune.choices:

@@ -2,6 +2,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey
@@ -148,6 +149,11 @@ class CourseSession(Orderable):
         if taken is None:
             return None
         return max(0, self.capacity - taken)
+
+    @property
+    def has_started(self):
+        """Whether the session has begun: attendance is marked from then on."""
+        return self.start <= timezone.now()
 
     @property
     def is_cancelled(self):

@@ -78,7 +78,7 @@ def world(home):
         area=ProjectArea.WORK_DESIGN,
     )
     sartoria.topics = [topic_sartoria]
-    # Started at midnight and lasting all day: "this week" and "this month".
+    # Started at midnight and lasting all day: "the next 7 days" and "this month".
     CourseSessionFactory(
         page=sartoria,
         start=local(today, 0, 1),

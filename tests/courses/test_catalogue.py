@@ -2,16 +2,24 @@
 pagination, the archive, bad input and the empty result."""
 
 import datetime
+from unittest import mock
 
 import pytest
 from bs4 import BeautifulSoup
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from courses.catalogue import date_range
+from courses.forms import CatalogueFilterForm
 
-from .conftest import publish
-from .factories import CoursePageFactory, CourseSessionFactory
+from .conftest import local, publish
+from .factories import (
+    CourseIndexPageFactory,
+    CoursePageFactory,
+    CourseSessionFactory,
+    PartnerIndexPageFactory,
+    PartnerPageFactory,
+)
 
 URL = "/it/corsi/"
 
@@ -184,14 +192,53 @@ def test_bad_filter_is_ignored_while_the_good_ones_apply(client, world):
     assert titles(response) == ["Sartoria per ricominciare"]
 
 
-def test_date_ranges_end_on_monday_and_on_the_first_of_next_month():
+def test_date_ranges_cover_the_next_7_days_and_end_on_the_first_of_next_month():
     wednesday = datetime.date(2026, 3, 25)
     start, end = date_range({"when": "week"}, today=wednesday)
-    assert (start.date(), end.date()) == (wednesday, datetime.date(2026, 3, 30))
+    assert (start.date(), end.date()) == (wednesday, datetime.date(2026, 4, 1))
     assert end.utcoffset() == datetime.timedelta(hours=2)  # summer time from 29 March
+    # On a Sunday too: seven days, not Sunday alone.
+    sunday = datetime.date(2026, 12, 6)
+    start, end = date_range({"when": "week"}, today=sunday)
+    assert (start.date(), end.date()) == (sunday, datetime.date(2026, 12, 13))
     start, end = date_range({"when": "month"}, today=datetime.date(2026, 12, 31))
     assert end.date() == datetime.date(2027, 1, 1)
     start, end = date_range(
         {"date_from": datetime.date(2026, 5, 1), "date_to": datetime.date(2026, 5, 1)}
     )
     assert end - start == datetime.timedelta(days=1)
+
+
+@pytest.mark.django_db
+def test_the_for_filter_tells_no_filter_from_the_everyone_audience(client, world):
+    """The empty choice of "For" read "Anyone" ("Chiunque") beside the
+    audience "Everyone" ("Tutti"); it now reads like the opportunity index's."""
+    soup = BeautifulSoup(get(client).content, "html.parser")
+    labels = [o.get_text(strip=True) for o in soup.select("select[name=audience] option")]
+    assert labels[0] == "Qualsiasi destinatario"
+    assert "Tutti" in labels[1:]
+    assert len({label.casefold() for label in labels}) == len(labels)
+    with translation.override("en"):
+        choices = dict(CatalogueFilterForm().fields["audience"].choices)
+        assert (str(choices[""]), str(choices["everyone"])) == ("Any audience", "Everyone")
+
+
+@pytest.mark.django_db
+def test_next_7_days_on_a_sunday_covers_the_week_ahead(client, home):
+    """The "This week" filter (when=week) ended on Monday at midnight: on a
+    Sunday it showed only that day's courses. Old links keep working."""
+    CourseIndexPageFactory(parent=home)
+    partner = PartnerPageFactory(parent=PartnerIndexPageFactory(parent=home))
+    today = timezone.localdate()
+    sunday = today + datetime.timedelta(days=6 - today.weekday())
+    for title, days in [("Domenica", 0), ("Martedi", 2), ("Sabato", 6), ("Domenica dopo", 7)]:
+        course = CoursePageFactory(parent=partner, title=title)
+        start = local(sunday + datetime.timedelta(days=days), 18)
+        CourseSessionFactory(page=course, start=start, end=start + datetime.timedelta(hours=2))
+        publish(course)
+    with mock.patch("django.utils.timezone.now", return_value=local(sunday, 9)):
+        response = get(client, "when=week")
+    assert titles(response) == ["Domenica", "Martedi", "Sabato"]
+    soup = BeautifulSoup(response.content, "html.parser")
+    chosen = soup.select_one("select[name=when] option[selected]")
+    assert chosen.get_text(strip=True) == "Prossimi 7 giorni"

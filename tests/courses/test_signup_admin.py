@@ -1,5 +1,6 @@
 """The partner's way in the Wagtail admin, and who sees what."""
 
+import datetime
 import io
 
 import pytest
@@ -9,8 +10,10 @@ from openpyxl import load_workbook
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
-from courses.models import Signup, SignupStatus
+from courses import booking
+from courses.models import CourseSession, Signup, SignupStatus
 from courses.models.bookings import Attendance
 
 from .signup_factories import STAFF_GROUP, SignupFactory, make_course, make_partner
@@ -111,20 +114,63 @@ def test_filters_and_exports(client, world):
     assert response.status_code == 200 and "Anna" not in response.content.decode()
 
 
+def started(session, hours_ago=1):
+    """Move the session so that it began `hours_ago` hours ago."""
+    start = timezone.now() - datetime.timedelta(hours=hours_ago)
+    CourseSession.objects.filter(pk=session.pk).update(
+        start=start, end=start + datetime.timedelta(hours=3)
+    )
+
+
+def action_forms(response, signup):
+    soup = BeautifulSoup(response.content, "html.parser")
+    row = soup.select_one(f"tr.signup-row[data-signup='{signup.pk}']")
+    return [form["action"].rstrip("/").rsplit("/", 1)[-1] for form in row.select("form")]
+
+
 def test_mark_attendance_and_move_from_the_waiting_list(client, world):
     session = world["session_a"]
     SignupFactory(session=session, first_name="Dario")  # now full (2 seats)
     waiting = SignupFactory(session=session, first_name="Elena", status=SignupStatus.WAITLISTED)
     client.force_login(world["alfa_user"])
-    url = reverse("course_signups:action", args=[world["a1"].pk, "attended"])
-    assert client.post(url).status_code == 302
-    assert Signup.objects.get(pk=world["a1"].pk).attendance == Attendance.ATTENDED
     client.post(reverse("course_signups:action", args=[waiting.pk, "seat"]))
     waiting.refresh_from_db()
     session.refresh_from_db()
     assert waiting.status == SignupStatus.CONFIRMED
     assert session.capacity == 3  # one seat added, nobody lost theirs
     assert "posto" in mail.outbox[-1].subject or "seat" in mail.outbox[-1].subject
+    started(session)  # the session took place
+    url = reverse("course_signups:action", args=[world["a1"].pk, "attended"])
+    assert client.post(url).status_code == 302
+    assert Signup.objects.get(pk=world["a1"].pk).attendance == Attendance.ATTENDED
+    url = reverse("course_signups:action", args=[waiting.pk, "absent"])
+    assert client.post(url).status_code == 302
+    assert Signup.objects.get(pk=waiting.pk).attendance == Attendance.ABSENT
+
+
+def test_attendance_cannot_be_marked_before_the_session_starts(client, world):
+    """Present or absent at a session still to come was accepted (a mistaken
+    tap on the wrong row); now it is refused with a message and the buttons
+    appear only once the session has started."""
+    session, anna = world["session_a"], world["a1"]
+    client.force_login(world["alfa_user"])
+    session_url = reverse("course_signups:session", args=[session.pk])
+    for page in (session_url, reverse("course_signups:list")):
+        assert action_forms(client.get(page), anna) == ["cancel"]
+    for action in ("attended", "absent"):
+        url = reverse("course_signups:action", args=[anna.pk, action])
+        response = client.post(url, {"next": session_url}, follow=True)
+        assert "Le presenze si possono segnare solo dopo l'inizio dell'incontro." in text(response)
+        assert Signup.objects.get(pk=anna.pk).attendance == ""
+    with pytest.raises(booking.BookingError) as refused:
+        booking.mark_attendance(
+            anna.pk, Attendance.ATTENDED, now=session.start - datetime.timedelta(minutes=1)
+        )
+    assert refused.value.code == "not_started"
+    booking.mark_attendance(anna.pk, Attendance.ATTENDED, now=session.start)
+    assert Signup.objects.get(pk=anna.pk).attendance == Attendance.ATTENDED
+    started(session, hours_ago=0)
+    assert action_forms(client.get(session_url), anna) == ["attended", "absent", "cancel"]
 
 
 def test_partner_cancels_a_signup_and_the_seat_passes_on(client, world):

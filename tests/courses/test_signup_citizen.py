@@ -185,6 +185,23 @@ def test_bad_input_gets_a_clear_message_and_changes_nothing(
     assert Signup.objects.count() == 0 and mail.outbox == []
 
 
+def test_an_address_with_a_too_long_local_part_is_refused_keeping_the_rest(
+    client, course_and_session
+):
+    """Mail servers refuse more than 64 characters before the @: the sign-up
+    used to be stored and its confirmation lost."""
+    _course, session = course_and_session
+    email = "m" * 65 + "@example.org"
+    response = client.post(signup_url(session), form_data(email=email, phone="333 1234567"))
+    assert response.status_code == 400
+    page = BeautifulSoup(response.content, "html.parser")
+    assert "La parte prima della @ può avere al massimo 64 caratteri" in page.get_text()
+    assert page.select_one("input[name=first_name]")["value"] == "Maria"
+    assert page.select_one("input[name=phone]")["value"] == "333 1234567"
+    assert page.select_one("input[name=email]")["value"] == email
+    assert Signup.objects.count() == 0 and mail.outbox == []
+
+
 def test_a_form_sent_too_fast_is_refused(client, course_and_session):
     _course, session = course_and_session
     page = BeautifulSoup(client.get(signup_url(session)).content, "html.parser")

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from home.demo import translate
 from partners.choices import Audience, OpportunityKind
 from partners.models import OpportunityRelatedPage
+from partners.opportunity_listing import OpportunityFilterForm
 
 from ..factories import StandardPageFactory
 from .factories import PartnerIndexPageFactory, PartnerPageFactory
@@ -243,3 +244,17 @@ def test_empty_filtered_result_suggests_the_filter_to_remove(client, index, part
     link = notice.select_one("li a")["href"]
     assert link == "/it/opportunita/?comune=segrate"
     assert titles(client.get(link)) == ["Tirocinio"]
+
+
+def test_the_for_filter_tells_no_filter_from_the_everyone_audience(client, index):
+    """The empty choice of "For" used to read "Everybody" ("Tutte le persone")
+    beside the audience "Everyone" ("Tutti"): a visitor could not tell
+    "no filter" from "only opportunities open to everyone"."""
+    soup = BeautifulSoup(client.get("/it/opportunita/").content, "html.parser")
+    labels = [o.get_text(strip=True) for o in soup.select("select[name=audience] option")]
+    assert labels[0] == "Qualsiasi destinatario"
+    assert "Tutti" in labels[1:]
+    assert len({label.casefold() for label in labels}) == len(labels)
+    with translation.override("en"):
+        choices = dict(OpportunityFilterForm().fields["audience"].choices)
+        assert (str(choices[""]), str(choices[Audience.EVERYONE])) == ("Any audience", "Everyone")

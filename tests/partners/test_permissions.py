@@ -11,9 +11,11 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import WorkflowState
 
+from home.demo import translate
 from partners.moderation import STAFF_GROUP_NAME
 
 from .factories import PartnerIndexPageFactory, onboard
+from .opportunity_factories import OpportunityPageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -315,3 +317,47 @@ def test_the_submit_button_names_the_workflow_in_the_users_language(client, part
     profile.preferred_language = "en"
     profile.save()
     assert "Submit to Academy staff approval" in buttons()
+
+
+PAGE_TYPES_REPORT = "/admin/reports/page-types-usage/"
+TRANSLATIONS_REPORT = "/admin/localize/reports/translations/"
+
+
+def test_partners_get_neither_site_wide_page_report(
+    client, directory, partner_a, partner_b, staff_user, admin_user, english
+):
+    """Wagtail's "Page types usage" and wagtail-localize's "Translations"
+    reports list the whole site's pages, drafts included: a partner read
+    other partners' page titles there. Staff keep both reports."""
+    other, _other_user = partner_b
+    draft = OpportunityPageFactory(parent=other, title="Bozza segreta di Beta", live=False)
+    draft.save_revision()
+    translate(directory, {}, english)
+    translate(other, {}, english)
+    reports = [
+        (PAGE_TYPES_REPORT, "Bozza segreta di Beta"),
+        (PAGE_TYPES_REPORT + "results/", "Bozza segreta di Beta"),
+        (TRANSLATIONS_REPORT, "Officina Beta"),
+        (TRANSLATIONS_REPORT + "results/", "Officina Beta"),
+    ]
+
+    for reader in (staff_user, admin_user):
+        client.force_login(reader)
+        menu = client.get("/admin/").content.decode()
+        assert PAGE_TYPES_REPORT in menu and TRANSLATIONS_REPORT in menu
+        for url, secret in reports:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert secret in response.content.decode(), url
+
+    _own, user = partner_a
+    client.force_login(user)
+    menu = client.get("/admin/").content.decode()
+    assert PAGE_TYPES_REPORT not in menu and TRANSLATIONS_REPORT not in menu
+    assert "/admin/reports/site-history/" in menu  # the other reports stay
+    for url, secret in reports:
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"] == "/admin/", url
+        assert secret not in client.get(url, follow=True).content.decode(), url
+        ajax = client.get(url, headers={"x-requested-with": "XMLHttpRequest"})
+        assert ajax.status_code == 403, url
