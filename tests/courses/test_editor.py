@@ -16,6 +16,7 @@ from .factories import (
     CourseSessionFactory,
     PartnerIndexPageFactory,
     PartnerPageFactory,
+    TopicFactory,
     VenueFactory,
 )
 
@@ -139,3 +140,43 @@ def test_venue_help_sends_partners_to_the_staff_not_to_snippets():
     with translation.override("it"):
         assert "Snippet" not in str(help_text)
         assert "staff dell'Accademia" in str(help_text)
+
+
+@pytest.mark.django_db
+def test_course_form_offers_topics_needs_and_partners_of_the_page_language(
+    admin_client, course, english, home_en
+):
+    """The Italian course form listed every topic, labour need and partner
+    twice, once in Italian and once in English ("Tailoring and textiles"
+    beside "Sartoria e tessile"), and the course's own partner as a possible
+    co-organiser. It offers those of the page's language, and keeps any
+    already chosen."""
+    from tests.partners.factories import LabourNeedFactory
+
+    partner = course.get_parent().specific
+    other = PartnerPageFactory(parent=partner.get_parent(), title="Forno di Segrate")
+    partner.get_parent().copy_for_translation(english)
+    other.copy_for_translation(english)
+    topic = TopicFactory(name="Sartoria e tessile", slug="sartoria")
+    topic_en = topic.copy_for_translation(english)
+    topic_en.name = "Tailoring and textiles"
+    topic_en.save()
+    need = LabourNeedFactory(title="Sarte per riparazioni")
+    need_en = need.copy_for_translation(english)
+    need_en.title = "Tailors for repairs"
+    need_en.save()
+    old_choice = TopicFactory(name="Old topic", slug="old", locale=english)
+    course.topics.add(old_choice)
+    course.save_revision()
+
+    for url in (
+        reverse("wagtailadmin_pages:add", args=["courses", "coursepage", partner.pk]),
+        reverse("wagtailadmin_pages:edit", args=[course.pk]),
+    ):
+        form = admin_client.get(url).context["form"]
+        assert "Sartoria e tessile" in [t.name for t in form.fields["topics"].queryset]
+        assert "Tailoring and textiles" not in [t.name for t in form.fields["topics"].queryset]
+        assert [n.title for n in form.fields["labour_needs"].queryset] == ["Sarte per riparazioni"]
+        assert [p.title for p in form.fields["co_organisers"].queryset] == ["Forno di Segrate"]
+    # On the edit form, a topic chosen before stays offered (and ticked).
+    assert old_choice in form.fields["topics"].queryset
