@@ -180,3 +180,15 @@ def test_course_form_offers_topics_needs_and_partners_of_the_page_language(
         assert [p.title for p in form.fields["co_organisers"].queryset] == ["Forno di Segrate"]
     # On the edit form, a topic chosen before stays offered (and ticked).
     assert old_choice in form.fields["topics"].queryset
+
+
+@pytest.mark.django_db
+def test_tick_lists_have_capitalised_labels(admin_client, course):
+    """The lists to tick (ChoiceListField) were labelled in lower case in the
+    editor, "lingua del corso", "a chi si rivolge", "dove operate", beside
+    "Livello" and "Ore totali"."""
+    html = admin_client.get(reverse("wagtailadmin_pages:edit", args=[course.pk])).content
+    html = html.decode()
+    assert "Lingua del corso" in html and "lingua del corso" not in html
+    html = admin_client.get(reverse("wagtailadmin_pages:edit", args=[course.get_parent().pk]))
+    assert "Dove operate" in html.content.decode()
