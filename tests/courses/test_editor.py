@@ -192,3 +192,40 @@ def test_tick_lists_have_capitalised_labels(admin_client, course):
     assert "Lingua del corso" in html and "lingua del corso" not in html
     html = admin_client.get(reverse("wagtailadmin_pages:edit", args=[course.get_parent().pk]))
     assert "Dove operate" in html.content.decode()
+
+
+@pytest.mark.django_db
+def test_editor_refuses_a_new_session_in_the_past_or_without_seats(admin_client, course):
+    """A partner could save a new session dated last year (a wrong year
+    typed) or with 0 seats, and nothing said so: the course went live with
+    a session nobody could sign up for. Sessions already held stay."""
+    venue = VenueFactory()
+    existing = course.sessions.get()
+    CourseSession.objects.filter(pk=existing.pk).update(
+        start=existing.start - datetime.timedelta(days=60),
+        end=existing.end - datetime.timedelta(days=60),
+    )
+    existing.refresh_from_db()
+    held = {
+        "id": existing.pk,
+        **_session_row(existing.venue, start=_local(existing.start), end=_local(existing.end)),
+    }
+    url = reverse("wagtailadmin_pages:edit", args=[course.pk])
+    last_year = timezone.now() - datetime.timedelta(days=300)
+    past = _session_row(
+        venue, start=_local(last_year), end=_local(last_year + datetime.timedelta(hours=2))
+    )
+    for row, message in (
+        (past, "Questa data è già passata"),
+        (_session_row(venue, capacity="0"), "Un incontro ha almeno un posto"),
+    ):
+        data = course_form_data(course, [held, row], initial=1)
+        response = admin_client.post(url, {**data, "action-publish": "1"})
+        assert response.status_code == 200
+        assert message in response.content.decode()
+        assert CourseSession.objects.filter(page=course).count() == 1
+    # The session held two months ago does not stop the page from saving.
+    data = course_form_data(course, [held, _session_row(venue)], initial=1)
+    response = admin_client.post(url, {**data, "action-publish": "1"})
+    assert response.status_code == 302
+    assert CourseSession.objects.filter(page=course).count() == 2
