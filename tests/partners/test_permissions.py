@@ -315,3 +315,37 @@ def test_the_submit_button_names_the_workflow_in_the_users_language(client, part
     profile.preferred_language = "en"
     profile.save()
     assert "Submit to Academy staff approval" in buttons()
+
+
+def test_partner_dashboard_says_a_page_waits_or_was_sent_back(client, partner_a, staff_user):
+    """The "Your section" status column read "Bozza" (draft) for a page sent
+    for approval, and again when staff asked for changes, with nothing to say
+    so or what to change."""
+    partner, user = partner_a
+    client.force_login(user)
+    data = edit_form_data(client, partner)
+    data["short_description"] = "Cuciamo e insegniamo a cucire."
+    client.post(f"/admin/pages/{partner.pk}/edit/", {**data, "action-submit": "1"})
+
+    def row_status():
+        panel = BeautifulSoup(client.get("/admin/").content, "html.parser")
+        link = panel.select_one(f"td.title a[href='/admin/pages/{partner.pk}/edit/']")
+        return link.find_parent("tr").select("td")[1].get_text(strip=True), panel.get_text()
+
+    status, _text = row_status()
+    assert status == "In attesa di approvazione"
+
+    state = WorkflowState.objects.get(object_id=str(partner.pk), status="in_progress")
+    client.force_login(staff_user)
+    client.post(
+        f"/admin/pages/workflow/action/{partner.pk}/reject/{state.current_task_state.pk}/",
+        {"comment": "Aggiungete il numero di telefono."},
+    )
+    state.refresh_from_db()
+    assert state.status == "needs_changes"
+
+    client.force_login(user)
+    status, text = row_status()
+    assert status == "Lo staff chiede modifiche"
+    assert "Lo staff dell'Accademia chiede modifiche" in text
+    assert "Aggiungete il numero di telefono." in text
