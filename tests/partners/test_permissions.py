@@ -349,3 +349,21 @@ def test_partner_dashboard_says_a_page_waits_or_was_sent_back(client, partner_a,
     assert status == "Lo staff chiede modifiche"
     assert "Lo staff dell'Accademia chiede modifiche" in text
     assert "Aggiungete il numero di telefono." in text
+
+
+def test_partner_dashboard_offers_open_section_only_where_there_is_one(client, partner_a):
+    """Each course row had an "Apri la sezione" button that opened an empty
+    list (a course has no pages under it). The profile keeps it, even with
+    nothing under it yet: that is where a new partner adds its first course."""
+    from .opportunity_factories import OpportunityPageFactory
+
+    partner, user = partner_a
+    client.force_login(user)
+    panel = BeautifulSoup(client.get("/admin/").content, "html.parser")
+    assert panel.select(f"a[href='/admin/pages/{partner.pk}/']")
+    leaf = OpportunityPageFactory(parent=partner, title="Tirocinio")
+    panel = BeautifulSoup(client.get("/admin/").content, "html.parser")
+    explore_links = {a["href"] for a in panel.select("a[href^='/admin/pages/']")}
+    assert f"/admin/pages/{partner.pk}/" in explore_links
+    assert f"/admin/pages/{leaf.pk}/edit/" in explore_links
+    assert f"/admin/pages/{leaf.pk}/" not in explore_links
