@@ -347,8 +347,19 @@ class CoursePage(BasePage):
 
     def clean(self):
         super().clean()
+        message = None
         if not self.is_free and self.price is None:
-            raise ValidationError({"price": _("Write the price, or tick 'free of charge'.")})
+            message = _("Write the price, or tick 'free of charge'.")
+        elif self.is_free and self.price:
+            # "Free of charge" is ticked by default: a price typed without
+            # unticking it was published as a free course.
+            message = _("The course is ticked 'free of charge': untick it, or remove the price.")
+        elif not self.is_free and self.price <= 0:
+            message = _(
+                "The price must be more than 0 euro; for a free course tick 'free of charge'."
+            )
+        if message:
+            raise ValidationError({"price": message})
 
     @property
     def summary(self):

@@ -229,3 +229,29 @@ def test_editor_refuses_a_new_session_in_the_past_or_without_seats(admin_client,
     response = admin_client.post(url, {**data, "action-publish": "1"})
     assert response.status_code == 302
     assert CourseSession.objects.filter(page=course).count() == 2
+
+
+@pytest.mark.django_db
+def test_editor_refuses_a_price_on_a_free_course_and_a_price_of_zero(admin_client, course):
+    """'Gratuito' is ticked by default: a partner who typed 40 euro and left
+    it ticked published a paid course as free, without a word. A price of 0
+    or less on a paid course was accepted too."""
+    existing = course.sessions.get()
+    row = {
+        "id": existing.pk,
+        **_session_row(existing.venue, start=_local(existing.start), end=_local(existing.end)),
+    }
+    url = reverse("wagtailadmin_pages:edit", args=[course.pk])
+    data = course_form_data(course, [row], initial=1)
+    for changes, message in (
+        ({"price": "40"}, "Il corso è segnato come gratuito"),
+        ({"is_free": "", "price": "0"}, "Il prezzo deve essere più di 0 euro"),
+        ({"is_free": "", "price": "-5"}, "Il prezzo deve essere più di 0 euro"),
+    ):
+        response = admin_client.post(url, {**data, **changes, "action-publish": "1"})
+        assert response.status_code == 200
+        assert message in response.content.decode()
+    response = admin_client.post(url, {**data, "is_free": "", "price": "40", "action-publish": "1"})
+    assert response.status_code == 302
+    course.refresh_from_db()
+    assert not course.is_free and course.price == 40
