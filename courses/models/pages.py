@@ -347,19 +347,25 @@ class CoursePage(BasePage):
 
     def clean(self):
         super().clean()
-        message = None
+        errors = {}
         if not self.is_free and self.price is None:
-            message = _("Write the price, or tick 'free of charge'.")
+            errors["price"] = _("Write the price, or tick 'free of charge'.")
         elif self.is_free and self.price:
             # "Free of charge" is ticked by default: a price typed without
             # unticking it was published as a free course.
-            message = _("The course is ticked 'free of charge': untick it, or remove the price.")
+            errors["price"] = _(
+                "The course is ticked 'free of charge': untick it, or remove the price."
+            )
         elif not self.is_free and self.price <= 0:
-            message = _(
+            errors["price"] = _(
                 "The price must be more than 0 euro; for a free course tick 'free of charge'."
             )
-        if message:
-            raise ValidationError({"price": message})
+        if self.hours is not None and self.hours <= 0:
+            errors["hours"] = _(
+                "Write the hours of all sessions together, more than 0; or leave it empty."
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def summary(self):

@@ -255,3 +255,21 @@ def test_editor_refuses_a_price_on_a_free_course_and_a_price_of_zero(admin_clien
     assert response.status_code == 302
     course.refresh_from_db()
     assert not course.is_free and course.price == 40
+
+
+@pytest.mark.django_db
+def test_editor_refuses_zero_or_negative_total_hours(admin_client, course):
+    """'Ore totali' took -5 or 0 and showed it on the course page."""
+    existing = course.sessions.get()
+    row = {
+        "id": existing.pk,
+        **_session_row(existing.venue, start=_local(existing.start), end=_local(existing.end)),
+    }
+    url = reverse("wagtailadmin_pages:edit", args=[course.pk])
+    data = course_form_data(course, [row], initial=1)
+    for hours in ("0", "-5"):
+        response = admin_client.post(url, {**data, "hours": hours, "action-publish": "1"})
+        assert response.status_code == 200
+        assert "Scrivi le ore di tutti gli incontri insieme" in response.content.decode()
+    response = admin_client.post(url, {**data, "hours": "24", "action-publish": "1"})
+    assert response.status_code == 302
