@@ -1,3 +1,4 @@
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.functional import cached_property
@@ -22,6 +23,10 @@ from partners.choices import Audience
 from ..choices import Certificate, Level, SignupMode, TaughtLanguage
 from ..forms import CoursePageForm
 from ..serializers import ChoiceListSerializerField, PartnerField, SessionsField, SlugsField
+
+# Lists to tick, like "who it is for": a multiple-choice box needed Ctrl+click,
+# and a plain click on a second topic silently dropped the first.
+TICK_BOXES = forms.CheckboxSelectMultiple
 
 
 class CourseIndexPage(RoutablePageMixin, BasePage):
@@ -219,7 +224,7 @@ class CoursePage(BasePage):
             [
                 FieldPanel("description"),
                 FieldPanel("learning_outcomes"),
-                FieldPanel("topics"),
+                FieldPanel("topics", widget=TICK_BOXES),
                 FieldPanel("area"),
                 FieldPanel("level"),
                 FieldPanel("hours"),
@@ -241,7 +246,11 @@ class CoursePage(BasePage):
             ),
         ),
         MultiFieldPanel(
-            [FieldPanel("audiences"), FieldPanel("prerequisites"), FieldPanel("labour_needs")],
+            [
+                FieldPanel("audiences"),
+                FieldPanel("prerequisites"),
+                FieldPanel("labour_needs", widget=TICK_BOXES),
+            ],
             heading=_("Who it is for"),
         ),
         MultiFieldPanel(
@@ -254,7 +263,7 @@ class CoursePage(BasePage):
         ),
         MultiFieldPanel(
             [
-                FieldPanel("co_organisers"),
+                FieldPanel("co_organisers", widget=TICK_BOXES),
                 FieldPanel("contact_name"),
                 FieldRowPanel([FieldPanel("contact_email"), FieldPanel("contact_phone")]),
                 FieldPanel("accessibility_notes"),

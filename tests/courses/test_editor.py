@@ -273,3 +273,17 @@ def test_editor_refuses_zero_or_negative_total_hours(admin_client, course):
         assert "Scrivi le ore di tutti gli incontri insieme" in response.content.decode()
     response = admin_client.post(url, {**data, "hours": "24", "action-publish": "1"})
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_topics_needs_and_co_organisers_are_boxes_to_tick(admin_client, course):
+    """They were multiple-choice list boxes: choosing two topics needed
+    Ctrl+click, and a plain click on the second silently dropped the first."""
+    from bs4 import BeautifulSoup
+
+    TopicFactory(name="Sartoria e tessile", slug="sartoria")
+    url = reverse("wagtailadmin_pages:add", args=["courses", "coursepage", course.get_parent().pk])
+    soup = BeautifulSoup(admin_client.get(url).content, "html.parser")
+    for name in ("topics", "labour_needs", "co_organisers"):
+        assert not soup.select(f"select[name={name}]"), name
+    assert soup.select("input[type=checkbox][name=topics]")
