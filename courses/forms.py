@@ -17,7 +17,40 @@ from .choices import Format, TaughtLanguage, When
 
 class CoursePageForm(WagtailAdminPageForm):
     """Refuses sessions on a translation: they belong to the Italian page,
-    so that seats are never split between languages."""
+    so that seats are never split between languages.
+
+    Topics, labour needs and partners exist once per language: the lists to
+    tick offer those in the page's language only (an Italian partner saw
+    "Tailoring and textiles" beside "Sartoria e tessile", and every partner
+    twice), plus any already chosen, so that nothing chosen is lost. A
+    course's own partner is not offered as its co-organiser."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        locale = self._page_locale()
+        if locale is None:
+            return
+        owner = self.parent_page
+        if owner is None and self.instance.pk:
+            owner = self.instance.get_parent()
+        for name in ("topics", "labour_needs", "co_organisers"):
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            chosen = self.instance.pk and getattr(self.instance, name).all()
+            queryset = field.queryset.filter(locale=locale)
+            if name == "co_organisers":
+                if owner is not None:
+                    queryset = queryset.exclude(pk=owner.pk)
+                queryset = queryset.order_by("title")
+            if chosen:
+                queryset = queryset | field.queryset.filter(pk__in=[obj.pk for obj in chosen])
+            field.queryset = queryset
+
+    def _page_locale(self):
+        if self.instance.pk or getattr(self.instance, "locale_id", None):
+            return self.instance.locale
+        return self.parent_page.locale if self.parent_page else None
 
     def clean(self):
         cleaned_data = super().clean()
@@ -26,9 +59,7 @@ class CoursePageForm(WagtailAdminPageForm):
 
         check_booked_sessions(self)
         # --- end sign-ups
-        locale = getattr(self.instance, "locale", None) or (
-            self.parent_page.locale if self.parent_page else None
-        )
+        locale = self._page_locale()
         if locale is None or locale.pk == Locale.get_default().pk:
             return cleaned_data
         sessions = self.formsets.get("sessions")

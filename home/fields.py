@@ -5,6 +5,7 @@ any of them, on SQLite and PostgreSQL alike."""
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 SEPARATOR = "|"
@@ -67,7 +68,8 @@ class ChoiceListField(models.CharField):
         return forms.TypedMultipleChoiceField(
             choices=self.item_choices,
             required=not self.blank,
-            label=self.verbose_name,
+            # Like Django's own fields: "Dove operate", not "dove operate".
+            label=capfirst(self.verbose_name),
             help_text=self.help_text,
             widget=forms.CheckboxSelectMultiple,
             **{k: v for k, v in kwargs.items() if k in ("label", "help_text", "required")},

@@ -5,7 +5,7 @@ from wagtail import hooks
 from wagtail.admin.action_menu import SubmitForModerationMenuItem
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
-from wagtail.models import Page, WorkflowState
+from wagtail.models import Page, WorkflowState, get_default_page_content_type
 
 from . import admin_reports, views
 from .moderation import is_academy_staff, with_names_translated
@@ -59,14 +59,44 @@ class PartnerSectionPanel(Component):
             condition = Page.objects.descendant_of_q(partner, inclusive=True)
             section_filter = condition if section_filter is None else section_filter | condition
         waiting = Page.objects.none()
+        changes_requested = Page.objects.none()
         if section_filter is not None:
+            in_section = Page.objects.filter(section_filter)
             waiting = (
-                Page.objects.filter(section_filter)
-                .filter(_workflow_states__status=WorkflowState.STATUS_IN_PROGRESS)
+                in_section.filter(_workflow_states__status=WorkflowState.STATUS_IN_PROGRESS)
                 .distinct()
                 .order_by("title")
             )
-        context.update({"sections": sections, "waiting": waiting})
+            changes_requested = (
+                in_section.filter(_workflow_states__status=WorkflowState.STATUS_NEEDS_CHANGES)
+                .distinct()
+                .order_by("title")
+            )
+        # A page sent for approval, or sent back by staff, read "Draft" in
+        # the status column: say where it stands.
+        waiting = list(waiting)
+        changes_requested = list(changes_requested)
+        # The staff's comment, where they wrote one (the rejected task's).
+        comments = dict(
+            WorkflowState.objects.filter(
+                status=WorkflowState.STATUS_NEEDS_CHANGES,
+                base_content_type_id=get_default_page_content_type().pk,
+                object_id__in=[str(page.pk) for page in changes_requested],
+            ).values_list("object_id", "current_task_state__comment")
+        )
+        for page in changes_requested:
+            page.staff_comment = comments.get(str(page.pk)) or ""
+        workflow_status = {page.pk: _("Waiting for approval") for page in waiting}
+        workflow_status.update(
+            {page.pk: _("Changes requested by staff") for page in changes_requested}
+        )
+        for section in sections:
+            section["pages"] = list(section["pages"])
+            for page in section["pages"]:
+                page.workflow_status = workflow_status.get(page.pk)
+        context.update(
+            {"sections": sections, "waiting": waiting, "changes_requested": changes_requested}
+        )
         return context
 
 

@@ -1,3 +1,4 @@
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.functional import cached_property
@@ -22,6 +23,10 @@ from partners.choices import Audience
 from ..choices import Certificate, Level, SignupMode, TaughtLanguage
 from ..forms import CoursePageForm
 from ..serializers import ChoiceListSerializerField, PartnerField, SessionsField, SlugsField
+
+# Lists to tick, like "who it is for": a multiple-choice box needed Ctrl+click,
+# and a plain click on a second topic silently dropped the first.
+TICK_BOXES = forms.CheckboxSelectMultiple
 
 
 class CourseIndexPage(RoutablePageMixin, BasePage):
@@ -219,7 +224,7 @@ class CoursePage(BasePage):
             [
                 FieldPanel("description"),
                 FieldPanel("learning_outcomes"),
-                FieldPanel("topics"),
+                FieldPanel("topics", widget=TICK_BOXES),
                 FieldPanel("area"),
                 FieldPanel("level"),
                 FieldPanel("hours"),
@@ -241,7 +246,11 @@ class CoursePage(BasePage):
             ),
         ),
         MultiFieldPanel(
-            [FieldPanel("audiences"), FieldPanel("prerequisites"), FieldPanel("labour_needs")],
+            [
+                FieldPanel("audiences"),
+                FieldPanel("prerequisites"),
+                FieldPanel("labour_needs", widget=TICK_BOXES),
+            ],
             heading=_("Who it is for"),
         ),
         MultiFieldPanel(
@@ -254,7 +263,7 @@ class CoursePage(BasePage):
         ),
         MultiFieldPanel(
             [
-                FieldPanel("co_organisers"),
+                FieldPanel("co_organisers", widget=TICK_BOXES),
                 FieldPanel("contact_name"),
                 FieldRowPanel([FieldPanel("contact_email"), FieldPanel("contact_phone")]),
                 FieldPanel("accessibility_notes"),
@@ -347,8 +356,25 @@ class CoursePage(BasePage):
 
     def clean(self):
         super().clean()
+        errors = {}
         if not self.is_free and self.price is None:
-            raise ValidationError({"price": _("Write the price, or tick 'free of charge'.")})
+            errors["price"] = _("Write the price, or tick 'free of charge'.")
+        elif self.is_free and self.price:
+            # "Free of charge" is ticked by default: a price typed without
+            # unticking it was published as a free course.
+            errors["price"] = _(
+                "The course is ticked 'free of charge': untick it, or remove the price."
+            )
+        elif not self.is_free and self.price <= 0:
+            errors["price"] = _(
+                "The price must be more than 0 euro; for a free course tick 'free of charge'."
+            )
+        if self.hours is not None and self.hours <= 0:
+            errors["hours"] = _(
+                "Write the hours of all sessions together, more than 0; or leave it empty."
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def summary(self):

@@ -112,6 +112,15 @@ class CourseSession(Orderable):
         errors = {}
         if self.start and self.end and self.end <= self.start:
             errors["end"] = _("The session must end after it starts.")
+        if self.pk is None and self.start and self.start < timezone.now():
+            # Only new rows: sessions already held stay on the page, unchanged.
+            errors["start"] = _(
+                "This date has passed: a new session must start in the future. Check the year."
+            )
+        if self.capacity is not None and self.capacity < 1:
+            errors["capacity"] = _(
+                "A session needs at least one seat. To stop sign-ups, set its status to 'Full'."
+            )
         if self.format in (Format.IN_PERSON, Format.BLENDED) and not self.venue_id:
             errors["venue"] = _("Choose where the session takes place.")
         if self.format in (Format.ONLINE, Format.BLENDED) and not self.online_notes.strip():

@@ -40,6 +40,7 @@ from ..choices import (
     Offer,
     Sector,
 )
+from ..page_forms import DeadlinePageForm
 from ..private_storage import private_storage
 from .deadlines import DeadlineSequenceMixin
 
@@ -148,6 +149,7 @@ class ChallengePage(RoutablePageMixin, DeadlineSequenceMixin, BasePage):
     )
 
     deadline_field_name = "closes_at"
+    base_form_class = DeadlinePageForm  # a deadline typed in the past is refused
 
     content_panels = [
         *BasePage.content_panels,

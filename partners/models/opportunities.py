@@ -21,6 +21,7 @@ from home.fields import ChoiceListField
 from home.models import BasePage
 
 from ..choices import DISTRICT, OPERATING_AREAS, ApplyMethod, Audience, OpportunityKind
+from ..page_forms import DeadlinePageForm
 from .deadlines import DeadlineSequenceMixin
 
 # Pages an opportunity may point to ("completing this course qualifies you").
@@ -203,6 +204,7 @@ class OpportunityPage(DeadlineSequenceMixin, BasePage):
 
     template = "partners/opportunities/opportunity_page.html"
     listing_card_template = "partners/opportunities/opportunity_card.html"
+    base_form_class = DeadlinePageForm  # a deadline typed in the past is refused
 
     class Meta:
         verbose_name = _("opportunity")

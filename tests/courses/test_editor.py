@@ -16,6 +16,7 @@ from .factories import (
     CourseSessionFactory,
     PartnerIndexPageFactory,
     PartnerPageFactory,
+    TopicFactory,
     VenueFactory,
 )
 
@@ -139,3 +140,150 @@ def test_venue_help_sends_partners_to_the_staff_not_to_snippets():
     with translation.override("it"):
         assert "Snippet" not in str(help_text)
         assert "staff dell'Accademia" in str(help_text)
+
+
+@pytest.mark.django_db
+def test_course_form_offers_topics_needs_and_partners_of_the_page_language(
+    admin_client, course, english, home_en
+):
+    """The Italian course form listed every topic, labour need and partner
+    twice, once in Italian and once in English ("Tailoring and textiles"
+    beside "Sartoria e tessile"), and the course's own partner as a possible
+    co-organiser. It offers those of the page's language, and keeps any
+    already chosen."""
+    from tests.partners.factories import LabourNeedFactory
+
+    partner = course.get_parent().specific
+    other = PartnerPageFactory(parent=partner.get_parent(), title="Forno di Segrate")
+    partner.get_parent().copy_for_translation(english)
+    other.copy_for_translation(english)
+    topic = TopicFactory(name="Sartoria e tessile", slug="sartoria")
+    topic_en = topic.copy_for_translation(english)
+    topic_en.name = "Tailoring and textiles"
+    topic_en.save()
+    need = LabourNeedFactory(title="Sarte per riparazioni")
+    need_en = need.copy_for_translation(english)
+    need_en.title = "Tailors for repairs"
+    need_en.save()
+    old_choice = TopicFactory(name="Old topic", slug="old", locale=english)
+    course.topics.add(old_choice)
+    course.save_revision()
+
+    for url in (
+        reverse("wagtailadmin_pages:add", args=["courses", "coursepage", partner.pk]),
+        reverse("wagtailadmin_pages:edit", args=[course.pk]),
+    ):
+        form = admin_client.get(url).context["form"]
+        assert "Sartoria e tessile" in [t.name for t in form.fields["topics"].queryset]
+        assert "Tailoring and textiles" not in [t.name for t in form.fields["topics"].queryset]
+        assert [n.title for n in form.fields["labour_needs"].queryset] == ["Sarte per riparazioni"]
+        assert [p.title for p in form.fields["co_organisers"].queryset] == ["Forno di Segrate"]
+    # On the edit form, a topic chosen before stays offered (and ticked).
+    assert old_choice in form.fields["topics"].queryset
+
+
+@pytest.mark.django_db
+def test_tick_lists_have_capitalised_labels(admin_client, course):
+    """The lists to tick (ChoiceListField) were labelled in lower case in the
+    editor, "lingua del corso", "a chi si rivolge", "dove operate", beside
+    "Livello" and "Ore totali"."""
+    html = admin_client.get(reverse("wagtailadmin_pages:edit", args=[course.pk])).content
+    html = html.decode()
+    assert "Lingua del corso" in html and "lingua del corso" not in html
+    html = admin_client.get(reverse("wagtailadmin_pages:edit", args=[course.get_parent().pk]))
+    assert "Dove operate" in html.content.decode()
+
+
+@pytest.mark.django_db
+def test_editor_refuses_a_new_session_in_the_past_or_without_seats(admin_client, course):
+    """A partner could save a new session dated last year (a wrong year
+    typed) or with 0 seats, and nothing said so: the course went live with
+    a session nobody could sign up for. Sessions already held stay."""
+    venue = VenueFactory()
+    existing = course.sessions.get()
+    CourseSession.objects.filter(pk=existing.pk).update(
+        start=existing.start - datetime.timedelta(days=60),
+        end=existing.end - datetime.timedelta(days=60),
+    )
+    existing.refresh_from_db()
+    held = {
+        "id": existing.pk,
+        **_session_row(existing.venue, start=_local(existing.start), end=_local(existing.end)),
+    }
+    url = reverse("wagtailadmin_pages:edit", args=[course.pk])
+    last_year = timezone.now() - datetime.timedelta(days=300)
+    past = _session_row(
+        venue, start=_local(last_year), end=_local(last_year + datetime.timedelta(hours=2))
+    )
+    for row, message in (
+        (past, "Questa data è già passata"),
+        (_session_row(venue, capacity="0"), "Un incontro ha almeno un posto"),
+    ):
+        data = course_form_data(course, [held, row], initial=1)
+        response = admin_client.post(url, {**data, "action-publish": "1"})
+        assert response.status_code == 200
+        assert message in response.content.decode()
+        assert CourseSession.objects.filter(page=course).count() == 1
+    # The session held two months ago does not stop the page from saving.
+    data = course_form_data(course, [held, _session_row(venue)], initial=1)
+    response = admin_client.post(url, {**data, "action-publish": "1"})
+    assert response.status_code == 302
+    assert CourseSession.objects.filter(page=course).count() == 2
+
+
+@pytest.mark.django_db
+def test_editor_refuses_a_price_on_a_free_course_and_a_price_of_zero(admin_client, course):
+    """'Gratuito' is ticked by default: a partner who typed 40 euro and left
+    it ticked published a paid course as free, without a word. A price of 0
+    or less on a paid course was accepted too."""
+    existing = course.sessions.get()
+    row = {
+        "id": existing.pk,
+        **_session_row(existing.venue, start=_local(existing.start), end=_local(existing.end)),
+    }
+    url = reverse("wagtailadmin_pages:edit", args=[course.pk])
+    data = course_form_data(course, [row], initial=1)
+    for changes, message in (
+        ({"price": "40"}, "Il corso è segnato come gratuito"),
+        ({"is_free": "", "price": "0"}, "Il prezzo deve essere più di 0 euro"),
+        ({"is_free": "", "price": "-5"}, "Il prezzo deve essere più di 0 euro"),
+    ):
+        response = admin_client.post(url, {**data, **changes, "action-publish": "1"})
+        assert response.status_code == 200
+        assert message in response.content.decode()
+    response = admin_client.post(url, {**data, "is_free": "", "price": "40", "action-publish": "1"})
+    assert response.status_code == 302
+    course.refresh_from_db()
+    assert not course.is_free and course.price == 40
+
+
+@pytest.mark.django_db
+def test_editor_refuses_zero_or_negative_total_hours(admin_client, course):
+    """'Ore totali' took -5 or 0 and showed it on the course page."""
+    existing = course.sessions.get()
+    row = {
+        "id": existing.pk,
+        **_session_row(existing.venue, start=_local(existing.start), end=_local(existing.end)),
+    }
+    url = reverse("wagtailadmin_pages:edit", args=[course.pk])
+    data = course_form_data(course, [row], initial=1)
+    for hours in ("0", "-5"):
+        response = admin_client.post(url, {**data, "hours": hours, "action-publish": "1"})
+        assert response.status_code == 200
+        assert "Scrivi le ore di tutti gli incontri insieme" in response.content.decode()
+    response = admin_client.post(url, {**data, "hours": "24", "action-publish": "1"})
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_topics_needs_and_co_organisers_are_boxes_to_tick(admin_client, course):
+    """They were multiple-choice list boxes: choosing two topics needed
+    Ctrl+click, and a plain click on the second silently dropped the first."""
+    from bs4 import BeautifulSoup
+
+    TopicFactory(name="Sartoria e tessile", slug="sartoria")
+    url = reverse("wagtailadmin_pages:add", args=["courses", "coursepage", course.get_parent().pk])
+    soup = BeautifulSoup(admin_client.get(url).content, "html.parser")
+    for name in ("topics", "labour_needs", "co_organisers"):
+        assert not soup.select(f"select[name={name}]"), name
+    assert soup.select("input[type=checkbox][name=topics]")

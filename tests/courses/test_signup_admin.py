@@ -298,3 +298,15 @@ def test_signup_tables_scroll_sideways_on_a_phone(client, world):
         assert tables, url
         for table in tables:
             assert "w-overflow-x-auto" in table.parent.get("class", []), url
+
+
+def test_an_assisted_sign_up_without_its_author_does_not_show_a_question_mark(client, world):
+    """A sign-up entered at the desk by an account deleted since read
+    "inserita da ?" in the partner's list."""
+    from courses.models.bookings import Channel
+
+    SignupFactory(session=world["session_a"], first_name="Carla", channel=Channel.ASSISTED)
+    client.force_login(world["alfa_user"])
+    page = text(client.get(reverse("course_signups:session", args=[world["session_a"].pk])))
+    assert "inserita da ?" not in page
+    assert "inserita dall'organizzatore" in page

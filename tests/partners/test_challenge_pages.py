@@ -16,6 +16,7 @@ from tests.factories import StandardPageFactory
 
 from .challenge_factories import ChallengeIndexPageFactory, ChallengePageFactory, add_question
 from .factories import PartnerIndexPageFactory, onboard
+from .test_permissions import edit_form_data
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
@@ -159,3 +160,25 @@ def test_home_page_shows_the_open_challenges(client, network, home):
     names = [a.get_text(strip=True) for a in section.select("h3 a")]
     assert names == ["Aperta presto", "Aperta tardi"]
     assert section.select_one(f'a[href="{network["index"].url}"]') is not None
+
+
+def test_a_deadline_set_in_the_past_is_refused_one_passed_since_is_not(admin_client, network):
+    """A call whose deadline was typed with a wrong year was saved closed,
+    with nothing to say so. A call that has closed since can still be edited."""
+    past = timezone.now() - datetime.timedelta(days=300)
+    closed = ChallengePageFactory(
+        parent=PartnerPage.objects.filter(locale__language_code="it").first(),
+        opens_at=past - datetime.timedelta(days=30),
+        closes_at=past,
+    )
+    url = f"/admin/pages/{closed.pk}/edit/"
+    # The factory's call has no documents nor FAQ (StreamFields, drawn by script).
+    data = {**edit_form_data(admin_client, closed), "documents-count": "0", "faq-count": "0"}
+    response = admin_client.post(url, {**data, "action-publish": "1"})
+    assert response.status_code == 302  # unchanged: saves
+
+    earlier = timezone.localtime(past - datetime.timedelta(days=1))
+    data["closes_at"] = earlier.strftime("%Y-%m-%d %H:%M")
+    response = admin_client.post(url, {**data, "action-publish": "1"})
+    assert response.status_code == 200
+    assert "Questa scadenza è già passata" in response.text

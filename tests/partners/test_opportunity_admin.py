@@ -171,3 +171,16 @@ def test_partner_edits_its_opportunity_but_not_anothers(client, partner_a, partn
     client.post(f"/admin/pages/{theirs.pk}/edit/", {**data, "action-publish": "1"})
     theirs.refresh_from_db()
     assert theirs.latest_revision is None and theirs.intro != "Nuova descrizione."
+
+
+def test_editor_form_refuses_a_deadline_already_past(client, partner_a):
+    """A deadline typed with last year's date was accepted: the opportunity
+    went straight into the archive, and nobody could apply."""
+    own, user = partner_a
+    client.force_login(user)
+    last_year = timezone.localtime() - datetime.timedelta(days=300)
+    url, data = _new_opportunity_data(client, own, deadline=last_year.strftime("%Y-%m-%d %H:%M"))
+    response = client.post(url, {**data, "action-submit": "1"})
+    assert response.status_code == 200
+    assert "Questa scadenza è già passata: controlla la data e l&#x27;anno." in response.text
+    assert not OpportunityPage.objects.filter(slug="tirocinio-di-cucito").exists()

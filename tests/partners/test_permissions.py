@@ -361,3 +361,55 @@ def test_partners_get_neither_site_wide_page_report(
         assert secret not in client.get(url, follow=True).content.decode(), url
         ajax = client.get(url, headers={"x-requested-with": "XMLHttpRequest"})
         assert ajax.status_code == 403, url
+
+
+def test_partner_dashboard_says_a_page_waits_or_was_sent_back(client, partner_a, staff_user):
+    """The "Your section" status column read "Bozza" (draft) for a page sent
+    for approval, and again when staff asked for changes, with nothing to say
+    so or what to change."""
+    partner, user = partner_a
+    client.force_login(user)
+    data = edit_form_data(client, partner)
+    data["short_description"] = "Cuciamo e insegniamo a cucire."
+    client.post(f"/admin/pages/{partner.pk}/edit/", {**data, "action-submit": "1"})
+
+    def row_status():
+        panel = BeautifulSoup(client.get("/admin/").content, "html.parser")
+        link = panel.select_one(f"td.title a[href='/admin/pages/{partner.pk}/edit/']")
+        return link.find_parent("tr").select("td")[1].get_text(strip=True), panel.get_text()
+
+    status, _text = row_status()
+    assert status == "In attesa di approvazione"
+
+    state = WorkflowState.objects.get(object_id=str(partner.pk), status="in_progress")
+    client.force_login(staff_user)
+    client.post(
+        f"/admin/pages/workflow/action/{partner.pk}/reject/{state.current_task_state.pk}/",
+        {"comment": "Aggiungete il numero di telefono."},
+    )
+    state.refresh_from_db()
+    assert state.status == "needs_changes"
+
+    client.force_login(user)
+    status, text = row_status()
+    assert status == "Lo staff chiede modifiche"
+    assert "Lo staff dell'Accademia chiede modifiche" in text
+    assert "Aggiungete il numero di telefono." in text
+
+
+def test_partner_dashboard_offers_open_section_only_where_there_is_one(client, partner_a):
+    """Each course row had an "Apri la sezione" button that opened an empty
+    list (a course has no pages under it). The profile keeps it, even with
+    nothing under it yet: that is where a new partner adds its first course."""
+    from .opportunity_factories import OpportunityPageFactory
+
+    partner, user = partner_a
+    client.force_login(user)
+    panel = BeautifulSoup(client.get("/admin/").content, "html.parser")
+    assert panel.select(f"a[href='/admin/pages/{partner.pk}/']")
+    leaf = OpportunityPageFactory(parent=partner, title="Tirocinio")
+    panel = BeautifulSoup(client.get("/admin/").content, "html.parser")
+    explore_links = {a["href"] for a in panel.select("a[href^='/admin/pages/']")}
+    assert f"/admin/pages/{partner.pk}/" in explore_links
+    assert f"/admin/pages/{leaf.pk}/edit/" in explore_links
+    assert f"/admin/pages/{leaf.pk}/" not in explore_links
