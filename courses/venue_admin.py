@@ -10,8 +10,8 @@ or the demo) are changed only by users with ``change_venue`` and
 
 `GroupOwnershipPermissionPolicy` says so for every view that asks the policy
 (listing buttons, bulk actions, the chooser's creation tab); the views below
-add the per-venue check that Wagtail's generic edit, copy and delete views
-leave out (they ask for the model-wide permission only).
+add the per-venue check that Wagtail's generic edit, copy, delete, usage and
+history views leave out (they ask for the model-wide permission only).
 """
 
 from django.contrib import messages
@@ -227,6 +227,17 @@ class VenueDeleteView(InstancePermissionMixin, snippet_views.DeleteView):
     instance_actions = ("delete",)
 
 
+class VenueUsageView(InstancePermissionMixin, snippet_views.UsageView):
+    """Where a venue is used lists other partners' courses, drafts too:
+    only for those who may change the venue."""
+
+    instance_actions = ("change",)
+
+
+class VenueHistoryView(InstancePermissionMixin, snippet_views.HistoryView):
+    instance_actions = ("change",)
+
+
 class VenueCreationForm(WagtailAdminModelForm):
     class Meta:
         model = Venue
@@ -258,4 +269,6 @@ class VenueViewSet(SnippetViewSet):
     copy_view_class = VenueCopyView
     edit_view_class = VenueEditView
     delete_view_class = VenueDeleteView
+    usage_view_class = VenueUsageView
+    history_view_class = VenueHistoryView
     chooser_viewset_class = VenueChooserViewSet

@@ -168,7 +168,8 @@ def test_partner_cannot_change_or_delete_another_partners_or_the_staffs_venue(
         assert response.status_code in (302, 403), key
         assert client.get(delete_url(venue)).status_code in (302, 403), key
         assert client.post(delete_url(venue)).status_code in (302, 403), key
-        assert client.get(f"{LIST}copy/{venue.pk}/").status_code in (302, 403), key
+        for view in ("copy", "usage", "history"):
+            assert client.get(f"{LIST}{view}/{venue.pk}/").status_code in (302, 403), key
     # Nor through the bulk action.
     bulk = reverse("wagtail_bulk_action", args=["courses", "venue", "delete"])
     ids = [venues["other"].pk, venues["staff"].pk]
@@ -186,7 +187,8 @@ def test_partner_changes_and_deletes_its_own_venue(client, partner_a, partner_b,
     _partner, user = partner_a
     own = venues["own"]
     client.force_login(user)
-    assert client.get(edit_url(own)).status_code == 200
+    for view in ("edit", "usage", "history"):
+        assert client.get(f"{LIST}{view}/{own.pk}/").status_code == 200, view
     response = client.post(edit_url(own), venue_data(name="Bottega Alfa, retro"))
     assert response.status_code == 302
     own.refresh_from_db()
