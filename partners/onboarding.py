@@ -29,6 +29,7 @@ from home.links import public_url
 
 from .choices import PartnerType
 from .models import PartnerIndexPage, PartnerPage
+from .moderation import add_existing_permissions
 
 PARTNER_PAGE_PERMISSIONS = ["add_page", "change_page"]
 PARTNER_COLLECTION_PERMISSIONS = {
@@ -103,17 +104,9 @@ def _permissions(app_label, codenames):
 
 
 def grant_model_permissions(group, apps=global_apps):
-    """PARTNER_MODEL_PERMISSIONS for a partner's group. Works with the
-    historical models of a data migration too (pass its `apps`), where a
-    permission that does not exist yet is skipped, as in
-    `partners.moderation.ensure_staff_and_workflow`."""
-    permission_model = apps.get_model("auth", "Permission")
-    for app_label, codename in PARTNER_MODEL_PERMISSIONS:
-        permission = permission_model.objects.filter(
-            content_type__app_label=app_label, codename=codename
-        ).first()
-        if permission is not None:
-            group.permissions.add(permission)
+    """PARTNER_MODEL_PERMISSIONS for a partner's group; with the historical
+    models of a data migration too (pass its `apps`)."""
+    add_existing_permissions(group, PARTNER_MODEL_PERMISSIONS, apps)
 
 
 def grant_section_permissions(partner):
