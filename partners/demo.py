@@ -352,17 +352,21 @@ NEEDS = {
 }
 
 
+# The address of the partners in Pioltello, and their accessibility notes.
+ADDRESS = "Via Roma 1, 20096 Pioltello (MI)"
+ACCESS_IT = "Scale con rampa, bagno accessibile, fermata autobus a 100 metri."
+ACCESS_EN = "Ramp at the steps, accessible toilet, bus stop 100 metres away."
+
+
 def _strings_for_partner(row):
     name, slug, _t, _c, _s, short_it, short_en, about_it, about_en, _colour, _user = row
     strings = {
-        name: name,
+        name: name,  # names and addresses stay as they are
+        ADDRESS: ADDRESS,
         slug: slug,
         short_it: short_en,
-        about_it: about_en,
         f"<p>{about_it}</p>": f"<p>{about_en}</p>",
-        "Scale con rampa, bagno accessibile, fermata autobus a 100 metri.": (
-            "Ramp at the steps, accessible toilet, bus stop 100 metres away."
-        ),
+        ACCESS_IT: ACCESS_EN,
     }
     return strings
 
@@ -425,11 +429,11 @@ def ensure_partner(context, index, row):
     partner.slug = slug
     partner.logo = demo_image(f"Logo {name}", colour, len(name), collection=partner.collection)
     partner.description = f"<p>{about_it}</p>"
-    partner.address = "Via Roma 1, 20096 Pioltello (MI)" if "pioltello" in comuni else ""
+    partner.address = ADDRESS if "pioltello" in comuni else ""
     partner.website = f"https://{slug}.example"
     partner.email = f"info@{slug}.example"
     partner.phone = "+39 02 0000 0000"
-    partner.accessibility_notes = "Scale con rampa, bagno accessibile, fermata autobus a 100 metri."
+    partner.accessibility_notes = ACCESS_IT
     partner.save_revision().publish()
     context.created += 1
     if username:
