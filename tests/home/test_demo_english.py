@@ -2,6 +2,8 @@
 page: every string of every translation the loaders make has its English
 text, as wagtail-localize offers it (`home.demo.as_segments`)."""
 
+import re
+
 import pytest
 from bs4 import BeautifulSoup
 
@@ -73,6 +75,25 @@ def test_the_english_demo_pages_are_english(demo_site, client):
     assert "The basics of the trade Tools and safety How to present yourself" in course
     for italian in ("Scopri il corso", "Le basi del mestiere", "Come presentarsi"):
         assert italian not in course
+
+    # Courses with an English title are translated, their partners too.
+    for url, title in (
+        ("/en/network/studio-digitale-milano-est/excel-da-zero-en/", "Excel from scratch"),
+        ("/en/network/forno-di-segrate/haccp-addetti-alimentari-en/", "HACCP food hygiene"),
+    ):
+        page = text(client, url)
+        assert title in page and "A hands-on course with" in page
+        assert "Un percorso pratico" not in page
+    welding = text(client, "/en/network/officina-brambilla/saldatura-en/")
+    assert "Wire and stick welding" in welding
+    assert "Welder wanted" in welding  # the opportunity after the course
+    partner = text(client, "/en/network/officina-brambilla/")
+    assert "Metalwork and welding workshop in Vimodrone since 1978." in partner
+    assert "Officina di carpenteria" not in partner
+    feed = client.get("/en/feeds/academy.ics").content.decode().replace("\r\n ", "")
+    summaries = set(re.findall(r"^SUMMARY:(.*)\r$", feed, flags=re.MULTILINE))
+    assert {"Excel from scratch", "CV and job interview"} <= summaries
+    assert not {"Excel da zero", "Curriculum e colloquio di lavoro"} & summaries
 
     # The challenges' FAQ and the fund's story, as before.
     challenge = text(client, "/en/network/comune-di-pioltello/anziani-soli/")
