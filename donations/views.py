@@ -25,6 +25,15 @@ logger = logging.getLogger(__name__)
 WALL_SIZE = 30
 
 
+def _privacy_url(request):
+    """The privacy notice the consent refers to, as the footer links it
+    (read with the header and footer, which are cached)."""
+    from home.templatetags.site_tags import site_chrome
+
+    privacy = site_chrome({"request": request})["privacy"]
+    return privacy["url"] if privacy else ""
+
+
 def _page_context(request, page, form=None):
     configured = gateway.is_configured()
     wall = (
@@ -41,6 +50,7 @@ def _page_context(request, page, form=None):
         "progress": progress.for_page(page),
         "campaign_open": progress.campaign_open(page),
         "wall": list(wall),
+        "privacy_url": _privacy_url(request) if configured else "",
     }
 
 

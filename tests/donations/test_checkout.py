@@ -157,3 +157,30 @@ def test_the_english_page_opens_an_english_checkout(client, fund, english, strip
     donation = Donation.objects.get()
     assert donation.language == "en"
     assert donation.fund == fund.translation_key
+
+
+def test_the_consent_links_the_privacy_notice_and_says_it_is_required(
+    client, fund, english, stripe_double
+):
+    """A donor cannot agree to a notice they cannot read: the consent links
+    the footer's privacy notice, in the page's language."""
+    from home.models import SiteFooter
+    from tests.factories import StandardPageFactory
+
+    privacy = StandardPageFactory(
+        parent=fund.get_parent(), title="Informativa sulla privacy", slug="privacy"
+    )
+    privacy.save_revision().publish()
+    footer = SiteFooter.load()
+    footer.privacy_page = privacy
+    footer.save()
+    html = client.get("/it/fondo-solidale/").content.decode()
+    consent = html[html.index('id="id_privacy"') :]
+    consent = consent[: consent.index("</div>")]
+    assert "(obbligatorio)" in consent
+    assert 'href="/it/privacy/"' in consent
+    assert "Leggi l'informativa sulla privacy" in consent
+    # A refused form keeps the link (and what was typed).
+    response = client.post("/it/fondo-solidale/", form_data(privacy=None))
+    assert response.status_code == 400
+    assert 'href="/it/privacy/"' in response.content.decode()
