@@ -228,3 +228,19 @@ def test_keyboard_only_sign_up(server, desktop):
     keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/it/signup/done/"))
     assert len(server.mails_to(email)) == 1
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_amount_choices_fit_their_boxes_on_a_phone(server, phone, language):
+    """'Altro importo' / 'Another amount' ran out of its box at 390 px."""
+    phone.goto(server.url + DONATION[language])
+    phone.wait_for_load_state("networkidle")
+    spill = phone.evaluate(
+        """[...document.querySelectorAll('.amount-option')].map(label => {
+            const box = label.getBoundingClientRect();
+            const text = label.querySelector('span').getBoundingClientRect();
+            return Math.max(text.right - box.right, box.left - text.left);
+        })"""
+    )
+    assert len(spill) >= 2
+    assert max(spill) <= 0, spill
