@@ -127,27 +127,35 @@ def application_detail(request, pk):
     )
     if application is None:
         return _not_yours()
-    form = StatusForm(
-        request.POST or None,
-        initial={"status": application.status, "note": application.status_note},
-    )
+    # The note starts empty: it goes with the e-mail about the next status,
+    # never the note written for an earlier one.
+    form = StatusForm(request.POST or None, initial={"status": application.status})
     if request.method == "POST":
         if application.withdrawn:
             messages.error(request, _("The applicant withdrew this application."))
             return redirect("challenge_application_detail", application.pk)
         if form.is_valid():
-            changed = applications.change_status(
-                application, form.cleaned_data["status"], form.cleaned_data["note"], request.user
-            )
-            if changed:
+            status, note = form.cleaned_data["status"], form.cleaned_data["note"].strip()
+            if status != application.status:
+                applications.change_status(application, status, note, request.user)
                 messages.success(
                     request,
                     _("Status changed to “%(status)s”: the applicant has been told by e-mail.")
                     % {"status": application.get_status_display()},
                 )
-            else:
-                messages.success(request, _("Note saved."))
-            return redirect("challenge_application_detail", application.pk)
+                return redirect("challenge_application_detail", application.pk)
+            if not note:
+                messages.info(request, _("Nothing changed: the status is the same as before."))
+                return redirect("challenge_application_detail", application.pk)
+            # A note alone would reach nobody: say so, and keep what was typed.
+            form.add_error(
+                "note",
+                _(
+                    "The note is sent with the e-mail about a new status: choose the new "
+                    "status, or write to the applicant at %(email)s."
+                )
+                % {"email": application.email},
+            )
     return TemplateResponse(
         request,
         "partners/challenges/admin/application_detail.html",

@@ -58,3 +58,97 @@ def test_the_privacy_notice_can_be_read_from_the_consent(client, home, challenge
     link = consent.find("a")
     assert link["href"] == "/it/privacy/"
     assert link.get_text() == "Leggi l'informativa sulla privacy (si apre in una nuova scheda)"
+
+
+# --- the partner's review -------------------------------------------------------
+
+
+@pytest.fixture
+def application(client, challenge):
+    response = client.post(challenge.url + "apply/", application_data(name="Rosa Esposito", email="rosa@example.org"))
+    assert response.status_code == 303
+    mail.outbox.clear()
+    return challenge.applications.get()
+
+
+def review_form(client, application):
+    """The review form as the browser sends it back: its fields' values."""
+    page = BeautifulSoup(
+        client.get(f"/admin/challenges/applications/{application.pk}/").content, "html.parser"
+    )
+    form = page.find("textarea", attrs={"name": "note"}).find_parent("form")
+    selected = form.find("select", attrs={"name": "status"}).find("option", selected=True)
+    return {
+        "status": selected["value"],
+        "note": form.find("textarea", attrs={"name": "note"}).get_text().strip(),
+    }
+
+
+def review(client, application, django_capture_on_commit_callbacks, **changes):
+    data = {**review_form(client, application), **changes}
+    with django_capture_on_commit_callbacks(execute=True):
+        return client.post(f"/admin/challenges/applications/{application.pk}/", data)
+
+
+def test_a_new_status_never_carries_the_note_written_for_the_last_one(
+    client, partner, application, django_capture_on_commit_callbacks
+):
+    client.force_login(partner[1])
+    review(
+        client,
+        application,
+        django_capture_on_commit_callbacks,
+        status=ApplicationStatus.SHORTLISTED,
+        note="Vi aspettiamo al colloquio il 25 gennaio alle 10.",
+    )
+    assert "25 gennaio" in mail.outbox[-1].body
+    # Weeks later the partner turns it down, touching only the status.
+    response = review(
+        client, application, django_capture_on_commit_callbacks, status="not_selected"
+    )
+    assert response.status_code == 302
+    assert len(mail.outbox) == 2
+    assert mail.outbox[-1].subject.endswith(": Non selezionata")
+    assert "25 gennaio" not in mail.outbox[-1].body
+    application.refresh_from_db()
+    assert application.status_note == ""
+
+
+def test_the_detail_shows_the_note_sent_with_the_status(
+    client, partner, application, django_capture_on_commit_callbacks
+):
+    client.force_login(partner[1])
+    review(
+        client,
+        application,
+        django_capture_on_commit_callbacks,
+        status=ApplicationStatus.SHORTLISTED,
+        note="Vi aspettiamo al colloquio il 25 gennaio alle 10.",
+    )
+    detail = client.get(f"/admin/challenges/applications/{application.pk}/").content.decode()
+    assert "Nota inviata a chi si è candidato" in detail and "25 gennaio" in detail
+
+
+def test_a_note_without_a_new_status_is_not_lost_nor_said_to_be_sent(
+    client, partner, application, django_capture_on_commit_callbacks
+):
+    client.force_login(partner[1])
+    response = review(
+        client, application, django_capture_on_commit_callbacks, note="Mandateci il preventivo."
+    )
+    assert response.status_code == 400
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.find("textarea", attrs={"name": "note"}).get_text().strip() == (
+        "Mandateci il preventivo."
+    )
+    error = page.find("ul", class_="errorlist").get_text()
+    assert "scegli il nuovo stato" in error and "rosa@example.org" in error
+    assert mail.outbox == []
+    application.refresh_from_db()
+    assert (application.status, application.status_note) == (ApplicationStatus.RECEIVED, "")
+    # Saving without any change says so.
+    response = review(client, application, django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    messages = client.get(response["Location"]).content.decode()
+    assert "Non è cambiato nulla" in messages
+    assert mail.outbox == []
