@@ -2,6 +2,8 @@
 the citizen filling in the form on a phone, the applicant who withdraws, the
 partner who reviews and downloads."""
 
+from urllib.parse import quote
+
 import pytest
 from bs4 import BeautifulSoup
 
@@ -9,12 +11,15 @@ from django.core import mail
 
 from home.models import SiteFooter
 from partners.choices import ApplicationStatus
+from partners.models import ApplicationAttachment
 
 from ..factories import StandardPageFactory
 from .challenge_factories import (
+    PDF_BYTES,
     ChallengePageFactory,
     application_data,
     private_media,  # noqa: F401
+    upload,
 )
 from .factories import PartnerIndexPageFactory, onboard
 
@@ -65,7 +70,9 @@ def test_the_privacy_notice_can_be_read_from_the_consent(client, home, challenge
 
 @pytest.fixture
 def application(client, challenge):
-    response = client.post(challenge.url + "apply/", application_data(name="Rosa Esposito", email="rosa@example.org"))
+    response = client.post(
+        challenge.url + "apply/", application_data(name="Rosa Esposito", email="rosa@example.org")
+    )
     assert response.status_code == 303
     mail.outbox.clear()
     return challenge.applications.get()
@@ -152,3 +159,33 @@ def test_a_note_without_a_new_status_is_not_lost_nor_said_to_be_sent(
     messages = client.get(response["Location"]).content.decode()
     assert "Non è cambiato nulla" in messages
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("sent_as", "saved_as"),
+    [
+        ("offerta.hta", "offerta.pdf"),
+        ("progetto riparazioni.pdf", "progetto riparazioni.pdf"),
+        ("Progetto.PDF", "Progetto.pdf"),
+    ],
+)
+def test_a_download_is_saved_with_the_extension_of_what_the_file_is(
+    client, partner, challenge, sent_as, saved_as
+):
+    data = application_data(attachment_1=upload(sent_as, PDF_BYTES, "application/pdf"))
+    assert client.post(challenge.url + "apply/", data).status_code == 303
+    attachment = ApplicationAttachment.objects.get()
+    assert attachment.original_name == sent_as  # what the applicant sent, as they named it
+    client.force_login(partner[1])
+    detail = client.get(f"/admin/challenges/applications/{attachment.application_id}/")
+    link = BeautifulSoup(detail.content, "html.parser").find(
+        "a", href=f"/admin/challenges/attachments/{attachment.pk}/"
+    )
+    assert link.get_text() == saved_as
+    response = client.get(f"/admin/challenges/attachments/{attachment.pk}/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert f'filename="{saved_as}"' in disposition or quote(saved_as) in disposition
+    assert b"".join(response.streaming_content) == PDF_BYTES
