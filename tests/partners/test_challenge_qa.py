@@ -2,14 +2,17 @@
 the citizen filling in the form on a phone, the applicant who withdraws, the
 partner who reviews and downloads."""
 
+import datetime
 from urllib.parse import quote
 
 import pytest
 from bs4 import BeautifulSoup
 
 from django.core import mail
+from django.utils import timezone
 
 from home.models import SiteFooter
+from partners.applications import make_token
 from partners.choices import ApplicationStatus
 from partners.models import ApplicationAttachment
 
@@ -189,3 +192,32 @@ def test_a_download_is_saved_with_the_extension_of_what_the_file_is(
     assert disposition.startswith("attachment;")
     assert f'filename="{saved_as}"' in disposition or quote(saved_as) in disposition
     assert b"".join(response.streaming_content) == PDF_BYTES
+
+
+# --- the applicant's link ---------------------------------------------------------
+
+
+def test_the_link_says_how_to_correct_an_application_and_leads_to_a_new_one(
+    client, challenge, application
+):
+    link = f"/it/challenge-applications/{make_token(application)}/"
+    page = client.get(link).content.decode()
+    assert "Una candidatura inviata non si può modificare. Per correggere qualcosa" in page
+    response = client.post(link, {"confirm": "withdraw"})
+    new_one = BeautifulSoup(response.content, "html.parser").find(
+        "a", string="Invia una nuova candidatura"
+    )
+    assert new_one["href"] == "/it/rete/officina-delta/riparare-i-resi/apply/"
+    # The form it leads to takes the corrected application.
+    data = application_data(name="Rosa Esposito", email="rosa@example.org", phone="333 1234567")
+    assert client.post(new_one["href"], data).status_code == 303
+    assert list(challenge.applications.values_list("status", "phone")) == [
+        (ApplicationStatus.RECEIVED, "333 1234567"),
+        (ApplicationStatus.WITHDRAWN, ""),
+    ]
+    # Once the call is closed, the withdrawn application offers no new one.
+    challenge.closes_at = timezone.now() - datetime.timedelta(minutes=1)
+    challenge.save()
+    closed = client.get(link).content.decode()
+    assert "Questa candidatura è stata ritirata." in closed
+    assert "Invia una nuova candidatura" not in closed
