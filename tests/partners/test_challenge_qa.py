@@ -20,6 +20,7 @@ from ..factories import StandardPageFactory
 from .challenge_factories import (
     PDF_BYTES,
     ChallengePageFactory,
+    add_question,
     application_data,
     private_media,  # noqa: F401
     upload,
@@ -221,3 +222,27 @@ def test_the_link_says_how_to_correct_an_application_and_leads_to_a_new_one(
     closed = client.get(link).content.decode()
     assert "Questa candidatura è stata ritirata." in closed
     assert "Invia una nuova candidatura" not in closed
+
+
+def test_an_application_sent_after_the_deadline_gives_back_what_was_written(client, challenge):
+    add_question(challenge, "Che competenze avete?")
+    client.get(challenge.url + "apply/")  # the form, while the call is open
+    challenge.closes_at = timezone.now() - datetime.timedelta(minutes=1)
+    challenge.save()
+    data = application_data(
+        idea="Un laboratorio di riparazione <b>nel quartiere</b>.",
+        question_1="Elettronica e saldatura.",
+    )
+    response = client.post(challenge.url + "apply/", data)
+    assert response.status_code == 410
+    page = BeautifulSoup(response.content, "html.parser")
+    assert "non accetta più candidature" in page.find(class_="notice--error").get_text()
+    kept = {
+        page.find("label", attrs={"for": box["id"]}).get_text(): box.get_text()
+        for box in page.select(".written-text textarea[readonly]")
+    }
+    assert kept == {
+        "Che competenze avete?": "Elettronica e saldatura.",
+        "La tua idea": "Un laboratorio di riparazione <b>nel quartiere</b>.",
+    }
+    assert not challenge.applications.exists()
