@@ -38,6 +38,7 @@ class ApplicationForm(forms.Form):
         label=_("Name of the team or business"),
         max_length=160,
         required=False,
+        help_text=_("Needed if you apply as a team or as a new business."),
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
     team_members = forms.CharField(

@@ -57,6 +57,13 @@ def test_the_phone_fills_in_the_contact_details(client, challenge):
     assert form.find(id="id_organisation")["autocomplete"] == "organization"
 
 
+def test_the_team_name_says_when_it_is_needed_before_it_is_refused(client, challenge):
+    form = form_of(client.get(challenge.url + "apply/"))
+    organisation = form.find(id="id_organisation")
+    help_text = form.find(id=organisation["aria-describedby"]).get_text()
+    assert help_text == "Obbligatorio se ti candidi come squadra o come nuova impresa."
+
+
 def test_the_privacy_notice_can_be_read_from_the_consent(client, home, challenge):
     privacy = StandardPageFactory(parent=home, title="Informativa sulla privacy", slug="privacy")
     privacy.save_revision().publish()
