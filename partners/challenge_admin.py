@@ -64,11 +64,12 @@ class ApplicationReportView(SpreadsheetExport, ReportView):
                 "challenge_application_detail", args=[application.pk]
             ),
         ),
+        # What a reviewer looks for first, so a phone shows it without scrolling.
+        Column("get_status_display", label=gettext_lazy("Status")),
+        Column("name", label=gettext_lazy("Applicant")),
         DateColumn("created_at", label=gettext_lazy("Received")),
         Column("challenge", label=gettext_lazy("Challenge")),
-        Column("name", label=gettext_lazy("Applicant")),
         Column("get_applicant_type_display", label=gettext_lazy("Applying as")),
-        Column("get_status_display", label=gettext_lazy("Status")),
     ]
     export_name = "challenge-applications"
     export_columns = [

@@ -253,3 +253,12 @@ def test_an_application_sent_after_the_deadline_gives_back_what_was_written(clie
         "La tua idea": "Un laboratorio di riparazione <b>nel quartiere</b>.",
     }
     assert not challenge.applications.exists()
+
+
+def test_the_list_shows_status_and_applicant_first(client, partner, application):
+    client.force_login(partner[1])
+    page = BeautifulSoup(client.get("/admin/challenges/applications/").content, "html.parser")
+    headings = [th.get_text(" ", strip=True) for th in page.select("table thead th")]
+    assert headings[:3] == ["Riferimento", "Stato", "Candidato/a"]
+    cells = [td.get_text(" ", strip=True) for td in page.select("table tbody tr td")]
+    assert cells[1:3] == ["Ricevuta", "Rosa Esposito"]
