@@ -137,7 +137,7 @@ def date_range(data, today=None):
         end = today + datetime.timedelta(days=7)
     elif when == When.MONTH:
         start = today
-        end = (today.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        end = today + datetime.timedelta(days=30)
     if data.get("date_from"):
         start = data["date_from"]
     if data.get("date_to"):
@@ -591,7 +591,7 @@ def with_clock_read(sessions, now):
 
 def clock_key(now=None):
     """What time-dependent fragments are keyed by: the session clock (and the
-    day, for the periods the filters name: the next 7 days, this month)."""
+    day, for the periods the filters name: the next 7 and 30 days)."""
     now = now or timezone.now()
     return f"{session_clock(now).timestamp():.0f}:{timezone.localdate(now).isoformat()}"
 

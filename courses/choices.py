@@ -48,12 +48,13 @@ class Certificate(models.TextChoices):
 
 
 class When(models.TextChoices):
-    """Ready-made date ranges of the catalogue filter. The value "week" is
-    kept so that old links still work; it means today and the six days after
-    it (a calendar week would shrink to Sunday alone on a Sunday)."""
+    """Ready-made date ranges of the catalogue filter. The values "week" and
+    "month" are kept so that old links still work; they mean today and the
+    six (29) days after it: a calendar week or month would shrink to Sunday
+    alone on a Sunday, to one day on the 31st."""
 
     WEEK = "week", _("Next 7 days")
-    MONTH = "month", _("This month")
+    MONTH = "month", _("Next 30 days")
 
 
 class TopicIcon(models.TextChoices):

@@ -176,12 +176,6 @@ COURSES = [
 FULL = {"sartoria-di-base", "patentino-muletto", "haccp-addetti-alimentari", "excel-da-zero"}
 CANCELLED = "curriculum-e-colloquio"
 
-ENGLISH_TEXT = {
-    "Scopri il corso, le date e come iscriverti.": (
-        "Find out about the course, its dates and how to sign up."
-    ),
-}
-
 
 def ensure_topics(context):
     english = context.english

@@ -136,24 +136,11 @@ def load(context):
             INTRO_IT: INTRO_EN,
             STORY_IT: STORY_EN,
             THANKS_IT: THANKS_EN,
-            # wagtail-localize keeps a text field's lines as one segment, its
-            # line breaks as <br/> and its & escaped.
-            _as_segment(BANK_IT): _as_segment(BANK_EN),
+            BANK_IT: BANK_EN,
             TAX_IT: TAX_EN,
         }
-        for paragraph_it, paragraph_en in zip(
-            STORY_IT.split("</p>")[:-1], STORY_EN.split("</p>")[:-1], strict=True
-        ):
-            strings[paragraph_it.removeprefix("<p>")] = paragraph_en.removeprefix("<p>")
-        strings[THANKS_IT.removeprefix("<p>").removesuffix("</p>")] = THANKS_EN.removeprefix(
-            "<p>"
-        ).removesuffix("</p>")
         translate(page, strings, english)
     _demo_gifts(context, page)
-
-
-def _as_segment(text):
-    return text.replace("&", "&amp;").replace("\n", "<br/>")
 
 
 def _demo_gifts(context, page):

@@ -3,6 +3,7 @@ import uuid
 from decimal import Decimal
 
 from django import forms
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from home.email_address import EmailAddressField
@@ -11,6 +12,37 @@ from .choices import DonorType, Frequency
 from .validators import normalise, validate_codice_fiscale, validate_company_tax_code
 
 OTHER = "other"
+
+
+# Euros as people write them: "25", "12,50" or "12.50" (a comma or a point
+# before at most two decimals), with or without "€". Nothing else is guessed:
+# "1.000" could be a thousand or one euro, so it is refused with a message.
+_AMOUNT = re.compile(r"\d+(?:[.,]\d{1,2})?")
+
+
+class EuroAmountField(forms.CharField):
+    """A written amount in euros. A plain text box (with the decimal keypad
+    on phones) rather than `type=number`: a browser sends a number box it
+    cannot read ("12,50" on some phones) as empty, and the preset amount
+    would then be charged instead of the one the donor wrote."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value):
+        text = super().to_python(value).replace("€", "").replace(" ", "").replace("\u00a0", "")
+        if not text:
+            return None
+        if not _AMOUNT.fullmatch(text):
+            raise forms.ValidationError(
+                _("Write the amount in euros with digits only, e.g. 25 or 12,50."),
+                code="invalid",
+            )
+        return Decimal(text.replace(",", "."))
+
+
+def _euros(amount):
+    """An amount as the page's language writes it: "1.000,00" or "1,000.00"."""
+    return number_format(amount, 2, force_grouping=True)
 
 
 def _euro_label(amount):
@@ -24,13 +56,10 @@ class DonationForm(forms.Form):
     preset = forms.ChoiceField(
         label=_("How much would you like to give?"), widget=forms.RadioSelect, required=False
     )
-    custom_amount = forms.DecimalField(
+    custom_amount = EuroAmountField(
         label=_("Another amount (EUR)"),
         required=False,
-        max_digits=9,
-        decimal_places=2,
         help_text=_("If you write an amount here, it is the one we use."),
-        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
     )
     frequency = forms.ChoiceField(
         label=_("How often?"),
@@ -105,9 +134,6 @@ class DonationForm(forms.Form):
             self.initial.setdefault("attempt", uuid.uuid4())
             if len(page.amounts) > 1:
                 self.initial.setdefault("preset", str(page.amounts[1]))
-        self.fields["custom_amount"].widget.attrs.update(
-            {"min": str(page.min_amount_eur), "max": str(page.max_amount_eur)}
-        )
 
     def clean_tax_code(self):
         return normalise(self.cleaned_data["tax_code"])
@@ -180,13 +206,13 @@ class DonationForm(forms.Form):
             self.add_error(
                 "custom_amount",
                 _("The smallest online gift is € %(amount)s.")
-                % {"amount": f"{page.min_amount_eur:.2f}"},
+                % {"amount": _euros(page.min_amount_eur)},
             )
         elif amount > page.max_amount_eur:
             self.add_error(
                 "custom_amount",
                 _("The largest online gift is € %(amount)s: for more, please use a bank transfer.")
-                % {"amount": f"{page.max_amount_eur:.2f}"},
+                % {"amount": _euros(page.max_amount_eur)},
             )
         else:
             data["amount"] = amount

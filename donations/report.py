@@ -8,6 +8,7 @@ import django_filters
 from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseForbidden
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -37,8 +38,11 @@ def _euros(cents):
 
 
 class EuroColumn(Column):
+    """Euros as the admin's language writes them (1.000,00 in Italian), like
+    the totals above the table; the exports keep plain numbers."""
+
     def get_value(self, instance):
-        return f"{_euros(super().get_value(instance)):.2f}"
+        return number_format(_euros(super().get_value(instance)), 2, force_grouping=True)
 
 
 class DonationReportView(SpreadsheetExport, ReportView):

@@ -27,6 +27,12 @@ class UnknownDonation(Exception):
     """An event about a gift this site has no record of (yet)."""
 
 
+class NotOurs(Exception):
+    """An event about something this site never created: a payment link,
+    a shop or a subscription that shares the Stripe account. It carries its
+    metadata without our donation id and matches none of our Stripe ids."""
+
+
 def handle_event(data):
     """Handle a verified event (the JSON body Stripe sent, as a dict);
     return False for a duplicate. Plain JSON rather than `stripe.Event`:
@@ -47,7 +53,18 @@ def handle_event(data):
             return False
         handler = HANDLERS.get(data["type"])
         if handler is not None:
-            handler(data["data"]["object"], data)
+            try:
+                with transaction.atomic():
+                    handler(data["data"]["object"], data)
+            except NotOurs:
+                # Stored, so a retry is a duplicate; answering 200 keeps
+                # Stripe from retrying it for days and from disabling the
+                # endpoint that confirms the real gifts.
+                logger.info(
+                    "Stripe event %s (%s) is about no gift of this site: ignored",
+                    data["id"],
+                    data["type"],
+                )
         else:
             logger.info("Stripe event %s of type %s ignored", data["id"], data["type"])
     return True
@@ -63,9 +80,12 @@ def _id(value):
     return value
 
 
-def _find_donation(metadata=None, **stripe_ids):
+def _find_donation(metadata=None, *, carries_metadata=True, **stripe_ids):
     """Lock and return the donation named by the metadata we sent to Stripe,
-    or by one of its Stripe ids."""
+    or by one of its Stripe ids. `carries_metadata`: the object holds the
+    metadata we set on everything we create, so an object without our
+    donation id and with none of our ids is not ours (`NotOurs`); without
+    it, the gift may simply not be known yet (`UnknownDonation`: retry)."""
     queryset = Donation.objects.select_for_update()
     donation_id = (metadata or {}).get("donation_id")
     if donation_id and str(donation_id).isdigit():
@@ -77,6 +97,8 @@ def _find_donation(metadata=None, **stripe_ids):
             donation = queryset.filter(**{field: value}).first()
             if donation is not None:
                 return donation
+    if carries_metadata and not {"donation_id", "donation_uuid"} & set(metadata or {}):
+        raise NotOurs(f"Not a gift of this site: metadata={metadata} ids={stripe_ids}")
     raise UnknownDonation(f"No donation for metadata={metadata} ids={stripe_ids}")
 
 
@@ -215,7 +237,12 @@ def invoice_paid(invoice, event):
         return
     if not invoice.get("amount_paid"):
         return
-    donation = _find_donation(metadata, stripe_subscription_id=subscription)
+    # Before API 2025-03-31 the invoice held no subscription metadata: a
+    # subscription not known yet may then be ours (its session's event is late).
+    details = (invoice.get("parent") or {}).get("subscription_details")
+    donation = _find_donation(
+        metadata, carries_metadata=details is not None, stripe_subscription_id=subscription
+    )
     _remember(
         donation,
         stripe_subscription_id=subscription,

@@ -1,5 +1,6 @@
 import json
 import logging
+import uuid
 
 import stripe
 
@@ -25,6 +26,15 @@ logger = logging.getLogger(__name__)
 WALL_SIZE = 30
 
 
+def _privacy_url(request):
+    """The privacy notice the consent refers to, as the footer links it
+    (read with the header and footer, which are cached)."""
+    from home.templatetags.site_tags import site_chrome
+
+    privacy = site_chrome({"request": request})["privacy"]
+    return privacy["url"] if privacy else ""
+
+
 def _page_context(request, page, form=None):
     configured = gateway.is_configured()
     wall = (
@@ -41,12 +51,42 @@ def _page_context(request, page, form=None):
         "progress": progress.for_page(page),
         "campaign_open": progress.campaign_open(page),
         "wall": list(wall),
+        "privacy_url": _privacy_url(request) if configured else "",
     }
 
 
 def _render(request, page, form=None, status=200):
     return TemplateResponse(
         request, "donations/donation_page.html", _page_context(request, page, form), status=status
+    )
+
+
+def _gift_fields(data):
+    """What the donor chose and wrote, as the Donation stores it."""
+    return {
+        "frequency": data["frequency"],
+        "amount_cents": euros_to_cents(data["amount"]),
+        "donor_type": data["donor_type"],
+        "first_name": data["first_name"].strip(),
+        "last_name": data["last_name"].strip(),
+        "organisation_name": data["organisation_name"].strip(),
+        "tax_code": data["tax_code"],
+        "street": data["street"].strip(),
+        "postcode": data["postcode"].strip(),
+        "city": data["city"].strip(),
+        "province": data["province"],
+        "country": data["country"],
+        "email": data["email"],
+        "public_name": "" if data["anonymous"] else data["public_name"].strip(),
+        "public_message": "" if data["anonymous"] else data["public_message"].strip(),
+        "show_on_wall": data["show_on_wall"] and not data["anonymous"],
+        "anonymous": data["anonymous"],
+    }
+
+
+def _is_same_gift(donation, page, gift):
+    return donation.fund == page.fund_key and all(
+        getattr(donation, field) == value for field, value in gift.items()
     )
 
 
@@ -57,8 +97,15 @@ def donation_page_view(request, page):
     if not form.is_valid():
         return _render(request, page, form, status=400)
     data = form.cleaned_data
+    gift = _gift_fields(data)
     # The same form sent twice (a double click, a reload) is the same gift.
-    existing = Donation.objects.filter(uuid=data["attempt"]).first()
+    attempt = data["attempt"]
+    existing = Donation.objects.filter(uuid=attempt).first()
+    if existing is not None and not _is_same_gift(existing, page, gift):
+        # Back from Stripe's page, the donor changed the form (another
+        # amount, monthly, a corrected codice fiscale): that is a new gift,
+        # never the old session with the old amount or details.
+        attempt, existing = uuid.uuid4(), None
     if existing is not None and existing.stripe_checkout_url:
         return redirect(existing.stripe_checkout_url, permanent=False)
     if existing is not None:
@@ -72,27 +119,11 @@ def donation_page_view(request, page):
     try:
         with transaction.atomic():
             donation = Donation.objects.create(
-                uuid=data["attempt"],
+                uuid=attempt,
                 fund=page.fund_key,
                 language=get_language() or page.locale.language_code,
-                frequency=data["frequency"],
-                amount_cents=euros_to_cents(data["amount"]),
-                donor_type=data["donor_type"],
-                first_name=data["first_name"].strip(),
-                last_name=data["last_name"].strip(),
-                organisation_name=data["organisation_name"].strip(),
-                tax_code=data["tax_code"],
-                street=data["street"].strip(),
-                postcode=data["postcode"].strip(),
-                city=data["city"].strip(),
-                province=data["province"],
-                country=data["country"],
-                email=data["email"],
-                public_name="" if data["anonymous"] else data["public_name"].strip(),
-                public_message="" if data["anonymous"] else data["public_message"].strip(),
-                show_on_wall=data["show_on_wall"] and not data["anonymous"],
-                anonymous=data["anonymous"],
                 privacy_consent_at=timezone.now(),
+                **gift,
             )
             base = page.get_full_url(request)
             session = gateway.create_checkout_session(

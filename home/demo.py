@@ -28,6 +28,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale, Page, ReferenceIndex, Site
 from wagtail.tasks import update_reference_index_task
 from wagtail_localize.models import Translation, TranslationSource
+from wagtail_localize.strings import StringValue, extract_strings
 
 from . import cache
 from .choices import ProjectArea
@@ -156,15 +157,19 @@ def add_child(context, parent, page):
 def translate(page, strings, locale):
     """Translate `page` into `locale` the way an editor would with
     wagtail-localize: every source string gets the English text from
-    `strings` (keyed by the Italian text), then the translation is published.
-    Strings missing from `strings` stay in Italian (wagtail-localize's
-    fallback). Parents must be translated first. An existing translation is
-    synced again, so references to pages translated since then follow."""
-    source, _created = TranslationSource.get_or_create_from_instance(page)
+    `strings` (keyed by the Italian text, as the field holds it: see
+    `as_segments`), then the translation is published. Strings missing from
+    `strings` stay in Italian (wagtail-localize's fallback): map a name or
+    an address to itself to keep it. Parents must be translated first. An
+    existing translation is synced again with the page as it is now, so
+    references to pages translated since then, and synchronised fields
+    changed since (an opportunity's courses), follow."""
+    source, _created = TranslationSource.update_or_create_from_instance(page)
     translation, _created = Translation.objects.get_or_create(source=source, target_locale=locale)
+    segments = as_segments(strings)
     po = translation.export_po()
     for entry in po:
-        entry.msgstr = strings.get(entry.msgid, "")
+        entry.msgstr = segments.get(entry.msgid, "")
     translation.import_po(po)
     # wagtail-localize would publish on transaction commit; publish the new
     # revision here instead, so the demo data is whole inside a transaction.
@@ -172,6 +177,28 @@ def translate(page, strings, locale):
     target = page.get_translation(locale).specific
     target.get_latest_revision().publish()
     return target
+
+
+def as_segments(strings):
+    """`strings` (Italian text → English text, as the fields hold them) keyed
+    the way wagtail-localize offers them to a translator: rich text one
+    paragraph, heading or list item at a time, without its tags; a plain
+    text field in one piece, HTML-escaped, its line breaks as `<br/>`. The
+    texts as given stay keys too (titles, slugs, segments already split)."""
+    segments = {}
+    for italian, english in strings.items():
+        if not italian or not english:
+            continue
+        plain = StringValue.from_plaintext
+        segments[plain(italian).data] = plain(english).data
+        if italian.lstrip().startswith("<"):
+            parts_it = [string.data for string, _attrs in extract_strings(italian)[1]]
+            parts_en = [string.data for string, _attrs in extract_strings(english)[1]]
+            if len(parts_it) != len(parts_en):
+                raise ValueError(f"{italian!r} and its English differ in paragraphs")
+            segments.update(zip(parts_it, parts_en, strict=True))
+    segments.update(strings)
+    return segments
 
 
 def demo_image(title, colour, seed, collection=None, description=""):
@@ -455,6 +482,7 @@ def load(context):
         "Chi lo promuove": "Who promotes it",
         PARTNERS_TEXT_IT: PARTNERS_TEXT_EN,
         "Informativa sulla privacy": "Privacy notice",
+        "privacy": "privacy",
         "Come trattiamo i tuoi dati personali.": "How we handle your personal data.",
         privacy.body[0].value.source: (
             "<p>The data you give us when you sign up for a course, apply to a challenge "

@@ -64,11 +64,12 @@ class ApplicationReportView(SpreadsheetExport, ReportView):
                 "challenge_application_detail", args=[application.pk]
             ),
         ),
+        # What a reviewer looks for first, so a phone shows it without scrolling.
+        Column("get_status_display", label=gettext_lazy("Status")),
+        Column("name", label=gettext_lazy("Applicant")),
         DateColumn("created_at", label=gettext_lazy("Received")),
         Column("challenge", label=gettext_lazy("Challenge")),
-        Column("name", label=gettext_lazy("Applicant")),
         Column("get_applicant_type_display", label=gettext_lazy("Applying as")),
-        Column("get_status_display", label=gettext_lazy("Status")),
     ]
     export_name = "challenge-applications"
     export_columns = [
@@ -127,27 +128,35 @@ def application_detail(request, pk):
     )
     if application is None:
         return _not_yours()
-    form = StatusForm(
-        request.POST or None,
-        initial={"status": application.status, "note": application.status_note},
-    )
+    # The note starts empty: it goes with the e-mail about the next status,
+    # never the note written for an earlier one.
+    form = StatusForm(request.POST or None, initial={"status": application.status})
     if request.method == "POST":
         if application.withdrawn:
             messages.error(request, _("The applicant withdrew this application."))
             return redirect("challenge_application_detail", application.pk)
         if form.is_valid():
-            changed = applications.change_status(
-                application, form.cleaned_data["status"], form.cleaned_data["note"], request.user
-            )
-            if changed:
+            status, note = form.cleaned_data["status"], form.cleaned_data["note"].strip()
+            if status != application.status:
+                applications.change_status(application, status, note, request.user)
                 messages.success(
                     request,
                     _("Status changed to “%(status)s”: the applicant has been told by e-mail.")
                     % {"status": application.get_status_display()},
                 )
-            else:
-                messages.success(request, _("Note saved."))
-            return redirect("challenge_application_detail", application.pk)
+                return redirect("challenge_application_detail", application.pk)
+            if not note:
+                messages.info(request, _("Nothing changed: the status is the same as before."))
+                return redirect("challenge_application_detail", application.pk)
+            # A note alone would reach nobody: say so, and keep what was typed.
+            form.add_error(
+                "note",
+                _(
+                    "The note is sent with the e-mail about a new status: choose the new "
+                    "status, or write to the applicant at %(email)s."
+                )
+                % {"email": application.email},
+            )
     return TemplateResponse(
         request,
         "partners/challenges/admin/application_detail.html",
@@ -174,7 +183,7 @@ def attachment_download(request, pk):
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=attachment.original_name,
+        filename=attachment.download_name,
         content_type=attachment.content_type,
     )
     response["Cache-Control"] = "private, no-store"

@@ -23,10 +23,23 @@ class ApplicationForm(forms.Form):
         max_length=160,
         help_text=_("For a team or a business: the person we should contact."),
     )
-    email = EmailAddressField(label=_("E-mail"), help_text=_("We send your receipt here."))
-    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    email = EmailAddressField(
+        label=_("E-mail"),
+        help_text=_("We send your receipt here."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
     organisation = forms.CharField(
-        label=_("Name of the team or business"), max_length=160, required=False
+        label=_("Name of the team or business"),
+        max_length=160,
+        required=False,
+        help_text=_("Needed if you apply as a team or as a new business."),
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
     team_members = forms.CharField(
         label=_("Team members"),
@@ -55,6 +68,8 @@ class ApplicationForm(forms.Form):
 
     def __init__(self, *args, challenge, questions, **kwargs):
         super().__init__(*args, **kwargs)
+        # Phones and browsers fill in the contact details (WCAG 1.3.5).
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.challenge = challenge
         self.questions = list(questions)
         allowed = set(challenge.eligibility or Eligibility.values)

@@ -44,14 +44,29 @@ def _form(page, request=None):
     )
 
 
+def _closed(page, request, state):
+    """The answer to an application sent when the call is not open: it is
+    refused, but what the applicant wrote is given back to copy (someone
+    who wrote until the last minute loses nothing they typed)."""
+    form = _form(page)
+    names = [*form.question_fields, "idea"]
+    written = [
+        (form.fields[name].label, request.POST.get(name, "").strip())
+        for name in names
+        if request.POST.get(name, "").strip()
+    ]
+    return _render(page, request, "apply.html", status=410, state=state, form=None, written=written)
+
+
 def apply(page, request):
     state = page.source().call_state()
     if request.method not in ("GET", "POST"):
         return _render(page, request, "apply.html", status=405, state=state, form=None)
     if state != CallState.OPEN:
         # A closed (or not yet open) call says so and accepts nothing.
-        status = 200 if request.method == "GET" else 410
-        return _render(page, request, "apply.html", status=status, state=state, form=None)
+        if request.method == "GET":
+            return _render(page, request, "apply.html", state=state, form=None)
+        return _closed(page, request, state)
     if request.method == "GET":
         return _render(page, request, "apply.html", state=state, form=_form(page))
     form = _form(page, request)
@@ -75,7 +90,7 @@ def apply(page, request):
         )
     except applications.ApplicationClosed:
         # The deadline passed while the applicant was writing.
-        return _render(page, request, "apply.html", status=410, state=CallState.CLOSED, form=None)
+        return _closed(page, request, CallState.CLOSED)
     response = redirect(page.url + page.reverse_subpage("sent_view"))
     response.status_code = 303
     return response
@@ -83,6 +98,13 @@ def apply(page, request):
 
 def sent(page, request):
     return _render(page, request, "sent.html")
+
+
+def _apply_url(challenge, application):
+    """The form for a new application to the same call, while it is open."""
+    if not challenge.live or application.challenge.call_state() != CallState.OPEN:
+        return ""
+    return challenge.url + challenge.reverse_subpage("apply_view")
 
 
 @require_http_methods(["GET", "POST"])
@@ -93,7 +115,14 @@ def application_view(request, token):
     if application is None:
         raise Http404
     challenge = applications.challenge_in(application)
-    context = {"application": application, "challenge": challenge, "withdrawn_now": False}
+    context = {
+        "application": application,
+        "challenge": challenge,
+        "withdrawn_now": False,
+        # No application is changed once sent: to correct one, the applicant
+        # withdraws it and sends a new one while the call is open.
+        "apply_url": _apply_url(challenge, application),
+    }
     if application.withdrawn:
         return TemplateResponse(request, f"{TEMPLATE_DIR}/application.html", context)
     if not applications.can_still_change(application):

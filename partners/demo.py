@@ -23,7 +23,10 @@ STAFF_USERNAME = "staff"
 STAFF_PASSWORD = "accademia-staff"  # noqa: S105 - printed by `make run`, demo only
 
 # (name, slug, type, comuni, sectors, short description IT, EN or None,
-#  about IT, about EN, colour, demo login username or None)
+#  about IT, about EN, colour, demo login username or None). Without English
+#  the partner stays untranslated (the English site lists it in Italian,
+#  marked so), and so do its courses: courses/demo.py translates a course
+#  only under a translated partner.
 PARTNERS = [
     (
         "Libera Compagnia di Arti & Mestieri Sociali",
@@ -109,9 +112,10 @@ PARTNERS = [
         ["vimodrone"],
         [Sector.MECHANICS],
         "Officina di carpenteria e saldatura a Vimodrone dal 1978.",
-        None,
+        "Metalwork and welding workshop in Vimodrone since 1978.",
         "Cerchiamo saldatori e manutentori: formiamo in officina chi ha voglia di imparare.",
-        None,
+        "We look for welders and maintenance workers: in our workshop we train anyone "
+        "keen to learn.",
         "#4c5a5f",
         None,
     ),
@@ -122,9 +126,9 @@ PARTNERS = [
         ["segrate"],
         [Sector.FOOD],
         "Panificio artigiano: pane, lievitati e laboratori di panificazione.",
-        None,
+        "Craft bakery: bread, leavened goods and bread-making workshops.",
         "Il nostro laboratorio apre all'alba: chi vuole imparare a fare il pane è benvenuto.",
-        None,
+        "Our bakery opens at dawn: anyone who wants to learn to make bread is welcome.",
         "#c28b2c",
         None,
     ),
@@ -175,9 +179,9 @@ PARTNERS = [
         ["segrate", "vimodrone"],
         [Sector.DIGITAL],
         "Agenzia web e servizi informatici per le piccole imprese.",
-        None,
+        "Web agency and IT services for small businesses.",
         "Insegniamo le competenze digitali di base e l'uso degli strumenti d'ufficio.",
-        None,
+        "We teach basic digital skills and how to use office software.",
         "#8a3b12",
         None,
     ),
@@ -201,9 +205,9 @@ PARTNERS = [
         ["vimodrone"],
         [Sector.LANGUAGES, Sector.RETAIL],
         "Orientamento, curriculum e incontro tra domanda e offerta di lavoro.",
-        None,
+        "Careers guidance, CVs and matching people who look for work with employers.",
         "Ti aiutiamo a scrivere il curriculum e a trovare il corso giusto.",
-        None,
+        "We help you write your CV and find the right course.",
         "#b23a20",
         None,
     ),
@@ -352,17 +356,21 @@ NEEDS = {
 }
 
 
+# The address of the partners in Pioltello, and their accessibility notes.
+ADDRESS = "Via Roma 1, 20096 Pioltello (MI)"
+ACCESS_IT = "Scale con rampa, bagno accessibile, fermata autobus a 100 metri."
+ACCESS_EN = "Ramp at the steps, accessible toilet, bus stop 100 metres away."
+
+
 def _strings_for_partner(row):
     name, slug, _t, _c, _s, short_it, short_en, about_it, about_en, _colour, _user = row
     strings = {
-        name: name,
+        name: name,  # names and addresses stay as they are
+        ADDRESS: ADDRESS,
         slug: slug,
         short_it: short_en,
-        about_it: about_en,
         f"<p>{about_it}</p>": f"<p>{about_en}</p>",
-        "Scale con rampa, bagno accessibile, fermata autobus a 100 metri.": (
-            "Ramp at the steps, accessible toilet, bus stop 100 metres away."
-        ),
+        ACCESS_IT: ACCESS_EN,
     }
     return strings
 
@@ -425,11 +433,11 @@ def ensure_partner(context, index, row):
     partner.slug = slug
     partner.logo = demo_image(f"Logo {name}", colour, len(name), collection=partner.collection)
     partner.description = f"<p>{about_it}</p>"
-    partner.address = "Via Roma 1, 20096 Pioltello (MI)" if "pioltello" in comuni else ""
+    partner.address = ADDRESS if "pioltello" in comuni else ""
     partner.website = f"https://{slug}.example"
     partner.email = f"info@{slug}.example"
     partner.phone = "+39 02 0000 0000"
-    partner.accessibility_notes = "Scale con rampa, bagno accessibile, fermata autobus a 100 metri."
+    partner.accessibility_notes = ACCESS_IT
     partner.save_revision().publish()
     context.created += 1
     if username:

@@ -285,16 +285,6 @@ def ensure_challenge(context, row):
             FAQ_IT[1]: FAQ_EN[1],
             **dict(questions),
         }
-        # wagtail-localize offers rich text paragraph by paragraph, without tags.
-        strings.update(
-            {
-                it.removeprefix("<p>").removesuffix("</p>"): en.removeprefix("<p>").removesuffix(
-                    "</p>"
-                )
-                for it, en in list(strings.items())
-                if it.startswith("<p>")
-            }
-        )
         translate(page, strings, english)
     return page
 

@@ -138,7 +138,20 @@ OPPORTUNITIES = [
             "value": "Contratto metalmeccanico artigiano",
             "apply_method": ApplyMethod.FORM,
         },
-        None,
+        {
+            "Cercasi saldatore o saldatrice": "Welder wanted",
+            "saldatore-saldatrice": "welder-wanted",
+            "Assunzione a tempo pieno in officina a Vimodrone, dopo un mese di prova in "
+            "affiancamento.": "A full-time job in our workshop in Vimodrone, after a "
+            "month's trial working alongside us.",
+            "<p>Lavoriamo carpenteria leggera per le imprese della zona. Ti insegniamo le "
+            "nostre procedure.</p>": "<p>We do light metalwork for local companies. We will "
+            "teach you how we work.</p>",
+            "<ul><li>Saldatura a filo, anche di base</li></ul>": (
+                "<ul><li>Wire welding, even basic</li></ul>"
+            ),
+            "Contratto metalmeccanico artigiano": "Artisan metalworkers' contract",
+        },
     ),
     (
         "studio-digitale-milano-est",
@@ -262,17 +275,25 @@ AFTER_COURSES = {
 
 
 def link_courses(context):
+    """Link the opportunities to their courses, then sync their English
+    translations, which copy the links (a synchronised field): the English
+    course pages show them too."""
     linked = 0
+    strings = {fields["slug"]: strings for _partner, fields, strings in OPPORTUNITIES}
     for opportunity_slug, course_slugs in AFTER_COURSES.items():
         opportunity = OpportunityPage.objects.filter(
             slug=opportunity_slug, locale=context.italian
         ).first()
         if opportunity is None:
             continue
+        new = 0
         for slug in course_slugs:
             course = Page.objects.filter(slug=slug, locale=context.italian).first()
             if course is None or opportunity.related_pages.filter(page=course).exists():
                 continue
             OpportunityRelatedPage.objects.create(opportunity=opportunity, page=course)
-            linked += 1
+            new += 1
+        if new and opportunity.has_translation(context.english):
+            translate(opportunity, strings[opportunity_slug], context.english)
+        linked += new
     context.log(f"Opportunities linked to {linked} courses.")

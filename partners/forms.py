@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import OPERATING_AREAS, PartnerType, Sector
 from .models import PartnerPage
+from .onboarding import InvitationError, check_email
 
 
 class InvitePartnerForm(forms.Form):
@@ -52,6 +53,14 @@ class InvitePartnerForm(forms.Form):
         self.fields["partner"].queryset = PartnerPage.objects.filter(
             locale__language_code=settings.LANGUAGE_CODE, group__isnull=False
         ).order_by("title")
+
+    def clean_email(self):
+        """Checked here too, so a wrong or taken address is reported with
+        the form's other errors, not only once they are mended."""
+        try:
+            return check_email(self.cleaned_data["email"])
+        except InvitationError as error:
+            raise forms.ValidationError(str(error)) from error
 
     def clean(self):
         data = super().clean()

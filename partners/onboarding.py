@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Locale
 
+from home.email_address import validate_deliverable_length
 from home.links import public_url
 
 from .choices import PartnerType
@@ -69,13 +70,19 @@ def partner_index():
     return index
 
 
-def _check_email(email):
+def check_email(email):
+    """The address to invite, normalised; InvitationError (translated) when
+    it is not an address mail servers accept or an account already has it."""
     email = (email or "").strip()
     try:
         validate_email(email)
     except ValidationError as error:
         message = _("“%(email)s” is not a valid e-mail address.") % {"email": email}
         raise InvitationError(message) from error
+    try:
+        validate_deliverable_length(email)
+    except ValidationError as error:
+        raise InvitationError(error.messages[0]) from error
     user_model = get_user_model()
     if user_model.objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists():
         raise InvitationError(
@@ -244,7 +251,7 @@ def invite_partner(
     language = language or settings.LANGUAGE_CODE
     if language not in INVITATION_LANGUAGES:
         raise InvitationError(_("Choose Italian or English for the invitation."))
-    email = _check_email(email)
+    email = check_email(email)
     if partner is None:
         name = (name or "").strip()
         partner = _create_partner(

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.models import Orderable
 
 from ..choices import Format, SessionStatus
@@ -87,12 +87,16 @@ class CourseSession(Orderable):
     objects = SessionQuerySet.as_manager()  # sign-ups: seats taken and waiting
 
     panels = [
-        FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
+        # The end has a help text too, so both inputs sit on one line.
+        FieldRowPanel(
+            [FieldPanel("start"), FieldPanel("end", help_text=_("When it finishes, Italian time."))]
+        ),
         FieldPanel("format"),
         FieldPanel("venue"),
         FieldPanel("online_notes"),
         FieldRowPanel([FieldPanel("capacity"), FieldPanel("signup_deadline")]),
-        MultiFieldPanel([FieldPanel("status"), FieldPanel("note")], heading=_("Status")),
+        FieldPanel("status"),
+        FieldPanel("note"),
     ]
 
     class Meta(Orderable.Meta):

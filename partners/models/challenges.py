@@ -5,12 +5,14 @@ the partner's group permissions scope who edits it. Applications always
 belong to the source-language (Italian) challenge, whatever language the
 applicant used: one call, one list of applications."""
 
+import os
 import uuid
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey
@@ -441,3 +443,13 @@ class ApplicationAttachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def download_name(self):
+        """The name a reviewer's download is saved under: the applicant's
+        name for the file with the extension of what the file is (the
+        stored name's, from its content). "offerta.hta" holding a PDF is
+        saved as "offerta.pdf", so a double click opens a PDF reader, never
+        the program the sent name would pick."""
+        stem = os.path.splitext(self.original_name)[0].strip(" .") or gettext("attachment")
+        return stem + os.path.splitext(self.file.name)[1]

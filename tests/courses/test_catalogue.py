@@ -192,7 +192,7 @@ def test_bad_filter_is_ignored_while_the_good_ones_apply(client, world):
     assert titles(response) == ["Sartoria per ricominciare"]
 
 
-def test_date_ranges_cover_the_next_7_days_and_end_on_the_first_of_next_month():
+def test_date_ranges_cover_the_next_7_and_30_days():
     wednesday = datetime.date(2026, 3, 25)
     start, end = date_range({"when": "week"}, today=wednesday)
     assert (start.date(), end.date()) == (wednesday, datetime.date(2026, 4, 1))
@@ -201,8 +201,9 @@ def test_date_ranges_cover_the_next_7_days_and_end_on_the_first_of_next_month():
     sunday = datetime.date(2026, 12, 6)
     start, end = date_range({"when": "week"}, today=sunday)
     assert (start.date(), end.date()) == (sunday, datetime.date(2026, 12, 13))
+    # "month" is the next 30 days: on the 31st too, not the 31st alone.
     start, end = date_range({"when": "month"}, today=datetime.date(2026, 12, 31))
-    assert end.date() == datetime.date(2027, 1, 1)
+    assert (start.date(), end.date()) == (datetime.date(2026, 12, 31), datetime.date(2027, 1, 30))
     start, end = date_range(
         {"date_from": datetime.date(2026, 5, 1), "date_to": datetime.date(2026, 5, 1)}
     )

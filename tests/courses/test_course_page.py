@@ -143,6 +143,26 @@ def test_translated_course_shows_english_text_and_the_same_sessions(
 
 
 @pytest.mark.django_db
+def test_session_texts_written_once_in_italian_are_marked_italian_on_the_english_page(
+    client, world, english_sartoria
+):
+    """A session's note and its "how to join online" are written once, on
+    the Italian page: the English page shows them as they are, marked as
+    Italian so that screen readers pronounce them right."""
+    session = world.sartoria.sessions.order_by("start").last()
+    session.format, session.venue = "online", None
+    session.online_notes, session.note = "Il link arriva per e-mail.", "Portare un quaderno."
+    session.save()
+    english = BeautifulSoup(client.get(english_sartoria.url).content, "html.parser")
+    italian = BeautifulSoup(client.get(world.sartoria.url).content, "html.parser")
+    for soup, lang in ((english, "it"), (italian, None)):
+        card = soup.select_one(f"#session-{session.uid}")
+        online = card.find("dd", string="Il link arriva per e-mail.")
+        note = card.select_one(".session-note")
+        assert (online.get("lang"), note.get("lang")) == (lang, lang)
+
+
+@pytest.mark.django_db
 def test_english_catalogue_marks_untranslated_courses_italian_only(client, world, english_sartoria):
     response = client.get("/en/courses/")
     soup = BeautifulSoup(response.content, "html.parser")

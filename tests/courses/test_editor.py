@@ -1,6 +1,7 @@
 """The editor's course form, through the admin's URLs."""
 
 import datetime
+import re
 
 import pytest
 
@@ -192,6 +193,21 @@ def test_tick_lists_have_capitalised_labels(admin_client, course):
     assert "Lingua del corso" in html and "lingua del corso" not in html
     html = admin_client.get(reverse("wagtailadmin_pages:edit", args=[course.get_parent().pk]))
     assert "Dove operate" in html.content.decode()
+
+
+@pytest.mark.django_db
+def test_session_form_has_one_status_label_and_start_and_end_on_one_line(admin_client, course):
+    """The session's status sat under a heading "Stato" above its own label
+    "Stato"; the end's input sat a line higher than the start's, which alone
+    had a help text."""
+    html = admin_client.get(reverse("wagtailadmin_pages:edit", args=[course.pk])).content
+    html = html.decode()
+    session = html[html.index('id="inline_child_sessions-0"') :]
+    session = session[: session.index("sessions-__prefix__")]  # the empty form's template
+    assert re.search(r'<h3 class="w-field__label">\s*Stato\s*<', session) is None
+    assert len(re.findall(r"<label[^>]*>\s*Stato<", session)) == 1
+    assert "Data e ora, ora italiana." in session  # the start's help
+    assert "Quando finisce, ora italiana." in session  # the end's
 
 
 @pytest.mark.django_db

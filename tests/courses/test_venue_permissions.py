@@ -272,7 +272,7 @@ def test_the_migration_lets_existing_partners_add_venues(partner_a):
     add_venue = Permission.objects.get(content_type__app_label="courses", codename="add_venue")
     partner.group.permissions.remove(add_venue)
     readers = Group.objects.create(name="Lettori")
-    migration = importlib.import_module("partners.migrations.0009_partners_add_venues")
+    migration = importlib.import_module("partners.migrations.0010_partners_add_venues")
     migration.forwards(apps, None)
     assert partner.group.permissions.filter(pk=add_venue.pk).exists()
     assert not readers.permissions.exists()

@@ -91,6 +91,41 @@ def test_the_same_form_sent_twice_opens_one_session(client, fund, stripe_double)
     assert len([r for r in stripe_double.requests if r.path == "/v1/checkout/sessions"]) == 1
 
 
+@pytest.mark.parametrize(
+    ("change", "stored", "sent_to_stripe"),
+    [
+        (
+            {"preset": "50"},
+            ("amount_cents", 5000),
+            ("line_items[0][price_data][unit_amount]", "5000"),
+        ),
+        ({"frequency": "monthly"}, ("frequency", "monthly"), ("mode", "subscription")),
+        ({"tax_code": "BNCGNN80A01F205W"}, ("tax_code", "BNCGNN80A01F205W"), None),
+    ],
+    ids=["amount", "monthly", "tax-code"],
+)
+def test_back_from_stripe_a_changed_form_is_a_new_gift_not_the_old_session(
+    client, fund, stripe_double, change, stored, sent_to_stripe
+):
+    """The browser's Back button brings the form back with the same hidden
+    attempt id: the donor who then gives 50 instead of 25, monthly instead
+    of once, or corrects the codice fiscale must not be sent to the old
+    session (the old amount) nor get a receipt with the old details."""
+    first = client.post("/it/fondo-solidale/", form_data())
+    second = client.post("/it/fondo-solidale/", form_data(**change))
+    assert second.status_code == 303
+    assert second["Location"] != first["Location"]
+    old, new = Donation.objects.order_by("pk")
+    assert str(old.uuid) == form_data()["attempt"]
+    assert (old.amount_cents, old.frequency, old.tax_code) == (2500, "one_off", "RSSMRA85T10A562S")
+    assert new.stripe_checkout_url == second["Location"]
+    assert getattr(new, stored[0]) == stored[1]
+    created = stripe_double.last("/v1/checkout/sessions").form
+    assert created["metadata[donation_uuid]"] == str(new.uuid)
+    if sent_to_stripe:
+        assert created[sent_to_stripe[0]] == sent_to_stripe[1]
+
+
 def test_when_stripe_fails_nothing_is_saved_and_the_form_keeps_its_data(
     client, fund, stripe_double
 ):
@@ -157,3 +192,30 @@ def test_the_english_page_opens_an_english_checkout(client, fund, english, strip
     donation = Donation.objects.get()
     assert donation.language == "en"
     assert donation.fund == fund.translation_key
+
+
+def test_the_consent_links_the_privacy_notice_and_says_it_is_required(
+    client, fund, english, stripe_double
+):
+    """A donor cannot agree to a notice they cannot read: the consent links
+    the footer's privacy notice, in the page's language."""
+    from home.models import SiteFooter
+    from tests.factories import StandardPageFactory
+
+    privacy = StandardPageFactory(
+        parent=fund.get_parent(), title="Informativa sulla privacy", slug="privacy"
+    )
+    privacy.save_revision().publish()
+    footer = SiteFooter.load()
+    footer.privacy_page = privacy
+    footer.save()
+    html = client.get("/it/fondo-solidale/").content.decode()
+    consent = html[html.index('id="id_privacy"') :]
+    consent = consent[: consent.index("</div>")]
+    assert "(obbligatorio)" in consent
+    assert 'href="/it/privacy/"' in consent
+    assert "Leggi l'informativa sulla privacy" in consent
+    # A refused form keeps the link (and what was typed).
+    response = client.post("/it/fondo-solidale/", form_data(privacy=None))
+    assert response.status_code == 400
+    assert 'href="/it/privacy/"' in response.content.decode()

@@ -78,7 +78,8 @@ def _post(client, **overrides):
             "organisation_name",
             "ragione sociale",
         ),
-        ({"preset": "other", "custom_amount": "4.99"}, "custom_amount", "€ 5.00"),
+        ({"preset": "other", "custom_amount": "4.99"}, "custom_amount", "minima è di € 5,00."),
+        ({"preset": "other", "custom_amount": "1000.01"}, "custom_amount", "€ 1.000,00"),
         ({"preset": "other", "custom_amount": "1000.01"}, "custom_amount", "bonifico"),
         ({"preset": "other", "custom_amount": ""}, "custom_amount", "Scegli un importo"),
         ({"preset": "37"}, "preset", None),
@@ -131,6 +132,43 @@ def test_companies_give_with_a_partita_iva(client, fund, stripe_double):
 def test_a_written_amount_wins_over_the_preset(client, fund, stripe_double):
     assert _post(client, preset="10", custom_amount="12.50").status_code == 303
     assert Donation.objects.get().amount_cents == 1250
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("written", "cents"),
+    [("12,50", 1250), ("12.5", 1250), ("€ 12,50", 1250), (" 20 ", 2000), ("1000", 100_000)],
+)
+def test_amounts_are_read_as_people_write_them(client, fund, stripe_double, written, cents):
+    """An Italian writes 12,50: it is twelve euros fifty, never the preset
+    (a number box would send it empty and the preset would be charged)."""
+    assert _post(client, preset="25", custom_amount=written).status_code == 303
+    assert Donation.objects.get().amount_cents == cents
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("dieci", "solo cifre"),
+        ("-5", "solo cifre"),
+        ("1.000", "solo cifre"),
+        ("12,505", "solo cifre"),
+        ("0", "€ 5,00"),
+        ("0,5", "€ 5,00"),
+        ("99999999999999999999", "bonifico"),
+    ],
+)
+def test_amounts_that_cannot_be_read_are_refused_never_replaced_by_the_preset(
+    client, fund, stripe_double, written, message
+):
+    response = _post(client, preset="25", custom_amount=written)
+    assert response.status_code == 400
+    assert message in " ".join(response.context["form"].errors["custom_amount"])
+    assert Donation.objects.count() == 0
+    html = response.content.decode()
+    assert f'value="{written}"' in html
+    assert 'inputmode="decimal"' in html and 'type="number"' not in html
 
 
 @pytest.mark.django_db

@@ -1,6 +1,7 @@
 """The fund's progress, the donor wall, the matching campaign and receipts."""
 
 import datetime
+import io
 
 import pytest
 from bs4 import BeautifulSoup
@@ -157,3 +158,37 @@ def test_an_italian_donor_gets_an_italian_receipt(fund, mailoutbox):
     assert mailoutbox[0].subject.startswith("Ricevuta ")
     assert "Codice fiscale: RSSMRA85T10A562S" in mailoutbox[0].body
     assert "erogazione liberale" in mailoutbox[0].body.lower()
+
+
+def test_a_receipt_the_mail_server_refused_is_sent_later_and_once(fund, mailoutbox, monkeypatch):
+    """A donor who paid must get the receipt for the tax return even if the
+    mail server was down when Stripe's webhook arrived."""
+    from django.core.mail import EmailMultiAlternatives
+    from django.core.management import call_command
+
+    old = timezone.now() - datetime.timedelta(hours=1)
+    payment = PaymentFactory(donation=DonationFactory(page=fund), paid_at=old)
+    refunded = PaymentFactory(donation=DonationFactory(page=fund), paid_at=old, refunded_cents=2500)
+    just_paid = PaymentFactory(donation=DonationFactory(page=fund))
+    real_send = EmailMultiAlternatives.send
+
+    def server_down(self, *args, **kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", server_down)
+    assert receipts.send_receipt(payment.pk) is False
+    out, err = io.StringIO(), io.StringIO()
+    call_command("send_donation_receipts", stdout=out, stderr=err)
+    assert "1" in err.getvalue()  # still failing, and said so
+    assert mailoutbox == []
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", real_send)
+    call_command("send_donation_receipts", stdout=out, stderr=err)
+    call_command("send_donation_receipts", stdout=out, stderr=err)
+    (mail,) = mailoutbox
+    assert mail.to == [payment.donation.email]
+    assert payment.receipt_label in mail.subject
+    assert Payment.objects.get(pk=payment.pk).receipt_sent_at is not None
+    # Wholly refunded: no receipt; just paid: left to the queued task.
+    assert Payment.objects.get(pk=refunded.pk).receipt_sent_at is None
+    assert Payment.objects.get(pk=just_paid.pk).receipt_sent_at is None

@@ -51,6 +51,16 @@ def test_superusers_see_the_report_with_totals(admin_client, gifts):
     assert "Ricevuti € 90,00 − rimborsati € 20,00 = netti € 70,00, da 2 donazioni" in content
 
 
+def test_the_report_writes_euros_as_the_admins_language_does(admin_client, fund):
+    """The table said 1000.00 under totals saying 1.000,00 in Italian."""
+    big = DonationFactory(page=fund, amount_cents=123_450, status="paid")
+    PaymentFactory(donation=big, amount_cents=123_450)
+    content = admin_client.get(REPORT).content.decode()
+    assert ">1.234,50<" in content.replace(" ", "").replace("\n", "")
+    assert "1234.50" not in content
+    assert "Ricevuti € 1.234,50" in content
+
+
 def test_academy_staff_see_it_and_filter_it(client, django_user_model, gifts):
     client.force_login(_admin_user(django_user_model, "staff", ACADEMY_STAFF_GROUP))
     response = client.get(REPORT, {"donor_type": "company", "frequency": "monthly"})

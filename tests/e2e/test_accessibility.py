@@ -228,3 +228,33 @@ def test_keyboard_only_sign_up(server, desktop):
     keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/it/signup/done/"))
     assert len(server.mails_to(email)) == 1
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_amount_choices_fit_their_boxes_on_a_phone(server, phone, language):
+    """'Altro importo' / 'Another amount' ran out of its box at 390 px."""
+    phone.goto(server.url + DONATION[language])
+    phone.wait_for_load_state("networkidle")
+    spill = phone.evaluate(
+        """[...document.querySelectorAll('.amount-option')].map(label => {
+            const box = label.getBoundingClientRect();
+            const text = label.querySelector('span').getBoundingClientRect();
+            return Math.max(text.right - box.right, box.left - text.left);
+        })"""
+    )
+    assert len(spill) >= 2
+    assert max(spill) <= 0, spill
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_refused_gift_opens_where_the_errors_are(server, phone, language):
+    """The form is far down the page: after a refused submit, a donor on a
+    phone saw the top of the page and no sign of what was wrong."""
+    phone.goto(server.url + DONATION[language])
+    phone.locator("#id_preset_4").check()
+    phone.locator("#id_custom_amount").fill("0,5")
+    phone.locator("form.donation-form button[type=submit]").click()
+    phone.wait_for_load_state("networkidle")
+    expect(phone.locator("form.donation-form .notice--error")).to_be_in_viewport()
+    # What was typed is still there.
+    expect(phone.locator("#id_custom_amount")).to_have_value("0,5")

@@ -210,3 +210,27 @@ def test_invite_view_invites_and_reports_errors(client, directory, staff_user):
     assert response.status_code == 302
     assert partner.group.user_set.filter(email="bruno@example.org").exists()
     assert mail.outbox[-1].subject.startswith("Your invitation")
+
+
+def test_invite_view_reports_a_wrong_address_with_the_other_errors(client, directory, staff_user):
+    """The address was checked only once the rest of the form was valid:
+    staff mended the name and type, sent again, and only then learnt that
+    the address was wrong. Now every error shows at once, and nothing is
+    created."""
+    client.force_login(staff_user)
+    before = counts()
+    response = client.post("/admin/partners/invite/", {"email": "anna@", "language": "it"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "“anna@” non è un indirizzo e-mail valido" in page
+    assert "Indica il nome del nuovo partner" in page
+    assert "Scegli il tipo del nuovo partner" in page
+
+    long_local_part = "a" * 65 + "@example.org"
+    response = client.post(
+        "/admin/partners/invite/",
+        {"email": long_local_part, "name": "Bottega", "partner_type": "artisan", "language": "it"},
+    )
+    assert response.status_code == 400
+    assert "al massimo 64 caratteri" in response.content.decode()
+    assert counts() == before

@@ -301,6 +301,42 @@ def test_a_copied_profile_is_not_the_copied_partners_section(
     assert own.group and own.collection
 
 
+def test_profiles_copied_before_the_fix_leave_the_partners_group(
+    client, partner_a, partner_b, staff_user, directory, home_en, english
+):
+    """Copies made before `on_new_partner_page` kept the partner's group and
+    collection; migration partners/0009 takes them away from the copies
+    only: the partner's own profile and its translation keep them."""
+    import importlib
+
+    from django.apps import apps
+
+    from partners.models import PartnerPage
+
+    own, _partner_user = partner_a
+    other, _other_user = partner_b
+    client.force_login(staff_user)
+    client.post(f"/admin/localize/submit/page/{own.pk}/", {"locales": [english.pk]})
+    translation = own.get_translation(english)
+    form = {"new_title": "Vecchia copia", "new_slug": "vecchia-copia"}
+    client.post(f"/admin/pages/{own.pk}/copy/", {**form, "new_parent_page": directory.pk})
+    copy = PartnerPage.objects.get(slug="vecchia-copia")
+    # As an old copy was left.
+    PartnerPage.objects.filter(pk=copy.pk).update(group=own.group, collection=own.collection)
+
+    migration = importlib.import_module(
+        "partners.migrations.0009_old_copies_leave_the_partners_group"
+    )
+    migration.copies_leave_the_group(apps, None)
+
+    copy.refresh_from_db()
+    assert copy.group is None and copy.collection is None
+    for page, partner in [(own, own), (translation, own), (other, other)]:
+        page.refresh_from_db()
+        assert (page.group_id, page.collection_id) == (partner.group_id, partner.collection_id)
+        assert page.group_id is not None
+
+
 def test_the_submit_button_names_the_workflow_in_the_users_language(client, partner_a):
     """The workflow and its task are stored with English names; the button
     an Italian partner presses read "Invia a Academy staff approval"."""

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
     """Partners add the venues where their courses happen, and keep their own."""
 
     dependencies = [
-        ("partners", "0008_applicant_type_in_the_singular"),
+        ("partners", "0009_old_copies_leave_the_partners_group"),
         ("courses", "0005_venue_added_by_group"),
     ]
 
