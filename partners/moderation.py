@@ -55,6 +55,20 @@ def _permission(apps, app_label, codename):
     return permission_model.objects.get(content_type__app_label=app_label, codename=codename)
 
 
+def add_existing_permissions(group, permissions, apps=global_apps):
+    """Give `group` each (app_label, codename) of `permissions` that exists:
+    one that does not exist yet (a data migration on a new database, before
+    the app's own migrations ran) is skipped, and a later migration grants
+    it."""
+    permission_model = apps.get_model("auth", "Permission")
+    for app_label, codename in permissions:
+        permission = permission_model.objects.filter(
+            content_type__app_label=app_label, codename=codename
+        ).first()
+        if permission is not None:
+            group.permissions.add(permission)
+
+
 def _create_permissions(apps):
     """Permissions are normally created after all migrations have run; a data
     migration on a fresh database has to create them first."""
@@ -83,13 +97,7 @@ def ensure_staff_and_workflow(apps=global_apps):
     staff, _created = group_model.objects.get_or_create(name=STAFF_GROUP_NAME)
     for app_label, codename in STAFF_MODEL_PERMISSIONS:
         staff.permissions.add(_permission(apps, app_label, codename))
-    permission_model = apps.get_model("auth", "Permission")
-    for app_label, codename in STAFF_LATER_PERMISSIONS:
-        permission = permission_model.objects.filter(
-            content_type__app_label=app_label, codename=codename
-        ).first()
-        if permission is not None:
-            staff.permissions.add(permission)
+    add_existing_permissions(staff, STAFF_LATER_PERMISSIONS, apps)
 
     root_page = page_model.objects.filter(depth=1).order_by("path").first()
     root_collection = collection_model.objects.filter(depth=1).order_by("path").first()

@@ -5,6 +5,7 @@ functions; each call is atomic, so a failure leaves nothing half-created."""
 
 from dataclasses import dataclass
 
+from django.apps import apps as global_apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -29,12 +30,16 @@ from home.links import public_url
 
 from .choices import PartnerType
 from .models import PartnerIndexPage, PartnerPage
+from .moderation import add_existing_permissions
 
 PARTNER_PAGE_PERMISSIONS = ["add_page", "change_page"]
 PARTNER_COLLECTION_PERMISSIONS = {
     "wagtailimages": ["add_image", "change_image", "choose_image"],
     "wagtaildocs": ["add_document", "change_document", "choose_document"],
 }
+# Model-wide rights of every partner's group. Adding venues: a partner then
+# changes and deletes only those its group added (courses/venue_admin.py).
+PARTNER_MODEL_PERMISSIONS = [("wagtailadmin", "access_admin"), ("courses", "add_venue")]
 PARTNERS_COLLECTION_NAME = "Partners"
 INVITATION_LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
@@ -105,6 +110,12 @@ def _permissions(app_label, codenames):
     )
 
 
+def grant_model_permissions(group, apps=global_apps):
+    """PARTNER_MODEL_PERMISSIONS for a partner's group; with the historical
+    models of a data migration too (pass its `apps`)."""
+    add_existing_permissions(group, PARTNER_MODEL_PERMISSIONS, apps)
+
+
 def grant_section_permissions(partner):
     """Add/edit (never publish) on the partner's page, its translations and
     everything below them. A new translation of the profile gets them from
@@ -153,7 +164,7 @@ def _create_partner(index, name, partner_type, short_description, comuni, sector
     with translation.override(settings.LANGUAGE_CODE):
         default_description = _("New partner of the Academy: profile being completed.")
     group = Group.objects.create(name=_unique_group_name(name))
-    group.permissions.add(*_permissions("wagtailadmin", ["access_admin"]))
+    grant_model_permissions(group)
     parent_collection = Collection.get_first_root_node()
     partners_collection = (
         parent_collection.get_children().filter(name=PARTNERS_COLLECTION_NAME).first()

@@ -42,7 +42,7 @@ class CourseSession(Orderable):
         related_name="sessions",
         help_text=_(
             "Needed for sessions in person or blended. A place that is not in the list: "
-            "ask the Academy staff to add it."
+            "add it yourself under 'New venue' in the window that opens."
         ),
     )
     online_notes = models.TextField(

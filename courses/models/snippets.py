@@ -54,9 +54,14 @@ class Topic(TranslatableMixin, index.Indexed, models.Model):
         return TOPIC_SYMBOLS.get(self.icon, "•")
 
 
-@register_snippet
 class Venue(index.Indexed, models.Model):
-    """A place where sessions happen; reused by every course held there."""
+    """A place where sessions happen; reused by every course held there.
+
+    Venues are shared public places: any editor may choose any of them. A
+    partner may add one, and change or delete those its own group added
+    (`added_by_group`); venues added by staff or the demo have none and only
+    staff change them (courses/venue_admin.py registers the snippet and its
+    permission policy)."""
 
     name = models.CharField(_("name"), max_length=150)
     address = models.CharField(
@@ -88,6 +93,19 @@ class Venue(index.Indexed, models.Model):
         blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
         help_text=_("Optional: e.g. 9.2923."),
+    )
+    added_by_group = models.ForeignKey(
+        "auth.Group",
+        verbose_name=_("added by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "The partner whose editors added the venue and may change it; "
+            "empty for venues kept by the Academy staff."
+        ),
     )
 
     panels = [

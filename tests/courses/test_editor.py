@@ -132,15 +132,15 @@ def test_editor_cannot_add_sessions_to_a_translation(admin_client, course, engli
     assert response.status_code == 302
 
 
-def test_venue_help_sends_partners_to_the_staff_not_to_snippets():
-    """Partners cannot open Snippets: the help under the session's venue told
-    them to add new venues there."""
+def test_venue_help_says_where_partners_add_a_venue():
+    """Partners add a missing venue themselves, from the chooser's "New
+    venue" tab (courses/venue_admin.py), no longer by writing to staff."""
     from django.utils import translation
 
     help_text = CourseSession._meta.get_field("venue").help_text
     with translation.override("it"):
-        assert "Snippet" not in str(help_text)
-        assert "staff dell'Accademia" in str(help_text)
+        assert "«Nuova sede»" in str(help_text)
+        assert "staff" not in str(help_text)
 
 
 @pytest.mark.django_db

@@ -235,12 +235,15 @@ def test_staff_translate_pages_and_keep_venues_and_topics(
     client, partner_a, staff_user, home_en, english
 ):
     """wagtail-localize's "Translate" asks for its own permission, and the
-    course snippets for theirs: the Academy staff hold them, partners not."""
+    course snippets for theirs: the Academy staff hold them. Partners only
+    add venues (and keep their own: tests/courses/test_venue_permissions.py)."""
     own, partner_user = partner_a
     submit = f"/admin/localize/submit/page/{own.pk}/"
     client.force_login(partner_user)
     assert client.get(submit).status_code in (302, 403)
-    assert client.get("/admin/snippets/courses/venue/add/").status_code in (302, 403)
+    assert client.get("/admin/snippets/courses/venue/add/").status_code == 200
+    for url in ("/admin/snippets/courses/topic/", "/admin/snippets/courses/topic/add/"):
+        assert client.get(url).status_code in (302, 403), url
 
     client.force_login(staff_user)
     for url in ("/admin/snippets/courses/venue/add/", "/admin/snippets/courses/topic/"):
@@ -449,3 +452,24 @@ def test_partner_dashboard_offers_open_section_only_where_there_is_one(client, p
     assert f"/admin/pages/{partner.pk}/" in explore_links
     assert f"/admin/pages/{leaf.pk}/edit/" in explore_links
     assert f"/admin/pages/{leaf.pk}/" not in explore_links
+
+
+def test_a_partners_group_holds_no_other_model_permission(partner_a, partner_b):
+    """Model-wide, a partner's group may open the admin and add venues:
+    nothing else (its pages, images and documents are granted on its own
+    section and collection only). Its users cannot change or delete venues
+    model-wide, nor touch topics, labour needs, users or settings."""
+    for partner, user in (partner_a, partner_b):
+        assert {
+            (p.content_type.app_label, p.codename) for p in partner.group.permissions.all()
+        } == {("wagtailadmin", "access_admin"), ("courses", "add_venue")}
+        assert user.get_all_permissions() == {"wagtailadmin.access_admin", "courses.add_venue"}
+        for permission in (
+            "courses.change_venue",
+            "courses.delete_venue",
+            "courses.add_topic",
+            "partners.add_labourneed",
+            "auth.change_user",
+            "wagtailcore.change_site",
+        ):
+            assert not user.has_perm(permission), permission
