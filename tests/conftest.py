@@ -118,3 +118,38 @@ def task_queue(settings, site_after_flush):
                 signal.signal(sig, handler)
 
     return drain
+
+
+# The partners' network, as the partner and venue tests need it: the
+# directory, two onboarded partners ((page, user) each) and a member of the
+# Academy staff.
+@pytest.fixture
+def directory(home):
+    from .partners.factories import PartnerIndexPageFactory
+
+    return PartnerIndexPageFactory(parent=home)
+
+
+@pytest.fixture
+def partner_a(directory):
+    from .partners.factories import onboard
+
+    return onboard("Sartoria Alfa")
+
+
+@pytest.fixture
+def partner_b(directory):
+    from .partners.factories import onboard
+
+    return onboard("Officina Beta")
+
+
+@pytest.fixture
+def staff_user(db):
+    from django.contrib.auth.models import Group, User
+
+    from partners.moderation import STAFF_GROUP_NAME
+
+    user = User.objects.create_user("staff-test", "staff-test@example.org", "x")
+    user.groups.add(Group.objects.get(name=STAFF_GROUP_NAME))
+    return user

@@ -11,9 +11,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 
 from courses.models import CourseSession, Venue
-from partners.moderation import STAFF_GROUP_NAME
 
-from ..partners.factories import PartnerIndexPageFactory, onboard
 from .factories import CoursePageFactory, CourseSessionFactory, VenueFactory
 from .test_editor import _session_row, course_form_data
 
@@ -43,28 +41,6 @@ def venue_data(**fields):
         "longitude": "",
         **fields,
     }
-
-
-@pytest.fixture
-def directory(home):
-    return PartnerIndexPageFactory(parent=home)
-
-
-@pytest.fixture
-def partner_a(directory):
-    return onboard("Sartoria Alfa")
-
-
-@pytest.fixture
-def partner_b(directory):
-    return onboard("Officina Beta")
-
-
-@pytest.fixture
-def staff_user():
-    user = User.objects.create_user("staff-venues", "staff-venues@example.org", "x")
-    user.groups.add(Group.objects.get(name=STAFF_GROUP_NAME))
-    return user
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from django.core import mail
 
 from partners.choices import ApplicationStatus
 from partners.models import ApplicationAttachment
-from partners.moderation import STAFF_GROUP_NAME
 
 from .challenge_factories import (
     PDF_BYTES,
@@ -23,14 +22,9 @@ from .challenge_factories import (
     private_media,  # noqa: F401
     upload,
 )
-from .factories import PartnerIndexPageFactory, onboard
+from .factories import onboard
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_media")]
-
-
-@pytest.fixture
-def directory(home):
-    return PartnerIndexPageFactory(parent=home)
 
 
 def _apply(client, challenge, name, language="it"):
@@ -54,13 +48,6 @@ def setting(client, directory):
     app_b = _apply(client, challenge_b, "Bea Beta")
     mail.outbox.clear()
     return {"a": (user_a, challenge_a, app_a), "b": (user_b, challenge_b, app_b)}
-
-
-@pytest.fixture
-def staff_user():
-    user = User.objects.create_user("staff-review", "staff-review@example.org", "x")
-    user.groups.add(Group.objects.get(name=STAFF_GROUP_NAME))
-    return user
 
 
 def detail(application):

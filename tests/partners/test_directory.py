@@ -18,7 +18,6 @@ from .challenge_factories import ChallengePageFactory
 from .factories import (
     LabourNeedFactory,
     ObservatoryPageFactory,
-    PartnerIndexPageFactory,
     PartnerPageFactory,
 )
 
@@ -34,11 +33,6 @@ class TestPartnerTree(WagtailPageTestCase):
     def test_observatories_go_under_home_or_an_area_page(self):
         self.assertAllowedParentPageTypes(ObservatoryPage, {HomePage, StandardPage})
         self.assertAllowedSubpageTypes(ObservatoryPage, set())
-
-
-@pytest.fixture
-def directory(home):
-    return PartnerIndexPageFactory(parent=home)
 
 
 def titles(response):

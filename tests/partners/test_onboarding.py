@@ -12,16 +12,8 @@ from django.core.management import CommandError, call_command
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
 
 from partners.models import PartnerPage
-from partners.moderation import STAFF_GROUP_NAME
-
-from .factories import PartnerIndexPageFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def directory(home):
-    return PartnerIndexPageFactory(parent=home)
 
 
 def counts():
@@ -154,13 +146,6 @@ def test_missing_directory_creates_nothing(home):
 
 
 # --- The admin view --------------------------------------------------------
-
-
-@pytest.fixture
-def staff_user():
-    user = User.objects.create_user("staff-test", "staff-test@example.org", "x")
-    user.groups.add(Group.objects.get(name=STAFF_GROUP_NAME))
-    return user
 
 
 def test_invite_view_is_for_staff_only(client, directory, staff_user):

@@ -10,37 +10,13 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from partners.models import OpportunityPage
-from partners.moderation import STAFF_GROUP_NAME
 
-from .factories import PartnerIndexPageFactory, onboard
 from .opportunity_factories import EnquiryFactory, OpportunityPageFactory
 from .test_permissions import edit_form_data
 
 pytestmark = pytest.mark.django_db
 
 ENQUIRIES = "/admin/partners/enquiries/"
-
-
-@pytest.fixture
-def directory(home):
-    return PartnerIndexPageFactory(parent=home)
-
-
-@pytest.fixture
-def partner_a(directory):
-    return onboard("Sartoria Alfa")
-
-
-@pytest.fixture
-def partner_b(directory):
-    return onboard("Officina Beta")
-
-
-@pytest.fixture
-def staff_user():
-    user = User.objects.create_user("staff-opp", "staff-opp@example.org", "x")
-    user.groups.add(Group.objects.get(name=STAFF_GROUP_NAME))
-    return user
 
 
 @pytest.fixture

@@ -14,32 +14,9 @@ from wagtail.models import WorkflowState
 from home.demo import translate
 from partners.moderation import STAFF_GROUP_NAME
 
-from .factories import PartnerIndexPageFactory, onboard
 from .opportunity_factories import OpportunityPageFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def directory(home):
-    return PartnerIndexPageFactory(parent=home)
-
-
-@pytest.fixture
-def partner_a(directory):
-    return onboard("Sartoria Alfa")
-
-
-@pytest.fixture
-def partner_b(directory):
-    return onboard("Officina Beta")
-
-
-@pytest.fixture
-def staff_user():
-    user = User.objects.create_user("staff-test", "staff-test@example.org", "x")
-    user.groups.add(Group.objects.get(name=STAFF_GROUP_NAME))
-    return user
 
 
 def edit_form_data(client, page):
