@@ -173,6 +173,9 @@ def test_english_catalogue_marks_untranslated_courses_italian_only(client, world
     assert cards["Tailoring for a new start"].select_one(".badge--language") is None
     assert cards["Saldatura a filo"].select_one(".badge--language") is not None
     assert cards["Tailoring for a new start"].select_one("h3 a")["href"].startswith("/en/")
+    # An Italian title among English ones is marked, so screen readers say it right.
+    assert cards["Saldatura a filo"].select_one("h3 a").get("lang") == "it"
+    assert cards["Tailoring for a new start"].select_one("h3 a").get("lang") is None
     # Filters work on both languages alike.
     response = client.get("/en/courses/?comune=pioltello")
     assert [

@@ -132,12 +132,16 @@ def test_in_english_the_lists_fall_back_to_italian(client, world, lists, english
     assert "Tailoring to start again" in sessions
     assert sessions["Tailoring to start again"].select_one(".badge--language") is None
     assert sessions["Excel per il lavoro"].select_one(".badge--language") is not None
+    # The Italian title is marked as Italian, so screen readers say it right.
+    assert sessions["Excel per il lavoro"].select_one("a").get("lang") == "it"
+    assert sessions["Tailoring to start again"].select_one("a").get("lang") is None
     teaser = soup.select(".opportunities-teaser .opportunity-card")
     assert [card.h3.get_text(strip=True) for card in teaser] == ["Alfa", "Beta", "In three days"]
     assert [card.get("lang") for card in teaser] == ["it", "it", None]
     cards = {card.h3.get_text(strip=True): card for card in soup.select(".featured .course-card")}
     assert cards["Tailoring to start again"].select_one(".badge--language") is None
     assert cards["Excel per il lavoro"].select_one(".badge--language") is not None
+    assert cards["Excel per il lavoro"].select_one("h3 a").get("lang") == "it"
 
 
 def test_the_next_sessions_work_out_the_session_clock(client, world):
