@@ -28,9 +28,10 @@ def prepare(scale):
     else:
         fresh = True
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "academy_site.settings.dev"}
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    # Always: a demo kept from an earlier run gets the migrations added since.
+    subprocess.run([*manage, "migrate", "--no-input", "-v0"], env=env, check=True)  # noqa: S603
     if fresh:
-        manage = [sys.executable, str(ROOT / "manage.py")]
-        subprocess.run([*manage, "migrate", "--no-input", "-v0"], env=env, check=True)  # noqa: S603
         started = time.perf_counter()
         subprocess.run(  # noqa: S603
             [*manage, "load_demo_data", "--scale", str(scale), "--no-users"],
