@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import ObjectList
 from wagtail.log_actions import log
 from wagtail.models import Revision
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -187,8 +188,12 @@ class InstancePermissionMixin:
 
 
 class OwnerRecordedMixin:
+    """A partner's new venue is its group's; staff choose in the form (the
+    field is theirs only: `Venue.panels`)."""
+
     def save_instance(self):
-        self.form.instance.added_by_group = owner_group_for(self.request.user)
+        if not self.request.user.has_perm("courses.change_venue"):
+            self.form.instance.added_by_group = owner_group_for(self.request.user)
         return super().save_instance()
 
 
@@ -238,6 +243,23 @@ class VenueHistoryView(InstancePermissionMixin, snippet_views.HistoryView):
     instance_actions = ("change",)
 
 
+class VenueAdminForm(WagtailAdminModelForm):
+    """The snippet's form: the partner who keeps the venue (a field the
+    staff alone see) is chosen among the partners' groups, by name."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("added_by_group")
+        if field is not None:
+            from partners.models import PartnerPage
+
+            field.queryset = Group.objects.filter(
+                pk__in=PartnerPage.objects.exclude(group=None).values("group")
+            ).order_by("name")
+            field.label = _("Partner who keeps it")
+            field.empty_label = _("The Academy staff")
+
+
 class VenueCreationForm(WagtailAdminModelForm):
     class Meta:
         model = Venue
@@ -272,3 +294,4 @@ class VenueViewSet(SnippetViewSet):
     usage_view_class = VenueUsageView
     history_view_class = VenueHistoryView
     chooser_viewset_class = VenueChooserViewSet
+    edit_handler = ObjectList(Venue.panels, base_form_class=VenueAdminForm)

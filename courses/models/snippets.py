@@ -99,12 +99,11 @@ class Venue(index.Indexed, models.Model):
         verbose_name=_("added by"),
         null=True,
         blank=True,
-        editable=False,
         on_delete=models.SET_NULL,
         related_name="+",
         help_text=_(
-            "The partner whose editors added the venue and may change it; "
-            "empty for venues kept by the Academy staff."
+            "The partner whose editors may change this venue: the one that added it, or "
+            "the one the staff handed it to. The Academy staff change every venue."
         ),
     )
 
@@ -117,6 +116,10 @@ class Venue(index.Indexed, models.Model):
             [FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")])],
             heading=_("Position on the map"),
         ),
+        # Shown to the staff only (who may change every venue): they hand a
+        # venue to the partner who runs it, or take it back (the form:
+        # courses/venue_admin.py, VenueAdminForm).
+        FieldPanel("added_by_group", permission="courses.change_venue"),
     ]
     search_fields = [index.SearchField("name"), index.SearchField("address")]
 

@@ -187,7 +187,11 @@ def test_staff_change_every_venue_and_add_venues_of_their_own(client, staff_user
     listing = BeautifulSoup(client.get(LIST).content, "html.parser")
     for key, venue in venues.items():
         assert listing.select(f"a[href='{edit_url(venue)}']"), key
-        response = client.post(edit_url(venue), venue_data(name=f"Rivista {key}"))
+        # The form shows staff who keeps the venue, and sends it back.
+        owner = venue.added_by_group_id or ""
+        response = client.post(
+            edit_url(venue), venue_data(name=f"Rivista {key}", added_by_group=owner)
+        )
         assert response.status_code == 302, key
         venue.refresh_from_db()
         assert venue.name == f"Rivista {key}"
@@ -196,6 +200,37 @@ def test_staff_change_every_venue_and_add_venues_of_their_own(client, staff_user
     assert Venue.objects.get(name="Sala consiliare").added_by_group is None
     assert client.post(delete_url(venues["other"])).status_code == 302
     assert not Venue.objects.filter(pk=venues["other"].pk).exists()
+
+
+def test_staff_hand_a_venue_to_the_partner_who_runs_it(client, partner_a, staff_user, venues):
+    """A venue staff added for a partner (or the demo's) was the staff's for
+    good: now staff choose the partner who keeps it, and that partner's
+    editors change it; a partner cannot choose, nor take another's."""
+    partner, partner_user = partner_a
+    library = venues["staff"]
+    client.force_login(staff_user)
+    form = BeautifulSoup(client.get(edit_url(library)).content, "html.parser")
+    choices = [option.get_text(strip=True) for option in form.select("#id_added_by_group option")]
+    assert choices == [
+        "Lo staff dell'Accademia",
+        "Partner: Officina Beta",
+        "Partner: Sartoria Alfa",
+    ]
+    response = client.post(edit_url(library), venue_data(added_by_group=partner.group.pk))
+    assert response.status_code == 302
+    library.refresh_from_db()
+    assert library.added_by_group == partner.group
+
+    client.force_login(partner_user)
+    form = BeautifulSoup(client.get(edit_url(library)).content, "html.parser")
+    assert form.select_one("#id_added_by_group") is None
+    other_group = venues["other"].added_by_group
+    response = client.post(edit_url(library), venue_data(added_by_group=other_group.pk))
+    assert response.status_code == 302
+    library.refresh_from_db()
+    assert library.added_by_group == partner.group  # the field is not theirs
+    client.post(ADD, venue_data(name="Bottega nuova", added_by_group=other_group.pk))
+    assert Venue.objects.get(name="Bottega nuova").added_by_group == partner.group
 
 
 def test_a_venue_with_sessions_is_never_deleted(client, partner_a, staff_user, venues):
