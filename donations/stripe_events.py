@@ -10,7 +10,7 @@ idempotently and derives the donation's status from them, so events that
 arrive out of order end in the same state as ordered ones."""
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -271,20 +271,56 @@ def customer_subscription_deleted(subscription, event):
 # --- Refunds ---------------------------------------------------------------------
 
 
+# Stripe retries an undelivered event for up to three days (live mode); a
+# day more for safety. A charge older than this whose payment we never
+# recorded will not be recorded by a retry.
+PAYMENT_EVENTS_RETRIED_FOR = timedelta(days=4)
+
+
+def _unrecorded_charge(charge, payment_intent):
+    """Raise for a refunded charge none of our payments matches: `NotOurs`
+    only when it cannot be a gift whose payment event is still to come.
+    Every gift is paid through a Checkout Session's PaymentIntent, but the
+    charge of a monthly instalment carries no metadata of ours, and before
+    its `invoice.paid` (or the session's event) no id of ours names it; so
+    an unknown charge with a PaymentIntent is retried while the events of
+    its payment may still arrive."""
+    metadata = charge.get("metadata") or {}
+    if {"donation_id", "donation_uuid"} & set(metadata):
+        raise UnknownDonation(f"No payment yet for the charge {charge.get('id')} of a gift")
+    if not payment_intent:
+        # A charge made without a PaymentIntent (the Charges API, a payment
+        # link of old): this site never makes one.
+        raise NotOurs(f"Charge {charge.get('id')} has no PaymentIntent")
+    customer = _id(charge.get("customer"))
+    known = Donation.objects.filter(stripe_payment_intent_id=payment_intent)
+    if customer:
+        known = known | Donation.objects.filter(stripe_customer_id=customer)
+    created = charge.get("created")
+    past_retries = created and _when(created) < timezone.now() - PAYMENT_EVENTS_RETRIED_FOR
+    if past_retries and not known.exists():
+        raise NotOurs(f"Charge {charge.get('id')} of {payment_intent} was never a gift of ours")
+    # The payment's own event may not have been handled yet: fail, so
+    # Stripe sends this one again later.
+    raise UnknownDonation(f"No payment for PaymentIntent {payment_intent}")
+
+
 def charge_refunded(charge, event):
     """`amount_refunded` is the charge's running total, so applying it again
     (or an older event after a newer one) never counts a refund twice."""
     payment_intent = _id(charge.get("payment_intent"))
-    payment = (
-        Payment.objects.select_for_update()
-        .select_related("donation")
-        .filter(stripe_payment_intent_id=payment_intent)
-        .first()
-    )
+    payment = None
+    if payment_intent:
+        # Never filter on None: it would match an instalment recorded
+        # without its PaymentIntent.
+        payment = (
+            Payment.objects.select_for_update()
+            .select_related("donation")
+            .filter(stripe_payment_intent_id=payment_intent)
+            .first()
+        )
     if payment is None:
-        # The payment's own event has not been handled yet: fail, so Stripe
-        # sends this one again later.
-        raise UnknownDonation(f"No payment for PaymentIntent {payment_intent}")
+        _unrecorded_charge(charge, payment_intent)
     refunded = min(
         max(payment.refunded_cents, charge.get("amount_refunded") or 0), payment.amount_cents
     )

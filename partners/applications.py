@@ -22,11 +22,12 @@ from django.utils.translation import gettext as _
 
 from home import throttle
 from home.background import enqueue_on_commit
-from home.links import public_url
+from home.links import public_page_url, public_url
 from home.localize import in_language
 
 from .choices import REVIEW_STATUSES, ApplicationStatus, CallState
-from .models import ApplicationAttachment, ChallengeApplication
+from .enquiries import recipient_for
+from .models import ApplicationAttachment, ChallengeApplication, PartnerPage
 from .moderation import is_academy_staff
 from .onboarding import partners_of
 
@@ -180,13 +181,30 @@ def can_still_change(application, now=None):
 
 
 def withdraw(application, now=None):
+    """Withdraw the application and queue the e-mail telling the applicant
+    (whoever held the link may have done it). Only the request that really
+    withdraws it queues the e-mail: a second request, even one racing the
+    first, finds it withdrawn already."""
     now = now or timezone.now()
     if not can_still_change(application, now):
         raise ApplicationClosed
-    application.status = ApplicationStatus.WITHDRAWN
-    application.withdrawn_at = now
-    application.status_changed_at = now
-    application.save(update_fields=["status", "withdrawn_at", "status_changed_at"])
+    fields = {
+        "status": ApplicationStatus.WITHDRAWN,
+        "withdrawn_at": now,
+        "status_changed_at": now,
+    }
+    with transaction.atomic():
+        changed = (
+            ChallengeApplication.objects.filter(pk=application.pk)
+            .exclude(status=ApplicationStatus.WITHDRAWN)
+            .update(**fields)
+        )
+        if changed:
+            enqueue_on_commit(send_application_email, application.pk, "withdrawn")
+    if not changed:
+        raise ApplicationClosed
+    for name, value in fields.items():
+        setattr(application, name, value)
     return application
 
 
@@ -251,10 +269,10 @@ def _send(application, template, subject, extra):
 
 @task()
 def send_application_email(application_id, kind, status=None):
-    """The e-mail `kind` ("receipt" or "status") for the application, sent
-    by the worker. A status e-mail overtaken by a later review (the status
-    changed again, or the application was withdrawn or erased) is dropped:
-    the later change queued its own."""
+    """The e-mail `kind` ("receipt", "status" or "withdrawn") for the
+    application, sent by the worker. A status e-mail overtaken by a later
+    review (the status changed again, or the application was withdrawn or
+    erased) is dropped: the later change queued its own."""
     application = (
         ChallengeApplication.objects.select_related("challenge").filter(pk=application_id).first()
     )
@@ -262,6 +280,9 @@ def send_application_email(application_id, kind, status=None):
         return
     if kind == "receipt":
         send_receipt(application)
+    elif kind == "withdrawn":
+        if application.withdrawn:
+            send_withdrawal_email(application)
     elif application.status == status:
         send_status_email(application)
 
@@ -287,4 +308,31 @@ def send_status_email(application):
             % {"reference": application.reference, "status": application.get_status_display()}
         ),
         {},
+    )
+
+
+def _new_application_url(challenge, application):
+    """The form for a new application to the same call, while it is open."""
+    if not challenge.live or application.challenge.call_state() != CallState.OPEN:
+        return ""
+    return public_page_url(challenge) + challenge.reverse_subpage("apply_view")
+
+
+def send_withdrawal_email(application):
+    """Tell the applicant the application was withdrawn: the link in the
+    receipt may have been forwarded, so whoever did not do it learns whom to
+    write to (the partner who posed the challenge, else the Academy)."""
+    partner = application.challenge.get_parent().specific
+    contact = recipient_for(partner if isinstance(partner, PartnerPage) else None)
+    _send(
+        application,
+        "withdrawn",
+        lambda challenge: (
+            _("Application withdrawn: %(challenge)s (%(reference)s)")
+            % {"challenge": challenge.title, "reference": application.reference}
+        ),
+        {
+            "apply_url": _new_application_url(challenge_in(application), application),
+            "contact": contact,
+        },
     )

@@ -134,7 +134,18 @@ def application_view(request, token):
             return TemplateResponse(
                 request, f"{TEMPLATE_DIR}/application.html", context, status=400
             )
-        applications.withdraw(application, timezone.now())
+        try:
+            applications.withdraw(application, timezone.now())
+        except applications.ApplicationClosed:
+            # Another request withdrew it a moment ago (and told the
+            # applicant), or the deadline has just passed.
+            application.refresh_from_db()
+            if application.withdrawn:
+                return TemplateResponse(request, f"{TEMPLATE_DIR}/application.html", context)
+            context["expired"] = True
+            return TemplateResponse(
+                request, f"{TEMPLATE_DIR}/application.html", context, status=410
+            )
         context["withdrawn_now"] = True
         return TemplateResponse(request, f"{TEMPLATE_DIR}/application.html", context)
     return TemplateResponse(request, f"{TEMPLATE_DIR}/application.html", context)

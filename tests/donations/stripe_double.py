@@ -236,19 +236,22 @@ def paid_invoice(subscription_id, amount_cents, metadata, *, customer="cus_test_
     return invoice
 
 
-def refunded_charge(payment_intent, amount_cents, amount_refunded):
-    return sample(
-        "charge",
-        id=new_id("ch"),
-        amount=amount_cents,
-        amount_captured=amount_cents,
-        amount_refunded=amount_refunded,
-        currency="eur",
-        payment_intent=payment_intent,
-        refunded=amount_refunded >= amount_cents,
-        captured=True,
-        source=None,
-    )
+def refunded_charge(payment_intent, amount_cents, amount_refunded, **fields):
+    """A charge made now (unless `created` says otherwise), refunded."""
+    values = {
+        "id": new_id("ch"),
+        "created": int(time.time()),
+        "amount": amount_cents,
+        "amount_captured": amount_cents,
+        "amount_refunded": amount_refunded,
+        "currency": "eur",
+        "payment_intent": payment_intent,
+        "refunded": amount_refunded >= amount_cents,
+        "captured": True,
+        "source": None,
+    }
+    values.update(fields)
+    return sample("charge", **values)
 
 
 def deleted_subscription(subscription_id, metadata):

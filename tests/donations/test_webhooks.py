@@ -265,6 +265,78 @@ def test_an_old_style_instalment_before_its_session_is_still_retried(
     assert not StripeEvent.objects.exists()
 
 
+DAYS_AGO_30 = int(time.time()) - 30 * 24 * 3600
+
+
+def test_a_refund_of_a_charge_without_payment_intent_is_not_ours(
+    client, fund, stripe_double, send_event
+):
+    """Stripe's sample charge: made through the Charges API (no PaymentIntent,
+    a `source`), which this site never uses. It must not be taken for an
+    instalment of ours recorded without its PaymentIntent either."""
+    donation, session = start_gift(client, stripe_double, frequency="monthly", preset="10")
+    completed = sd.completed_session(session)
+    send_event(sd.event("checkout.session.completed", completed))
+    metadata = {"donation_id": str(donation.pk)}
+    # Stripe did not say which PaymentIntent paid it: recorded without one.
+    send_event(sd.event("invoice.paid", sd.paid_invoice(completed["subscription"], 1000, metadata)))
+    assert Payment.objects.get().stripe_payment_intent_id is None
+    assert total_cents(fund) == 1000
+
+    legacy = sd.sample("charge", id="ch_legacy", amount=1000, amount_refunded=1000, refunded=True)
+    assert legacy["payment_intent"] is None and legacy["metadata"] == {}
+    event = sd.event("charge.refunded", legacy)
+    response = send_event(event)
+    assert response.status_code == 200
+    assert response.json() == {"received": True, "duplicate": False}
+    assert send_event(event).json() == {"received": True, "duplicate": True}
+    assert StripeEvent.objects.filter(event_id=event["id"]).exists()
+    assert Payment.objects.get().refunded_cents == 0
+    assert total_cents(fund) == 1000
+
+
+def test_a_refund_of_an_old_charge_of_someone_else_is_stored_and_ignored(
+    client, fund, stripe_double, send_event
+):
+    """A payment link's charge, refunded weeks later: no metadata of ours, no
+    PaymentIntent or customer of ours, and too old for its payment's event
+    still to be on its way."""
+    charge = sd.refunded_charge(
+        "pi_payment_link", 3000, 3000, created=DAYS_AGO_30, customer="cus_shop_buyer"
+    )
+    event = sd.event("charge.refunded", charge)
+    response = send_event(event)
+    assert response.status_code == 200
+    assert send_event(event).json() == {"received": True, "duplicate": True}
+    assert not Payment.objects.exists()
+
+
+def test_an_unrecorded_refund_that_may_be_ours_is_still_retried(
+    client, fund, stripe_double, send_event
+):
+    # Our metadata, whatever the charge's age.
+    ours = sd.refunded_charge(
+        "pi_ours_1", 1000, 1000, created=DAYS_AGO_30, metadata={"donation_id": "424242"}
+    )
+    assert send_event(sd.event("charge.refunded", ours)).status_code == 500
+    # A bank debit whose session completed unpaid: the PaymentIntent is ours,
+    # its payment not recorded yet.
+    donation, session = start_gift(client, stripe_double)
+    pending = sd.completed_session(session, paid=False)
+    send_event(sd.event("checkout.session.completed", pending))
+    old = sd.refunded_charge(pending["payment_intent"], 2500, 2500, created=DAYS_AGO_30)
+    assert send_event(sd.event("charge.refunded", old)).status_code == 500
+    # An instalment of a known donor whose invoice.paid is late.
+    instalment = sd.refunded_charge(
+        "pi_instalment", 1000, 1000, created=DAYS_AGO_30, customer=pending["customer"]
+    )
+    assert send_event(sd.event("charge.refunded", instalment)).status_code == 500
+    # A recent charge nobody knows yet: its payment's event may be on its way.
+    recent = sd.refunded_charge("pi_recent", 1000, 1000, customer="cus_new")
+    assert send_event(sd.event("charge.refunded", recent)).status_code == 500
+    assert not StripeEvent.objects.filter(type="charge.refunded").exists()
+
+
 def test_other_events_are_stored_and_ignored(client, stripe_double, send_event):
     response = send_event(sd.event("customer.created", sd.sample("subscription")))
     assert response.status_code == 200

@@ -4,10 +4,13 @@ import datetime
 
 import pytest
 
+from django.core import mail
 from django.utils import timezone
 
-from partners.applications import make_token
+from home.models import SiteFooter
+from partners.applications import ApplicationClosed, make_token, withdraw
 from partners.choices import ApplicationStatus
+from partners.models import PartnerPage
 
 from .challenge_factories import ChallengePageFactory, make_application
 from .factories import PartnerIndexPageFactory, onboard
@@ -18,7 +21,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def challenge(home):
     PartnerIndexPageFactory(parent=home)
-    return ChallengePageFactory(parent=onboard("Sartoria Epsilon")[0], title="Scampoli")
+    partner = onboard("Sartoria Epsilon", email="sfide@epsilon.example")[0]
+    return ChallengePageFactory(parent=partner, title="Scampoli", slug="scampoli")
 
 
 @pytest.fixture
@@ -76,3 +80,87 @@ def test_after_the_deadline_the_link_shows_and_changes_nothing(client, challenge
     assert "Bruno Neri" not in response.content.decode()
     application.refresh_from_db()
     assert application.status == ApplicationStatus.RECEIVED
+
+
+def withdraw_through_the_link(client, application, capture):
+    with capture(execute=True):
+        response = client.post(link(application), {"confirm": "withdraw"})
+    assert response.status_code == 200
+    return response
+
+
+def test_withdrawing_tells_the_applicant_once(
+    client, challenge, application, django_capture_on_commit_callbacks
+):
+    withdraw_through_the_link(client, application, django_capture_on_commit_callbacks)
+    application.refresh_from_db()
+    [message] = mail.outbox
+    assert message.to == ["bruno@example.org"]
+    assert message.subject == f"Candidatura ritirata: Scampoli ({application.reference})"
+    withdrawn_at = timezone.localtime(application.withdrawn_at).strftime("%H:%M")
+    apply_url = "http://testserver" + challenge.url + "apply/"
+    html = message.alternatives[0][0]
+    for body in (message.body, html):
+        assert "Bruno Neri" in body
+        assert "la tua candidatura alla sfida “Scampoli” è stata ritirata" in body
+        assert application.reference in body
+        assert "Ritirata il" in body and withdrawn_at in body
+        assert apply_url in body
+        assert "Se non l'hai ritirata tu, scrivi al più presto a" in body
+        assert "sfide@epsilon.example" in body
+    assert 'href="mailto:sfide@epsilon.example"' in html
+
+    # Withdrawing again (a second click, the link opened twice) sends nothing.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(link(application), {"confirm": "withdraw"})
+        client.get(link(application))
+    assert response.status_code == 200
+    assert mail.outbox == []
+
+
+def test_two_requests_racing_send_one_e_mail(application, django_capture_on_commit_callbacks):
+    stale = type(application).objects.get(pk=application.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        withdraw(application)
+        with pytest.raises(ApplicationClosed):
+            withdraw(stale)  # read before the first request saved its change
+    assert len(mail.outbox) == 1
+
+
+def test_the_withdrawal_e_mail_is_in_the_applicant_s_language(
+    client, challenge, english, django_capture_on_commit_callbacks
+):
+    challenge_en = challenge.copy_for_translation(english, copy_parents=True)
+    challenge_en.title = "Remnants"
+    challenge_en.save_revision().publish()
+    application = make_application(challenge, language="en", email="amina@example.org")
+    footer = SiteFooter.load()
+    footer.contact_email = "accademia@example.org"
+    footer.save()
+    # A partner without a contact e-mail: the applicant is sent to the Academy.
+    PartnerPage.objects.filter(pk=challenge.get_parent().pk).update(email="")
+
+    withdraw_through_the_link(client, application, django_capture_on_commit_callbacks)
+
+    [message] = mail.outbox
+    assert message.subject == f"Application withdrawn: Remnants ({application.reference})"
+    assert "your application to the challenge “Remnants” has been withdrawn" in message.body
+    assert "Withdrawn on" in message.body
+    assert "If you did not do this, write to accademia@example.org" in message.body
+    assert "/en/" in message.body and "/apply/" in message.body
+    assert "Candidatura" not in message.body
+
+
+def test_withdrawn_after_the_call_closed_the_e_mail_says_no_new_application(
+    challenge, application, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        withdraw(application)
+        # The call closes before the worker sends the e-mail.
+        challenge.closes_at = timezone.now() - datetime.timedelta(seconds=1)
+        challenge.opens_at = timezone.now() - datetime.timedelta(days=20)
+        challenge.save()
+    [message] = mail.outbox
+    assert "Il bando non è più aperto" in message.body
+    assert "/apply/" not in message.body

@@ -81,3 +81,28 @@ def test_only_the_latest_review_of_an_application_is_e_mailed(task_queue, partne
         f"La tua candidatura {application.reference}: Selezionata",
     ]
     assert all(message.to == ["anna@example.org"] for message in mail.outbox)
+
+
+def test_a_withdrawal_is_e_mailed_by_the_worker_once(task_queue, partner):
+    challenge = ChallengePageFactory(parent=partner, title="Sfida Gamma")
+    task_queue()
+    DBTaskResult.objects.all().delete()
+    application = applications.submit_application(
+        challenge, application_data(), answers={}, uploads=[], language="it"
+    )
+    applications.withdraw(application)
+    stale = type(application).objects.get(pk=application.pk)
+    stale.status = ApplicationStatus.RECEIVED  # a second request read it before
+    with pytest.raises(applications.ApplicationClosed):
+        applications.withdraw(stale)
+
+    assert mail.outbox == []
+    assert queued() == ["partners.applications.send_application_email"] * 2
+    task_queue()
+
+    subjects = [message.subject for message in mail.outbox]
+    assert subjects == [
+        f"Candidatura ricevuta: Sfida Gamma ({application.reference})",
+        f"Candidatura ritirata: Sfida Gamma ({application.reference})",
+    ]
+    assert "hr@beta.example" in mail.outbox[1].body
