@@ -240,13 +240,24 @@ class DonationPage(RoutablePageMixin, BasePage):
 
         return donation_page_view(request, self)
 
+    # Where Stripe sends the donor back, in the page's language; every
+    # address answers on every page, so a link already given keeps working.
+    RETURN_ROUTES = {"en": {"thank_you": "thank_you_en", "cancelled": "cancelled_en"}}
+
+    def return_url(self, name):
+        """The path (below the page) of the return page `name`."""
+        route = self.RETURN_ROUTES.get(self.locale.language_code, {}).get(name, name)
+        return self.reverse_subpage(route)
+
     @path("grazie/")
+    @path("thank-you/", name="thank_you_en")
     def thank_you(self, request):
         from .views import thank_you_view
 
         return thank_you_view(request, self)
 
     @path("annullata/")
+    @path("cancelled/", name="cancelled_en")
     def cancelled(self, request):
         from .views import cancelled_view
 

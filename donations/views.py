@@ -129,8 +129,8 @@ def donation_page_view(request, page):
             session = gateway.create_checkout_session(
                 donation,
                 page.title,
-                success_url=base + page.reverse_subpage("thank_you"),
-                cancel_url=base + page.reverse_subpage("cancelled"),
+                success_url=base + page.return_url("thank_you"),
+                cancel_url=base + page.return_url("cancelled"),
             )
             donation.stripe_checkout_session_id = session.id
             donation.stripe_checkout_url = session.url

@@ -192,6 +192,16 @@ def test_the_english_page_opens_an_english_checkout(client, fund, english, strip
     donation = Donation.objects.get()
     assert donation.language == "en"
     assert donation.fund == fund.translation_key
+    # The way back from Stripe reads in English too; the Italian one works.
+    assert body["success_url"].endswith(
+        "/en/solidarity-fund/thank-you/?session_id={CHECKOUT_SESSION_ID}"
+    )
+    assert body["cancel_url"].endswith("/en/solidarity-fund/cancelled/")
+    session = donation.stripe_checkout_session_id
+    for path in ("thank-you/", "grazie/"):
+        page = client.get(f"/en/solidarity-fund/{path}?session_id={session}")
+        assert page.status_code == 200 and "confirming" in page.content.decode(), path
+    assert client.get("/en/solidarity-fund/cancelled/").status_code == 200
 
 
 def test_the_consent_links_the_privacy_notice_and_says_it_is_required(
