@@ -211,6 +211,25 @@ def ensure_venues(context):
     return venues
 
 
+# The partners' own workshops are theirs to keep up to date
+# (courses/venue_admin.py): the demo's partner logins can edit theirs.
+WORKSHOPS = {
+    "laboratorio-libera": "libera-compagnia",
+    "sartoria-fili": "sartoria-fili-di-rodano",
+    "officina-vimodrone": "officina-brambilla",
+    "hub-segrate": "segrate-logistica-hub",
+}
+
+
+def hand_workshops(venues, partners):
+    """Each workshop to its partner's editors' group, if it has one and the
+    venue is still the staff's."""
+    for key, slug in WORKSHOPS.items():
+        venue, group_id = venues[key], partners[slug].group_id
+        if group_id and venue.added_by_group_id is None:
+            Venue.objects.filter(pk=venue.pk).update(added_by_group_id=group_id)
+
+
 def ensure_partners(context, home):
     """The partners' pages, from partners/demo.py or minimal ones made here."""
     partners = {}
@@ -406,6 +425,7 @@ def load(context):
     topics = ensure_topics(context)
     venues = ensure_venues(context)
     partners = ensure_partners(context, home)
+    hand_workshops(venues, partners)
     ensure_catalogue(context, home)
     english = context.english
     created = 0

@@ -146,3 +146,12 @@ def test_demo_data_builds_a_bilingual_site_and_is_idempotent(demo_site, client, 
     ):
         assert client.get(f"/en/the-project/{area}/").status_code == 200
     assert client.get("/it/il-progetto/rete-territoriale/").status_code == 200
+
+    # The partners' workshops are theirs to edit; public places stay the staff's.
+    from courses.models import Venue
+    from partners.models import PartnerPage
+
+    sartoria = PartnerPage.objects.get(slug="sartoria-fili-di-rodano", locale__language_code="it")
+    assert Venue.objects.get(name="Sartoria Fili").added_by_group == sartoria.group
+    assert sartoria.group is not None
+    assert Venue.objects.get(name="Biblioteca comunale di Pioltello").added_by_group is None
