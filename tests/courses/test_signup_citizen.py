@@ -363,6 +363,15 @@ def test_series_sign_up_covers_every_session(client, partner):
     cal = Calendar.from_ical(mail.outbox[1].attachments[0][1])
     uids = {str(e["UID"]) for e in cal.walk("VEVENT")}
     assert len(uids) == 3
+    # The personal calendar feed lists every session too, not only the
+    # first one that carries the sign-up; a session cancelled shows so.
+    sessions[1].status = SessionStatus.CANCELLED
+    sessions[1].save()
+    participant = Signup.objects.get().participant
+    feed = client.get(reverse("feeds:personal", args=[participant.feed_token]))
+    statuses = {str(e["UID"]): str(e["STATUS"]) for e in Calendar.from_ical(feed.content).walk("VEVENT")}
+    assert set(statuses) == uids
+    assert sorted(statuses.values()) == ["CANCELLED", "CONFIRMED", "CONFIRMED"]
 
 
 def test_signup_form_tag_renders_the_form(course_and_session, home):
