@@ -324,9 +324,15 @@ def test_cancel_says_the_seat_passed_on_only_when_it_did(client, partner):
     client.post(signup_url(session), form_data(email="fifth@example.org"))
     fifth = Signup.objects.get(email="fifth@example.org")
     assert fifth.status == SignupStatus.WAITLISTED
+    mail.outbox.clear()
     before, after = cancelled_page_text(client, fifth)
     assert "lasci la lista d'attesa" in before and "il tuo posto passa" not in before
     assert passed_on not in after and "non sei più in lista d'attesa" in after
+    # Nor does the e-mail tell someone who had no seat that it passed on.
+    (cancelled,) = mail.outbox
+    assert "annullata" in cancelled.subject
+    assert "è passato a qualcun altro" not in cancelled.body
+    assert "puoi iscriverti di nuovo" in cancelled.body
 
 
 def test_my_signups_page(client, partner):
