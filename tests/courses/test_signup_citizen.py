@@ -375,7 +375,8 @@ def test_series_sign_up_covers_every_session(client, partner):
     sessions[1].save()
     participant = Signup.objects.get().participant
     feed = client.get(reverse("feeds:personal", args=[participant.feed_token]))
-    statuses = {str(e["UID"]): str(e["STATUS"]) for e in Calendar.from_ical(feed.content).walk("VEVENT")}
+    events = Calendar.from_ical(feed.content).walk("VEVENT")
+    statuses = {str(e["UID"]): str(e["STATUS"]) for e in events}
     assert set(statuses) == uids
     assert sorted(statuses.values()) == ["CANCELLED", "CONFIRMED", "CONFIRMED"]
 
