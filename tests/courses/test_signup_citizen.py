@@ -422,3 +422,17 @@ def test_a_failing_e_mail_keeps_the_stored_sign_up(
     assert Signup.objects.get().status == SignupStatus.RESERVED
     assert mail.outbox == []
     assert "ConnectionRefusedError" in caplog.text
+
+
+def test_series_course_page_shows_the_seats_of_the_course_not_of_each_date(client, partner):
+    course, sessions = make_course(partner, signup_mode=SignupMode.SERIES, sessions=3, capacity=1)
+    client.post(signup_url(sessions[0]), form_data())
+    page = BeautifulSoup(client.get(course.url).content, "html.parser")
+    places = [
+        dd.get_text(" ", strip=True)
+        for dt in page.select(".session-cards dt")
+        if dt.get_text(strip=True) == "Posti"
+        for dd in [dt.find_next_sibling("dd")]
+    ]
+    # The one seat went to the whole course: no later date says it is free.
+    assert places == ["Completo"]
