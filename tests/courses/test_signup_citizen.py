@@ -314,10 +314,13 @@ def test_cancel_says_the_seat_passed_on_only_when_it_did(client, partner):
     first, second, third = Signup.objects.order_by("id")
     passed_on = "è passato alla prossima persona in lista d'attesa"
     # Someone waits: the seat passes on, and the page says so.
-    _before, after = cancelled_page_text(client, first)
+    before, after = cancelled_page_text(client, first)
+    assert "il tuo posto passa subito alla prossima persona" in before
     assert passed_on in after
-    # Nobody waits any more: the seat is free again, it passed to nobody.
-    _before, after = cancelled_page_text(client, second)
+    # Nobody waits any more: the seat is free again, it passed to nobody,
+    # and the page asking says so before.
+    before, after = cancelled_page_text(client, second)
+    assert "il tuo posto passa" not in before and "torna libero" in before
     assert passed_on not in after and "è di nuovo libero" in after
     # A person on the waiting list had no seat to give.
     client.post(signup_url(session), form_data(email="fourth@example.org"))
