@@ -57,7 +57,7 @@ from partners.choices import Audience, PartnerType
 from partners.models import PartnerPage
 
 from . import feed_deadlines, ical
-from .choices import Format, TaughtLanguage
+from .choices import Format, SignupMode, TaughtLanguage
 from .models import CoursePage, CourseSession, Signup, Topic, Venue
 from .models.bookings import SignupStatus
 
@@ -326,12 +326,6 @@ PERSONAL_STATUS = {
     SignupStatus.RESERVED: "TENTATIVE",
     SignupStatus.WAITLISTED: "TENTATIVE",
 }
-
-
-def personal_status(signup):
-    if signup.session.is_cancelled:
-        return "CANCELLED"
-    return PERSONAL_STATUS.get(signup.status, "CANCELLED")
 
 
 # --- Filters --------------------------------------------------------------------
@@ -634,26 +628,58 @@ def deadlines_of(language, **filters):
 def build_personal_calendar(signups, *, name, description, language, request=None):
     """The personal feed: each place with its state (confirmed, waiting list
     with its position, cancelled), under the session's usual UID."""
-    sessions = [signup.session for signup in signups]
-    context = FeedContext.load(sessions, language, request)
+    places = sessions_covered(signups)
+    context = FeedContext.load([session for _signup, session in places], language, request)
     positions = waitlist_positions(signups)
-    events = []
-    for signup in signups:
-        status = personal_status(signup)
-        if signup.session.is_cancelled:
-            extra = _("This session was cancelled.")
-        elif signup.status == SignupStatus.WAITLISTED:
-            extra = _("You are number %(position)s on the waiting list.") % {
-                "position": positions.get(signup.pk, "?")
-            }
-        elif signup.status == SignupStatus.RESERVED:
-            extra = _("Seat reserved: confirm your e-mail address to keep it.")
-        elif status == "CONFIRMED":
-            extra = _("You have a seat.")
-        else:
-            extra = _("Your sign-up was cancelled.")
-        events.append(event_for(signup.session, context, status=status, extra=extra))
+    events = [personal_event(signup, session, context, positions) for signup, session in places]
     return feed_calendar(events, name=name, description=description).to_ical()
+
+
+def sessions_covered(signups):
+    """(sign-up, session) for every session the sign-ups give a place at:
+    each sign-up's own session and, for a course whose one sign-up covers
+    the whole series (carried by its first session), the course's other
+    sessions too, as the e-mails list them. A session with a sign-up of
+    its own (from before the course took series sign-ups) keeps it."""
+    series_pages = {
+        s.session.page_id for s in signups if s.session.page.signup_mode == SignupMode.SERIES
+    }
+    by_page = {}
+    if series_pages:
+        for session in (
+            CourseSession.objects.filter(page_id__in=series_pages)
+            .select_related("page", "page__locale", "venue")
+            .order_by("start", "sort_order")
+        ):
+            by_page.setdefault(session.page_id, []).append(session)
+    own = {signup.session_id for signup in signups}
+    places = []
+    for signup in signups:
+        places.append((signup, signup.session))
+        course = by_page.get(signup.session.page_id)
+        if course and course[0].pk == signup.session_id:
+            places.extend((signup, session) for session in course[1:] if session.pk not in own)
+    return places
+
+
+def personal_event(signup, session, context, positions):
+    """One session of the sign-up, with the place's state (a session the
+    organiser cancelled is cancelled whatever the sign-up)."""
+    if session.is_cancelled:
+        status, extra = "CANCELLED", _("This session was cancelled.")
+    elif signup.status == SignupStatus.WAITLISTED:
+        status = PERSONAL_STATUS[signup.status]
+        extra = _("You are number %(position)s on the waiting list.") % {
+            "position": positions.get(signup.pk, "?")
+        }
+    elif signup.status == SignupStatus.RESERVED:
+        status = PERSONAL_STATUS[signup.status]
+        extra = _("Seat reserved: confirm your e-mail address to keep it.")
+    elif signup.status == SignupStatus.CONFIRMED:
+        status, extra = "CONFIRMED", _("You have a seat.")
+    else:
+        status, extra = "CANCELLED", _("Your sign-up was cancelled.")
+    return event_for(session, context, status=status, extra=extra)
 
 
 def waitlist_positions(signups):

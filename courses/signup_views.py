@@ -230,6 +230,14 @@ def cancel(request, token, action="cancel"):
         return message(
             request, _("Nothing to cancel"), _("This sign-up was already cancelled."), status=409
         )
+    else:
+        # Say where the seat would go: to a person waiting, or back to the free ones.
+        context["someone_waiting"] = (
+            signup.holds_seat
+            and Signup.objects.filter(
+                session_id=signup.session_id, status=SignupStatus.WAITLISTED
+            ).exists()
+        )
     return render(request, "courses/signup/cancel.html", context)
 
 

@@ -314,19 +314,28 @@ def test_cancel_says_the_seat_passed_on_only_when_it_did(client, partner):
     first, second, third = Signup.objects.order_by("id")
     passed_on = "è passato alla prossima persona in lista d'attesa"
     # Someone waits: the seat passes on, and the page says so.
-    _before, after = cancelled_page_text(client, first)
+    before, after = cancelled_page_text(client, first)
+    assert "il tuo posto passa subito alla prossima persona" in before
     assert passed_on in after
-    # Nobody waits any more: the seat is free again, it passed to nobody.
-    _before, after = cancelled_page_text(client, second)
+    # Nobody waits any more: the seat is free again, it passed to nobody,
+    # and the page asking says so before.
+    before, after = cancelled_page_text(client, second)
+    assert "il tuo posto passa" not in before and "torna libero" in before
     assert passed_on not in after and "è di nuovo libero" in after
     # A person on the waiting list had no seat to give.
     client.post(signup_url(session), form_data(email="fourth@example.org"))
     client.post(signup_url(session), form_data(email="fifth@example.org"))
     fifth = Signup.objects.get(email="fifth@example.org")
     assert fifth.status == SignupStatus.WAITLISTED
+    mail.outbox.clear()
     before, after = cancelled_page_text(client, fifth)
     assert "lasci la lista d'attesa" in before and "il tuo posto passa" not in before
     assert passed_on not in after and "non sei più in lista d'attesa" in after
+    # Nor does the e-mail tell someone who had no seat that it passed on.
+    (cancelled,) = mail.outbox
+    assert "annullata" in cancelled.subject
+    assert "è passato a qualcun altro" not in cancelled.body
+    assert "puoi iscriverti di nuovo" in cancelled.body
 
 
 def test_my_signups_page(client, partner):
@@ -363,6 +372,16 @@ def test_series_sign_up_covers_every_session(client, partner):
     cal = Calendar.from_ical(mail.outbox[1].attachments[0][1])
     uids = {str(e["UID"]) for e in cal.walk("VEVENT")}
     assert len(uids) == 3
+    # The personal calendar feed lists every session too, not only the
+    # first one that carries the sign-up; a session cancelled shows so.
+    sessions[1].status = SessionStatus.CANCELLED
+    sessions[1].save()
+    participant = Signup.objects.get().participant
+    feed = client.get(reverse("feeds:personal", args=[participant.feed_token]))
+    events = Calendar.from_ical(feed.content).walk("VEVENT")
+    statuses = {str(e["UID"]): str(e["STATUS"]) for e in events}
+    assert set(statuses) == uids
+    assert sorted(statuses.values()) == ["CANCELLED", "CONFIRMED", "CONFIRMED"]
 
 
 def test_signup_form_tag_renders_the_form(course_and_session, home):
@@ -406,3 +425,17 @@ def test_a_failing_e_mail_keeps_the_stored_sign_up(
     assert Signup.objects.get().status == SignupStatus.RESERVED
     assert mail.outbox == []
     assert "ConnectionRefusedError" in caplog.text
+
+
+def test_series_course_page_shows_the_seats_of_the_course_not_of_each_date(client, partner):
+    course, sessions = make_course(partner, signup_mode=SignupMode.SERIES, sessions=3, capacity=1)
+    client.post(signup_url(sessions[0]), form_data())
+    page = BeautifulSoup(client.get(course.url).content, "html.parser")
+    places = [
+        dd.get_text(" ", strip=True)
+        for dt in page.select(".session-cards dt")
+        if dt.get_text(strip=True) == "Posti"
+        for dd in [dt.find_next_sibling("dd")]
+    ]
+    # The one seat went to the whole course: no later date says it is free.
+    assert places == ["Completo"]

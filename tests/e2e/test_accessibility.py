@@ -132,7 +132,8 @@ def test_donation_with_a_bad_amount(server, phone, language):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_sign_up_pages_from_done_to_my_sign_ups(server, phone, language):
-    email = f"pagine.{language}.e2e@example.org"
+    # A long address, as people's often are: it must wrap inside its box.
+    email = f"paola.verdi.pagine.{language}.e2e@example.org"
     phone.goto(server.url + COURSE[language])
     started = time.monotonic()
     title = phone.locator("h1").inner_text()
@@ -146,6 +147,7 @@ def test_sign_up_pages_from_done_to_my_sign_ups(server, phone, language):
     form.locator("button[type=submit]").click()
     phone.wait_for_url(re.compile(r"/signup/done/"))
     assert axe_violations(phone) == [], "sign-up sent"
+    assert phone.locator("main .notice").first.evaluate("e => e.scrollWidth <= e.clientWidth")
 
     phone.goto(server.link_in(server.mails_to(email)[-1], "/signup/confirm/"))
     assert axe_violations(phone) == [], "address confirmed"
