@@ -63,11 +63,14 @@ def absolute(context, path):
 
 
 def subscribe_urls(url):
+    """Links to the feed at `url` (its http(s) address). Google Calendar is
+    given that address itself: it reads a webcal:// one as plain http://,
+    which a site served over https only redirects (or refuses)."""
     webcal = "webcal://" + url.split("://", 1)[1]
     return {
         "download": url,
         "webcal": webcal,
-        "google": f"{GOOGLE_RENDER}?{urlencode({'cid': webcal})}",
+        "google": f"{GOOGLE_RENDER}?{urlencode({'cid': url})}",
     }
 
 
