@@ -276,6 +276,20 @@ def test_google_is_given_the_https_address_of_a_feed(rf, world):
     assert "cid=webcal" not in html
 
 
+def test_feeds_answer_head_requests(client, world):
+    """Calendar apps and link checkers ask with HEAD before subscribing."""
+    for url in (academy(), reverse("feeds:partner", args=[world["alfa"].pk])):
+        response = client.head(url)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "text/calendar; charset=utf-8"
+        assert response["ETag"]
+
+
+@pytest.mark.parametrize("name", ["course", "partner"])
+def test_a_page_id_beyond_any_page_is_not_found(client, world, name):
+    assert client.get(f"/it/feeds/{name}/99999999999999999999.ics").status_code == 404
+    assert client.get(f"/it/feeds/{name}/2147483648.ics").status_code == 404
+
 
 def test_add_to_calendar_links(rf, world):
     from django.template import Context, Template
