@@ -49,7 +49,8 @@ def feed_path(kind, obj=None):
 
 def feed_name(kind, obj):
     if kind == "filter":
-        return feeds.describe("filter")[0]
+        form = feeds.FeedFilterForm(obj)
+        return feeds.describe("filter", None if form.error_message() else form)[0]
     return feeds.describe(kind, obj)[0]
 
 
