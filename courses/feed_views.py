@@ -12,7 +12,7 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from home.request_memo import locales_by_code
 from partners.models import PartnerPage
@@ -23,6 +23,8 @@ from .signup_links import read_participant_token
 from .signup_views import public_session
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
+# The largest page id (a 32-bit signed primary key, as PostgreSQL keeps it).
+MAX_PAGE_ID = 2**31 - 1
 
 
 def accepts_gzip(request):
@@ -103,7 +105,7 @@ def sessions_calendar(request, kind, obj, sessions, deadlines=None):
     return build
 
 
-@require_GET
+@require_safe
 def academy(request):
     return respond(
         request,
@@ -136,6 +138,9 @@ def feed_page(model, page_id):
     for a feed generation (publishing, moving, restricting bump it), so it
     is looked up once per generation and process."""
 
+    if page_id > MAX_PAGE_ID:  # (a query would fail: no such id, not a 500)
+        raise Http404
+
     def find():
         page = model.objects.live().public().filter(pk=page_id).first()
         return page and localized(page, model)
@@ -146,7 +151,7 @@ def feed_page(model, page_id):
     return page
 
 
-@require_GET
+@require_safe
 def course(request, page_id):
     page = feed_page(CoursePage, page_id)
     return respond(
@@ -157,7 +162,7 @@ def course(request, page_id):
     )
 
 
-@require_GET
+@require_safe
 def partner(request, page_id):
     page = feed_page(PartnerPage, page_id)
     return respond(
@@ -174,7 +179,7 @@ def partner(request, page_id):
     )
 
 
-@require_GET
+@require_safe
 def topic(request, slug):
     def find():
         found = Topic.objects.filter(slug=slug).select_related("locale")
@@ -192,7 +197,7 @@ def topic(request, slug):
     )
 
 
-@require_GET
+@require_safe
 def comune(request, comune):
     if comune not in feeds.COMUNE_NAMES:
         raise Http404
@@ -210,7 +215,7 @@ def comune(request, comune):
     )
 
 
-@require_GET
+@require_safe
 def filtered(request):
     form = feeds.FeedFilterForm(request.GET)
     problem = form.error_message()
@@ -226,7 +231,7 @@ def filtered(request):
     )
 
 
-@require_GET
+@require_safe
 def session(request, uid):
     one = public_session(uid)
     page = localized(one.page, CoursePage)
@@ -246,7 +251,7 @@ def participant_from_feed_token(token):
     return get_object_or_404(Participant, feed_token=token)
 
 
-@require_GET
+@require_safe
 def personal(request, token):
     participant = participant_from_feed_token(token)
 

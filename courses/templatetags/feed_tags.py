@@ -49,7 +49,8 @@ def feed_path(kind, obj=None):
 
 def feed_name(kind, obj):
     if kind == "filter":
-        return feeds.describe("filter")[0]
+        form = feeds.FeedFilterForm(obj)
+        return feeds.describe("filter", None if form.error_message() else form)[0]
     return feeds.describe(kind, obj)[0]
 
 
@@ -63,11 +64,14 @@ def absolute(context, path):
 
 
 def subscribe_urls(url):
+    """Links to the feed at `url` (its http(s) address). Google Calendar is
+    given that address itself: it reads a webcal:// one as plain http://,
+    which a site served over https only redirects (or refuses)."""
     webcal = "webcal://" + url.split("://", 1)[1]
     return {
         "download": url,
         "webcal": webcal,
-        "google": f"{GOOGLE_RENDER}?{urlencode({'cid': webcal})}",
+        "google": f"{GOOGLE_RENDER}?{urlencode({'cid': url})}",
     }
 
 

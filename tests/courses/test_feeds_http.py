@@ -240,7 +240,7 @@ def test_pages_advertise_their_feeds(client, world):
     html = home.content.decode()
     assert '<link rel="alternate" type="text/calendar"' in html
     assert "webcal://testserver/it/feeds/academy.ics" in html
-    assert "https://calendar.google.com/calendar/render?cid=webcal%3A%2F%2Ftestserver" in html
+    assert "https://calendar.google.com/calendar/render?cid=http%3A%2F%2Ftestserver%2Fit" in html
     # (A partner without courses: course cards come with the catalogue.)
     gamma = PartnerPageFactory(parent=world["alfa"].get_parent(), title="Gamma")
     partner = client.get(gamma.url).content.decode()
@@ -260,7 +260,35 @@ def test_subscribe_links(rf, world):
     feed = reverse("feeds:partner", args=[world["alfa"].pk])
     assert f'href="webcal://testserver{feed}"' in html
     assert f'href="http://testserver{feed}"' in html
-    assert "calendar/render?cid=webcal%3A%2F%2Ftestserver%2Fit%2Ffeeds%2Fpartner" in html
+    assert "calendar/render?cid=http%3A%2F%2Ftestserver%2Fit%2Ffeeds%2Fpartner" in html
+
+
+def test_google_is_given_the_https_address_of_a_feed(rf, world):
+    """Google Calendar reads a webcal:// address as plain http://: it gets
+    the feed's own address, https on a site served over https."""
+    from django.template import Context, Template
+
+    html = Template('{% load feed_tags %}{% feed_subscribe "academy" %}').render(
+        Context({"request": rf.get("/", secure=True)})
+    )
+    assert "calendar/render?cid=https%3A%2F%2Ftestserver%2Fit%2Ffeeds%2Facademy.ics" in html
+    assert 'href="webcal://testserver/it/feeds/academy.ics"' in html
+    assert "cid=webcal" not in html
+
+
+def test_feeds_answer_head_requests(client, world):
+    """Calendar apps and link checkers ask with HEAD before subscribing."""
+    for url in (academy(), reverse("feeds:partner", args=[world["alfa"].pk])):
+        response = client.head(url)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "text/calendar; charset=utf-8"
+        assert response["ETag"]
+
+
+@pytest.mark.parametrize("name", ["course", "partner"])
+def test_a_page_id_beyond_any_page_is_not_found(client, world, name):
+    assert client.get(f"/it/feeds/{name}/99999999999999999999.ics").status_code == 404
+    assert client.get(f"/it/feeds/{name}/2147483648.ics").status_code == 404
 
 
 def test_add_to_calendar_links(rf, world):
