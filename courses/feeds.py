@@ -44,8 +44,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wagtail.models import Locale, Page
 
@@ -394,32 +394,6 @@ class FeedFilterForm(forms.Form):
             names = ", ".join(sorted(self.errors))
             return _("Invalid value for: %(names)s.") % {"names": names}
         return ""
-
-    def labels(self):
-        """The chosen filters as a reader names them, in the active language
-        (for the calendar's name), in the catalogue's order."""
-        data, labels = self.cleaned_data, []
-        for name in self.PARAMS:
-            value = data.get(name)
-            if not value:
-                continue
-            if name == "q":
-                labels.append(f"“{value}”")
-            elif name == "topic":
-                topics = {t.locale_id: t.name for t in Topic.objects.filter(slug=value)}
-                locale = locales_by_code().get(get_language())
-                shown = topics.get(locale and locale.pk, topics.get(default_locale_id()))
-                labels.append(shown or next(iter(topics.values()), value))
-            elif name == "partner":
-                partners = PartnerPage.objects.filter(translation_key=value)
-                locale = locales_by_code().get(get_language())
-                shown = partners.filter(locale=locale, live=True).first() if locale else None
-                labels.append((shown or partners.order_by("pk").first()).title)
-            elif name == "free":
-                labels.append(_("Free"))
-            else:
-                labels.append(str(dict(self.fields[name].choices).get(value, value)))
-        return labels
 
     def key(self):
         """A canonical description of the filters, for cache keys."""
@@ -904,12 +878,8 @@ def describe(kind, obj=None):
             % {"comune": name},
         )
     if kind == "filter":
-        # Named after its filters: two catalogue calendars side by side in
-        # a calendar app must not both be "Selected courses".
-        labels = obj.labels() if obj is not None else []
-        selected = _("Selected courses") + (f": {', '.join(labels)}" if labels else "")
         return (
-            f"{selected} · {academy}",
+            _("Selected courses") + f" · {academy}",
             _("The sessions of the courses matching the filters chosen in the catalogue."),
         )
     if kind == "session":

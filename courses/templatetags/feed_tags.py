@@ -49,8 +49,7 @@ def feed_path(kind, obj=None):
 
 def feed_name(kind, obj):
     if kind == "filter":
-        form = feeds.FeedFilterForm(obj)
-        return feeds.describe("filter", None if form.error_message() else form)[0]
+        return feeds.describe("filter")[0]
     return feeds.describe(kind, obj)[0]
 
 

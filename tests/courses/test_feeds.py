@@ -125,30 +125,6 @@ def test_each_kind_of_feed_holds_its_sessions(client, world):
         assert name in str(cal["X-WR-CALNAME"]), address
 
 
-def test_a_catalogue_calendar_is_named_after_its_filters(client, world, english):
-    """Two calendars subscribed from the catalogue must not both be called
-    "Selected courses" in the reader's calendar app."""
-    query = f"topic=informatica&comune=pioltello&free=1&partner={world['alfa'].pk}&q=excel"
-    name = str(parse(client.get(url("filtered", query=query)))["X-WR-CALNAME"])
-    assert name == (
-        "Selezione di corsi: “excel”, Informatica, Cooperativa Alfa, Pioltello, Gratuito"
-        " · Accademia Territoriale"
-    )
-    en = parse(client.get(url("filtered", language="en", query="comune=pioltello&format=online")))
-    assert str(en["X-WR-CALNAME"]) == "Selected courses: Pioltello, Online · Territorial Academy"
-    plain = parse(client.get(url("filtered")))
-    assert str(plain["X-WR-CALNAME"]) == "Selezione di corsi · Accademia Territoriale"
-    # The catalogue's <link> and subscription box name it the same way.
-    from django.template import Context, Template
-    from django.test import RequestFactory
-
-    request = RequestFactory().get("/", {"comune": "pioltello", "sort": "newest"})
-    html = Template('{% load feed_tags %}{% feed_links "filter" request.GET %}').render(
-        Context({"request": request})
-    )
-    assert 'title="Selezione di corsi: Pioltello · Accademia Territoriale"' in html
-
-
 def test_unknown_objects_are_404(client, world):
     assert client.get(url("course", 999999)).status_code == 404
     assert client.get(url("course", world["alfa"].pk)).status_code == 404
