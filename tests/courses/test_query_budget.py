@@ -155,6 +155,9 @@ def site(world, home, home_en, english):
         "catalogue": world.catalogue.url,
         "catalogue, filtered": world.catalogue.url + "?free=on&comune=pioltello&when=month",
         "catalogue, searched": world.catalogue.url + "?q=saldatura",
+        "catalogue, by topic and partner": (
+            f"{world.catalogue.url}?topic=sartoria&partner={world.coop.pk}"
+        ),
         "catalogue, nothing found": world.catalogue.url + "?q=introvabile&comune=pioltello&free=on",
         "catalogue (en)": catalogue_en.url,
         "catalogue (en), filtered": catalogue_en.url + "?free=on&comune=pioltello&when=month",
