@@ -311,11 +311,14 @@ def send_status_email(application):
     )
 
 
-def _new_application_url(challenge, application):
-    """The form for a new application to the same call, while it is open."""
+def new_application_url(challenge, application, absolute=False):
+    """The form for a new application to the same call (`challenge`, in the
+    applicant's language), while it is open: a path for the applicant's
+    page, the whole address (`absolute`) for an e-mail; "" once closed."""
     if not challenge.live or application.challenge.call_state() != CallState.OPEN:
         return ""
-    return public_page_url(challenge) + challenge.reverse_subpage("apply_view")
+    base = public_page_url(challenge) if absolute else challenge.url
+    return base + challenge.reverse_subpage("apply_view")
 
 
 def send_withdrawal_email(application):
@@ -332,7 +335,7 @@ def send_withdrawal_email(application):
             % {"challenge": challenge.title, "reference": application.reference}
         ),
         {
-            "apply_url": _new_application_url(challenge_in(application), application),
+            "apply_url": new_application_url(challenge_in(application), application, absolute=True),
             "contact": contact,
         },
     )

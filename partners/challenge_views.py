@@ -100,13 +100,6 @@ def sent(page, request):
     return _render(page, request, "sent.html")
 
 
-def _apply_url(challenge, application):
-    """The form for a new application to the same call, while it is open."""
-    if not challenge.live or application.challenge.call_state() != CallState.OPEN:
-        return ""
-    return challenge.url + challenge.reverse_subpage("apply_view")
-
-
 @require_http_methods(["GET", "POST"])
 def application_view(request, token):
     """The applicant's own view of the application, from the receipt's
@@ -121,7 +114,7 @@ def application_view(request, token):
         "withdrawn_now": False,
         # No application is changed once sent: to correct one, the applicant
         # withdraws it and sends a new one while the call is open.
-        "apply_url": _apply_url(challenge, application),
+        "apply_url": applications.new_application_url(challenge, application),
     }
     if application.withdrawn:
         return TemplateResponse(request, f"{TEMPLATE_DIR}/application.html", context)
