@@ -9,6 +9,11 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+
+from . import venue_admin
+from .models import Venue
 
 # --- Sign-ups (courses/admin_views.py) ---------------------------------------
 
@@ -123,12 +128,6 @@ def refuse_bulk_deleting_courses_with_signups(request, action_type, objects, act
 # --- Venues: partners add them, and change or delete their own --------------
 # The policy is registered before the snippet, so that no view ever falls
 # back to Wagtail's model-wide policy (courses/venue_admin.py).
-from wagtail.permissions import register_permission_policy  # noqa: E402
-from wagtail.snippets.models import register_snippet  # noqa: E402
-
-from . import venue_admin  # noqa: E402
-from .models import Venue  # noqa: E402
-
 register_permission_policy(Venue, venue_admin.venue_permission_policy)
 register_snippet(venue_admin.VenueViewSet)
 hooks.register("before_delete_snippet", venue_admin.refuse_deleting_venues_in_use)
