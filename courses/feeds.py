@@ -44,8 +44,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from wagtail.models import Locale, Page
 
@@ -834,6 +834,46 @@ FEED_TITLE = gettext_lazy("Territorial Academy")
 # --- Names -----------------------------------------------------------------------
 
 
+def _in_language(rows):
+    """The row in the active language among a translation set's `rows`
+    (with their locale), or any of them."""
+    by_language = {row.locale.language_code: row for row in rows}
+    return by_language.get(get_language()) or next(iter(by_language.values()), None)
+
+
+def filter_names(data):
+    """What a filtered calendar shows, in words, in the active language:
+    ["Sartoria", "Pioltello", "free"] for the catalogue's filters `data`
+    (cleaned by FeedFilterForm). Read when the feed is built, not when the
+    catalogue links to it: the catalogue's page keeps its query budget."""
+    names = []
+    if data.get("q"):
+        names.append(f"“{data['q']}”")
+    if data.get("topic"):
+        topic = _in_language(Topic.objects.filter(slug=data["topic"]).select_related("locale"))
+        if topic is not None:
+            names.append(topic.name)
+    if data.get("partner"):
+        partners = PartnerPage.objects.live().public().filter(translation_key=data["partner"])
+        partner = _in_language(partners.select_related("locale"))
+        if partner is not None:
+            names.append(partner.title)
+    labelled = (
+        ("area", ProjectArea),
+        ("partner_type", PartnerType),
+        ("comune", Comune),
+        ("format", Format),
+        ("audience", Audience),
+        ("language", TaughtLanguage),
+    )
+    for name, choices in labelled:
+        if data.get(name):
+            names.append(str(choices(data[name]).label))
+    if data.get("free"):
+        names.append(pgettext("courses in a calendar name", "free"))
+    return names
+
+
 def describe(kind, obj=None):
     """(X-WR-CALNAME, X-WR-CALDESC) of a feed, in the active language.
 
@@ -878,6 +918,16 @@ def describe(kind, obj=None):
             % {"comune": name},
         )
     if kind == "filter":
+        chosen = filter_names(obj.cleaned_data) if obj is not None else []
+        if chosen:
+            return (
+                _("Courses: %(filters)s") % {"filters": ", ".join(chosen)} + f" · {academy}",
+                _(
+                    "The sessions of the courses matching the filters chosen in the catalogue: "
+                    "%(filters)s."
+                )
+                % {"filters": ", ".join(chosen)},
+            )
         return (
             _("Selected courses") + f" · {academy}",
             _("The sessions of the courses matching the filters chosen in the catalogue."),

@@ -324,3 +324,17 @@ def test_a_sign_up_changes_the_personal_feed_and_leaves_public_feeds_cached(clie
     session.save()
     assert client.get(academy(), HTTP_IF_NONE_MATCH=public_etag).status_code == 200
     assert client.get(personal, HTTP_IF_NONE_MATCH=personal_etag).status_code == 200
+
+
+def test_a_filtered_calendar_is_named_after_its_filters(client, world, english):
+    path = reverse("feeds:filtered")
+    query = f"?topic=informatica&partner={world['alfa'].pk}&comune=pioltello&free=1"
+    calendar = parse(client.get(path + query))
+    assert str(calendar["X-WR-CALNAME"]) == (
+        "Corsi: Informatica, Cooperativa Alfa, Pioltello, gratuiti · Accademia Territoriale"
+    )
+    assert "Informatica, Cooperativa Alfa, Pioltello, gratuiti." in str(calendar["X-WR-CALDESC"])
+    calendar = parse(client.get("/en" + path[3:] + "?format=online&q=cv"))
+    assert str(calendar["X-WR-CALNAME"]) == "Courses: “cv”, Online · Territorial Academy"
+    calendar = parse(client.get(path))
+    assert str(calendar["X-WR-CALNAME"]) == "Selezione di corsi · Accademia Territoriale"
