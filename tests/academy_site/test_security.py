@@ -50,3 +50,11 @@ def test_versions_carry_this_years_security_fixes():
     # fixes on these branches; never go below them.
     assert Version(django.__version__) >= Version("5.2.19")
     assert Version(wagtail.__version__) >= Version("8.0.1")
+
+
+def test_the_admin_sends_no_e_mail_hash_to_gravatar(client):
+    user = get_user_model().objects.create_superuser("editor", "editor@example.org", "x")
+    client.force_login(user)
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert b"gravatar" not in response.content
