@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.action_menu import SubmitForModerationMenuItem
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.site_summary import PagesSummaryItem
 from wagtail.admin.ui.components import Component
 from wagtail.models import Page, WorkflowState, get_default_page_content_type
 
@@ -105,6 +106,43 @@ def add_partner_panel(request, panels):
     partners = list(partners_of(request.user))
     if partners:
         panels.append(PartnerSectionPanel(partners))
+
+
+class PartnerPagesSummaryItem(PagesSummaryItem):
+    """The dashboard's page count for a partner: the pages of its own
+    section, linking to it. Wagtail counts every page under the user's
+    explorable root, which for a partner with an Italian and an English
+    section is the tree's root: "116 Pages", the whole site's, linking to
+    the two home pages."""
+
+    def __init__(self, request, partners):
+        super().__init__(request)
+        self.partners = partners
+
+    def get_context_data(self, parent_context):
+        in_sections = Page.objects.none()
+        for partner in self.partners:
+            in_sections |= Page.objects.descendant_of(partner, inclusive=True).filter(
+                locale_id=partner.locale_id
+            )
+        return {
+            "root_page": self.partners[0],
+            "total_pages": in_sections.count(),
+            "site_name": self.partners[0].title,
+        }
+
+
+# After Wagtail's own hook, which adds the page count (same order, earlier app).
+@hooks.register("construct_homepage_summary_items", order=100)
+def count_the_partners_own_pages(request, summary_items):
+    if is_academy_staff(request.user):
+        return
+    partners = list(partners_of(request.user))
+    if partners:
+        summary_items[:] = [
+            PartnerPagesSummaryItem(request, partners) if type(item) is PagesSummaryItem else item
+            for item in summary_items
+        ]
 
 
 class SubmitInTheUsersLanguage(SubmitForModerationMenuItem):

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import WorkflowState
+from wagtail.models import Page, WorkflowState
 
 from home.demo import translate
 from partners.moderation import STAFF_GROUP_NAME
@@ -450,3 +450,28 @@ def test_a_partners_group_holds_no_other_model_permission(partner_a, partner_b):
             "wagtailcore.change_site",
         ):
             assert not user.has_perm(permission), permission
+
+
+def test_a_partners_dashboard_counts_its_own_pages(
+    client, directory, english, partner_a, partner_b, staff_user
+):
+    """Wagtail's page count is every page under the user's explorable root:
+    for a partner with an English section too, the whole site's count,
+    linking to the tree's root."""
+    from .opportunity_factories import OpportunityPageFactory
+
+    partner, user = partner_a
+    OpportunityPageFactory(parent=partner, title="Tirocinio")
+    OpportunityPageFactory(parent=partner_b[0], title="Apprendistato")
+    translate(directory, {}, english)
+    translate(partner, {}, english)
+    client.force_login(user)
+    summary = BeautifulSoup(client.get("/admin/").content, "html.parser")
+    link = summary.select_one("a[href*='/admin/pages/'] .w-sr-only").parent
+    assert link["href"] == f"/admin/pages/{partner.pk}/"
+    assert link.get_text(" ", strip=True).startswith("2 Pagine")
+    client.force_login(staff_user)
+    summary = BeautifulSoup(client.get("/admin/").content, "html.parser")
+    link = summary.select_one("a[href*='/admin/pages/'] .w-sr-only").parent
+    total = Page.objects.filter(depth__gt=1).count()
+    assert link.get_text(" ", strip=True).startswith(f"{total} Pagine")
