@@ -6,6 +6,8 @@ from wagtail.admin.action_menu import SubmitForModerationMenuItem
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.site_summary import PagesSummaryItem
 from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.sidebar import PageExplorerMenuItem
+from wagtail.admin.wagtail_hooks import ExplorerMenuItem
 from wagtail.models import Page, WorkflowState, get_default_page_content_type
 
 from . import admin_reports, views
@@ -142,6 +144,48 @@ def count_the_partners_own_pages(request, summary_items):
         summary_items[:] = [
             PartnerPagesSummaryItem(request, partners) if type(item) is PagesSummaryItem else item
             for item in summary_items
+        ]
+
+
+class SectionExplorerMenuItem(ExplorerMenuItem):
+    """The menu's "Pages" for a partner, opening its own section. Wagtail
+    opens the user's explorable root: for a partner with an Italian and an
+    English section, the tree's root, two home pages and a warning that
+    pages created there cannot be reached."""
+
+    def __init__(self, item, section):
+        super().__init__(
+            item.label,
+            reverse("wagtailadmin_explore", args=[section.pk]),
+            name=item.name,
+            classname=item.classname,
+            icon_name=item.icon_name,
+            attrs=item.attrs,
+            order=item.order,
+        )
+        self.section = section
+
+    def render_component(self, request):
+        return PageExplorerMenuItem(
+            self.name,
+            self.label,
+            self.url,
+            self.section.pk,
+            icon_name=self.icon_name,
+            classname=self.classname,
+            attrs=self.attrs,
+        )
+
+
+@hooks.register("construct_main_menu")
+def open_the_partners_section(request, menu_items):
+    if is_academy_staff(request.user):
+        return
+    partners = list(partners_of(request.user))
+    if partners:
+        menu_items[:] = [
+            SectionExplorerMenuItem(item, partners[0]) if item.name == "explorer" else item
+            for item in menu_items
         ]
 
 

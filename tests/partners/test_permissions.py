@@ -475,3 +475,39 @@ def test_a_partners_dashboard_counts_its_own_pages(
     link = summary.select_one("a[href*='/admin/pages/'] .w-sr-only").parent
     total = Page.objects.filter(depth__gt=1).count()
     assert link.get_text(" ", strip=True).startswith(f"{total} Pagine")
+
+
+def test_a_partners_pages_menu_opens_its_section(client, directory, english, partner_a, staff_user):
+    """The menu's "Pages" opened the tree's root for a partner with an
+    English section: two home pages, and a warning that pages created there
+    cannot be reached."""
+    import json
+
+    partner, user = partner_a
+    translate(directory, {}, english)
+    translate(partner, {}, english)
+
+    def explorer(response):
+        props = BeautifulSoup(response.content, "html.parser").select_one("#wagtail-sidebar-props")
+        found = []
+
+        def walk(node):
+            if isinstance(node, dict):
+                if node.get("_type") == "wagtail.sidebar.PageExplorerMenuItem":
+                    found.append(node["_args"])
+                for value in node.values():
+                    walk(value)
+            elif isinstance(node, list):
+                for value in node:
+                    walk(value)
+
+        walk(json.loads(props.string))
+        (args,) = found
+        return args
+
+    client.force_login(user)
+    args = explorer(client.get("/admin/"))
+    assert args[-1] == partner.pk
+    assert f"/admin/pages/{partner.pk}/" in json.dumps(args)
+    client.force_login(staff_user)
+    assert explorer(client.get("/admin/"))[-1] != partner.pk
