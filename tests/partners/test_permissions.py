@@ -1,5 +1,7 @@
 """What partner users may do, through the admin's own URLs."""
 
+import json
+
 import pytest
 import wagtail_factories
 from bs4 import BeautifulSoup
@@ -481,8 +483,6 @@ def test_a_partners_pages_menu_opens_its_section(client, directory, english, par
     """The menu's "Pages" opened the tree's root for a partner with an
     English section: two home pages, and a warning that pages created there
     cannot be reached."""
-    import json
-
     partner, user = partner_a
     translate(directory, {}, english)
     translate(partner, {}, english)
