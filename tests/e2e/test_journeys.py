@@ -245,7 +245,7 @@ def test_apply_to_a_challenge_with_an_attachment(server, phone):
 
     receipt = server.mails_to(email)
     assert len(receipt) == 1
-    phone.goto(server.link_in(receipt[0], "/challenge-applications/"))
+    phone.goto(server.link_in(receipt[0], "/it/candidature-sfide/"))
     expect(phone.locator("main")).to_contain_text("progetto.pdf")
 
 
