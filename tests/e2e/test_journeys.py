@@ -294,7 +294,7 @@ PAGE_PAIRS = [
     (
         "course",
         "/it/rete/artigiani-martesana/avviare-attivita-artigiana/",
-        "/en/network/artigiani-martesana/avviare-attivita-artigiana-en/",
+        "/en/network/artigiani-martesana/starting-a-craft-business/",
     ),
     ("partner directory", "/it/rete/", "/en/network/"),
     ("partner", "/it/rete/libera-compagnia/", "/en/network/libera-compagnia/"),
