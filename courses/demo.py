@@ -12,6 +12,9 @@ import datetime
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.text import slugify
+
+from wagtail.coreutils import find_available_slug
 
 from courses import demo_signups
 from home.demo import add_child, child_by_slug, demo_image, translate
@@ -388,6 +391,15 @@ def _course(row, context, partners, topics, venues, today, edition):
     return add_child(context, partner, course), True
 
 
+def english_slug(course, title_en, context):
+    """The English course's slug, made from its English title, so English
+    addresses read in English (as an editor would write it when translating):
+    free among the English partner page's children, which hold other
+    courses, challenges and opportunities."""
+    parent = course.get_parent().get_translation(context.english)
+    return find_available_slug(parent, slugify(title_en))
+
+
 def _translate_course(course, row, context):
     title_en = row[16]
     intro = course.intro
@@ -395,7 +407,7 @@ def _translate_course(course, row, context):
         course,
         {
             course.title: title_en,
-            course.slug: course.slug + "-en",
+            course.slug: english_slug(course, title_en, context),
             intro: (
                 f"A hands-on course with {course.get_parent().title}, in small groups with "
                 "teachers who work in the trade."

@@ -12,13 +12,17 @@ or the demo) are changed only by users with ``change_venue`` and
 (listing buttons, bulk actions, the chooser's creation tab); the views below
 add the per-venue check that Wagtail's generic edit, copy, delete, usage and
 history views leave out (they ask for the model-wide permission only).
+Where a venue is used names only the courses the user may edit: the others
+are counted (`usage_by_editor`).
 """
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,8 +30,9 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import ObjectList
 from wagtail.log_actions import log
-from wagtail.models import Revision
+from wagtail.models import Page, ReferenceIndex, Revision
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.views import chooser as chooser_views
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
@@ -152,6 +157,33 @@ def venues_in_use(venues):
     return [venue for venue in venues if venue.pk in used]
 
 
+def usage_by_editor(user, venue):
+    """Where `venue` is used, as `user` may see it: the references from the
+    pages they may edit, and how many other pages or objects use it.
+
+    Every editor may hold sessions at any venue, so a partner's venue is used
+    by other partners' courses too, drafts included: those are counted,
+    never named nor linked. Staff and superusers may edit every course, so
+    they see them all."""
+    references = ReferenceIndex.get_references_to(venue)
+    editable = (
+        PagePermissionPolicy()
+        .instances_user_has_permission_for(user, "change")
+        .annotate(key=Cast("pk", output_field=CharField()))
+        .values("key")
+    )
+    shown = references.filter(
+        base_content_type=ContentType.objects.get_for_model(Page), object_id__in=editable
+    )
+    hidden = (
+        references.exclude(pk__in=shown.values("pk"))
+        .values("base_content_type", "object_id")
+        .distinct()
+        .count()
+    )
+    return shown, hidden
+
+
 def refuse_deleting_venues_in_use(request, objects):
     """`before_delete_snippet`: sessions are never lost with their venue
     (the foreign key protects them too), and the editor is told why."""
@@ -233,10 +265,21 @@ class VenueDeleteView(InstancePermissionMixin, snippet_views.DeleteView):
 
 
 class VenueUsageView(InstancePermissionMixin, snippet_views.UsageView):
-    """Where a venue is used lists other partners' courses, drafts too:
-    only for those who may change the venue."""
+    """Where a venue is used: only for those who may change the venue, and
+    listing only the courses they may edit (`usage_by_editor`); Wagtail would
+    list each of the others as a "private page" row."""
 
     instance_actions = ("change",)
+    results_template_name = "courses/venue_admin/usage_results.html"
+
+    def get_queryset(self):
+        shown, self.hidden_count = usage_by_editor(self.request.user, self.object)
+        return shown.group_by_source_object()
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        context["hidden_count"] = self.hidden_count
+        return context
 
 
 class VenueHistoryView(InstancePermissionMixin, snippet_views.HistoryView):

@@ -142,3 +142,14 @@ def application_view(request, token):
         context["withdrawn_now"] = True
         return TemplateResponse(request, f"{TEMPLATE_DIR}/application.html", context)
     return TemplateResponse(request, f"{TEMPLATE_DIR}/application.html", context)
+
+
+def application_moved(request, token):
+    """The applicant's page at the path Italian receipts used to link to
+    (partners/challenge_urls.py): moved for good to its path in the active
+    language, with the same token. A withdrawal sent from a page opened
+    before the move is sent on as it is (308), not turned into a reading."""
+    keep_method = request.method not in ("GET", "HEAD")
+    return redirect(
+        "challenge_application", token=token, permanent=True, preserve_request=keep_method
+    )

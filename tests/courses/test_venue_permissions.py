@@ -287,3 +287,59 @@ def test_the_migration_lets_existing_partners_add_venues(partner_a):
     migration.forwards(apps, None)
     assert partner.group.permissions.filter(pk=add_venue.pk).exists()
     assert not readers.permissions.exists()
+
+
+def usage_url(venue, **query):
+    suffix = "?describe_on_delete=1" if query.get("on_delete") else ""
+    return f"{LIST}usage/{venue.pk}/{suffix}"
+
+
+def test_where_a_venue_is_used_names_only_the_courses_the_reader_may_edit(
+    client, partner_a, partner_b, staff_user, venues
+):
+    """Any partner may hold sessions at any venue: where its own venue is
+    used (the usage page, also as the delete confirmation's list; the
+    refused deletion; the chooser) a partner sees its own courses and only a
+    count of the others', drafts included: no title, no link, no row. Staff
+    see them all."""
+    own = venues["own"]
+    mine = CoursePageFactory(parent=partner_a[0], slug="cucito", title="Cucito di Alfa")
+    CourseSessionFactory(page=mine, venue=own)
+    mine.save_revision().publish()
+    theirs = CoursePageFactory(parent=partner_b[0], slug="saldatura", title="Saldatura di Beta")
+    CourseSessionFactory(page=theirs, venue=own)
+    theirs.save_revision().publish()
+    draft = CoursePageFactory(
+        parent=partner_b[0], slug="bozza", title="Bozza segreta di Beta", live=False
+    )
+    CourseSessionFactory(page=draft, venue=own)
+    draft.save_revision()
+    secrets = ("Saldatura di Beta", "Bozza segreta di Beta")
+
+    client.force_login(partner_a[1])
+    for url in (usage_url(own), usage_url(own, on_delete=True)):
+        page = BeautifulSoup(client.get(url).content, "html.parser")
+        rows = page.select("table.listing tbody tr")
+        assert [row.select_one("td.title").get_text(strip=True) for row in rows] == [
+            "Cucito di Alfa"
+        ], url
+        assert page.select(f"a[href^='/admin/pages/{mine.pk}/edit/']")
+        for course in (theirs, draft):
+            assert not page.select(f"a[href*='/admin/pages/{course.pk}/']"), url
+        text = page.get_text(" ", strip=True)
+        assert not any(secret in text for secret in secrets), url
+        assert "2 corsi di altri partner usano anche questa sede" in text, url
+    # Asked to delete it, the admin says why not, and names no course.
+    response = client.get(delete_url(own), follow=True)
+    assert "non può essere eliminata" in messages_of(response)
+    assert not any(secret in response.content.decode() for secret in secrets)
+    chooser = json.loads(client.get(CHOOSE).content)["html"]
+    assert not any(secret in chooser for secret in secrets)
+
+    client.force_login(staff_user)
+    page = BeautifulSoup(client.get(usage_url(own)).content, "html.parser")
+    titles = {row.select_one("td.title").get_text(strip=True) for row in page.select("tbody tr")}
+    assert titles == {"Cucito di Alfa", *secrets}
+    for course in (mine, theirs, draft):
+        assert page.select(f"a[href^='/admin/pages/{course.pk}/edit/']")
+    assert not page.select("[data-venue-usage-hidden]")

@@ -23,7 +23,7 @@ PAGES = {
     "catalogue, bad filter": ("/it/corsi/?date_from=31-31-2026", "/en/courses/?date_from=x"),
     "course": (
         "/it/rete/artigiani-martesana/avviare-attivita-artigiana/",
-        "/en/network/artigiani-martesana/avviare-attivita-artigiana-en/",
+        "/en/network/artigiani-martesana/starting-a-craft-business/",
     ),
     "course in Italian only, English site": (
         "/it/rete/cfp-martesana/sicurezza-sul-lavoro/",
@@ -82,7 +82,7 @@ def test_public_page_has_no_serious_accessibility_violations(server, phone, path
 LANGUAGES = ["it", "en"]
 COURSE = {
     "it": "/it/rete/artigiani-martesana/avviare-attivita-artigiana/",
-    "en": "/en/network/artigiani-martesana/avviare-attivita-artigiana-en/",
+    "en": "/en/network/artigiani-martesana/starting-a-craft-business/",
 }
 CHALLENGE_FORM = {
     "it": "/it/rete/comune-di-pioltello/anziani-soli/apply/",

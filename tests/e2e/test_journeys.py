@@ -245,7 +245,7 @@ def test_apply_to_a_challenge_with_an_attachment(server, phone):
 
     receipt = server.mails_to(email)
     assert len(receipt) == 1
-    phone.goto(server.link_in(receipt[0], "/challenge-applications/"))
+    phone.goto(server.link_in(receipt[0], "/it/candidature-sfide/"))
     expect(phone.locator("main")).to_contain_text("progetto.pdf")
 
 
@@ -294,7 +294,7 @@ PAGE_PAIRS = [
     (
         "course",
         "/it/rete/artigiani-martesana/avviare-attivita-artigiana/",
-        "/en/network/artigiani-martesana/avviare-attivita-artigiana-en/",
+        "/en/network/artigiani-martesana/starting-a-craft-business/",
     ),
     ("partner directory", "/it/rete/", "/en/network/"),
     ("partner", "/it/rete/libera-compagnia/", "/en/network/libera-compagnia/"),

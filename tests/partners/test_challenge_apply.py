@@ -70,7 +70,7 @@ def test_applying_stores_the_application_and_sends_a_receipt(
     assert "Candidatura ricevuta" in message.subject
     assert application.reference in message.body
     html = message.alternatives[0][0]
-    link = re.search(r'href="(http://testserver/it/challenge-applications/[^"]+/)"', html)
+    link = re.search(r'href="(http://testserver/it/candidature-sfide/[^"]+/)"', html)
     assert link is not None
     assert link.group(1) in message.body
     assert client.get(response["Location"]).status_code == 200

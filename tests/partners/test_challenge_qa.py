@@ -208,7 +208,7 @@ def test_a_download_is_saved_with_the_extension_of_what_the_file_is(
 def test_the_link_says_how_to_correct_an_application_and_leads_to_a_new_one(
     client, challenge, application
 ):
-    link = f"/it/challenge-applications/{make_token(application)}/"
+    link = f"/it/candidature-sfide/{make_token(application)}/"
     page = client.get(link).content.decode()
     assert "Una candidatura inviata non si può modificare. Per correggere qualcosa" in page
     response = client.post(link, {"confirm": "withdraw"})

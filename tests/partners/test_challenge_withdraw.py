@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from bs4 import BeautifulSoup
 
 from django.core import mail
 from django.utils import timezone
@@ -30,8 +31,9 @@ def application(challenge):
     return make_application(challenge, name="Bruno Neri", email="bruno@example.org")
 
 
-def link(application):
-    return f"/it/challenge-applications/{make_token(application)}/"
+def link(application, language="it"):
+    path = "candidature-sfide" if language == "it" else "challenge-applications"
+    return f"/{language}/{path}/{make_token(application)}/"
 
 
 def test_the_link_shows_the_application(client, application):
@@ -40,6 +42,34 @@ def test_the_link_shows_the_application(client, application):
     content = response.content.decode()
     assert "Bruno Neri" in content and application.reference in content
     assert 'name="confirm"' in content
+
+
+def test_the_page_has_a_path_in_each_language(client, application):
+    """The receipt links in the applicant's language; the switcher leads to
+    the same application in the other."""
+    for language, other in (("it", "en"), ("en", "it")):
+        response = client.get(link(application, language))
+        assert response.status_code == 200, language
+        switcher = BeautifulSoup(response.content, "html.parser").select(f"a[hreflang={other}]")
+        assert {a["href"] for a in switcher} == {link(application, other)}, language
+
+
+def test_the_old_italian_path_moves_for_good_to_the_new_one(client, application):
+    """Italian receipts already e-mailed link to /it/challenge-applications/:
+    they still open the application, redirected permanently with the token."""
+    old = f"/it/challenge-applications/{make_token(application)}/"
+    response = client.get(old)
+    assert response.status_code == 301
+    assert response["Location"] == link(application)
+    assert "Bruno Neri" in client.get(old, follow=True).content.decode()
+    # A withdrawal from a page opened at the old path is not lost on the way.
+    response = client.post(old, {"confirm": "withdraw"})
+    assert response.status_code == 308
+    assert response["Location"] == link(application)
+    response = client.post(old, {"confirm": "withdraw"}, follow=True)
+    assert "La tua candidatura è stata ritirata." in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.WITHDRAWN
 
 
 def test_withdrawing_needs_confirmation_then_withdraws(client, application):
@@ -62,10 +92,9 @@ def test_a_tampered_or_made_up_link_finds_nothing(client, application):
     token = make_token(application)
     tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
     for bad in (tampered, "nonsense", token.split(":")[0] + ":x"):
-        assert client.get(f"/it/challenge-applications/{bad}/").status_code == 404
+        assert client.get(f"/it/candidature-sfide/{bad}/").status_code == 404
         assert (
-            client.post(f"/it/challenge-applications/{bad}/", {"confirm": "withdraw"}).status_code
-            == 404
+            client.post(f"/it/candidature-sfide/{bad}/", {"confirm": "withdraw"}).status_code == 404
         )
     application.refresh_from_db()
     assert application.status == ApplicationStatus.RECEIVED

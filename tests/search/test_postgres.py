@@ -62,7 +62,10 @@ def test_english_pages_use_english_stemming(client, world, english, home_en):
     world.coop.copy_for_translation(english).save_revision().publish()
     translate(
         world.sartoria,
-        {"Sartoria per ricominciare": "Tailoring for a new start", "sartoria": "tailoring-en"},
+        {
+            "Sartoria per ricominciare": "Tailoring for a new start",
+            "sartoria": "tailoring-for-a-new-start",
+        },
         english,
     )
     assert "Tailoring for a new start" in found("tailors", language="en")
