@@ -63,10 +63,10 @@ class SignupResult:
     promoted: list = field(default_factory=list)
 
 
-def _notify(signup, kind):
+def _notify(signup, kind, session=None):
     from .emails import queue_email
 
-    queue_email(signup, kind)
+    queue_email(signup, kind, session)
 
 
 def _lock(session_id):
@@ -469,10 +469,15 @@ def mark_attendance(signup_id, attendance, now=None):
 
 
 def session_cancelled(session_id):
-    """Tell everyone signed up that the session is cancelled."""
-    signups = Signup.objects.filter(session_id=session_id, status__in=ACTIVE_STATUSES)
+    """Tell everyone with a place at the session that it is cancelled: its
+    own sign-ups and, for a course whose one sign-up covers the whole
+    series, the sign-ups its first session carries (the e-mail names the
+    cancelled date, so they know which one)."""
+    session = CourseSession.objects.select_related("page").get(pk=session_id)
+    carriers = {session.pk, series_anchor(session).pk}
+    signups = Signup.objects.filter(session_id__in=carriers, status__in=ACTIVE_STATUSES)
     for signup in signups:
-        _notify(signup, "session_cancelled")
+        _notify(signup, "session_cancelled", session)
 
 
 # --- Personal data ----------------------------------------------------------

@@ -450,6 +450,34 @@ def test_series_sign_up_covers_every_session(client, partner):
     assert sorted(statuses.values()) == ["CANCELLED", "CONFIRMED", "CONFIRMED"]
 
 
+def test_a_cancelled_date_of_a_series_is_told_to_the_series_sign_ups(client, partner, committed):
+    _course, sessions = make_course(partner, signup_mode=SignupMode.SERIES, sessions=3)
+    client.post(signup_url(sessions[0]), form_data())
+    client.get(link(mail.outbox[0], "confirm"))
+    mail.outbox.clear()
+    # The sign-ups hang on the first session; the organiser cancels the second.
+    sessions[1].status = SessionStatus.CANCELLED
+    committed(sessions[1].save)
+    (message,) = mail.outbox
+    assert "Incontro annullato" in message.subject
+    told, listed = message.body.split("Quando e dove")
+    assert "annullato questo incontro" in told and "resta valida per le altre date" in told
+    assert date_line(sessions[1]) in told and date_line(sessions[0]) not in told
+    for session in sessions:
+        assert date_line(session) in listed
+    cal = Calendar.from_ical(message.attachments[0][1])
+    statuses = {str(e["UID"]): str(e["STATUS"]) for e in cal.walk("VEVENT")}
+    assert statuses[f"{sessions[1].uid}@accademia-territoriale"] == "CANCELLED"
+
+
+def date_line(session):
+    """A session's date and hours as the Italian e-mails write them."""
+    with translation.override("it"):
+        return Template('{{ s.start|date:"l j F Y" }}, {{ s.start|time:"H:i" }}').render(
+            Context({"s": session})
+        )
+
+
 def test_signup_form_tag_renders_the_form(course_and_session, home):
     _course, session = course_and_session
     request = RequestFactory().get("/it/")
