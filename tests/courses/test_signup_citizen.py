@@ -372,6 +372,13 @@ def test_my_signups_page_shows_every_date_of_a_series(client, partner):
     shown = [time["datetime"] for time in row.select(".signup-dates time")]
     assert shown == [timezone.localtime(s.start).isoformat() for s in sessions]
     assert "3 date" in row.get_text(" ")
+    # A date the organiser cancelled says so, on that date only.
+    sessions[1].status = SessionStatus.CANCELLED
+    sessions[1].save()
+    (row,) = mine_rows(client, signup)
+    marked = [bool(li.select(".signup-badge--cancelled")) for li in row.select(".signup-dates li")]
+    assert marked == [False, True, False]
+    assert "Incontro annullato" not in row.get_text(" ")
     # A series under way is still coming up, and can still be cancelled.
     sessions[0].start -= datetime.timedelta(days=30)
     sessions[0].end -= datetime.timedelta(days=30)
