@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from home.cache import bump_content_generation_now_and_on_commit
 
-from .choices import SessionStatus
+from .choices import SessionStatus, SignupMode
 from .models import CourseSession, Participant, Signup, SignupStatus
 from .models.bookings import ACTIVE_STATUSES, SEAT_STATUSES, Attendance, Channel
 
@@ -63,10 +63,10 @@ class SignupResult:
     promoted: list = field(default_factory=list)
 
 
-def _notify(signup, kind):
+def _notify(signup, kind, session=None):
     from .emails import queue_email
 
-    queue_email(signup, kind)
+    queue_email(signup, kind, session)
 
 
 def _lock(session_id):
@@ -100,8 +100,6 @@ def series_anchor(session, known_sessions=None):
     """The session that carries the sign-ups: itself, or for a course whose
     one sign-up covers the whole series, the course's first session
     (`known_sessions`: all the course's sessions in order, if at hand)."""
-    from .choices import SignupMode
-
     page = session.page
     if page.signup_mode != SignupMode.SERIES:
         return session
@@ -113,6 +111,53 @@ def series_anchor(session, known_sessions=None):
         .first()
     )
     return first or session
+
+
+def sessions_covered(signups, since=None):
+    """(sign-up, session) for every session the sign-ups give a place at:
+    each sign-up's own session and, for a course whose one sign-up covers
+    the whole series (carried by its first session), the course's other
+    sessions too, as the e-mails list them, in one query. A session with a
+    sign-up of its own (from before the course took series sign-ups) keeps
+    it. With `since`, sessions that ended before it are left out, each by
+    its own date: a series whose first date is long past keeps its later
+    ones."""
+    series_pages = {
+        s.session.page_id for s in signups if s.session.page.signup_mode == SignupMode.SERIES
+    }
+    by_page = {}
+    if series_pages:
+        for session in (
+            CourseSession.objects.filter(page_id__in=series_pages)
+            .select_related("page", "page__locale", "venue")
+            .order_by("start", "sort_order")
+        ):
+            by_page.setdefault(session.page_id, []).append(session)
+    own = {signup.session_id for signup in signups}
+    places = []
+    for signup in signups:
+        places.append((signup, signup.session))
+        course = by_page.get(signup.session.page_id)
+        if course and course[0].pk == signup.session_id:
+            places.extend((signup, session) for session in course[1:] if session.pk not in own)
+    if since is not None:
+        places = [(signup, session) for signup, session in places if session.end >= since]
+    return places
+
+
+def waitlist_positions(signups):
+    """Waiting-list positions of the given sign-ups, in one query."""
+    waiting = [s for s in signups if s.status == SignupStatus.WAITLISTED]
+    if not waiting:
+        return {}
+    queue = Signup.objects.filter(
+        session_id__in={s.session_id for s in waiting}, status=SignupStatus.WAITLISTED
+    ).order_by("session_id", "id")
+    positions, counters = {}, {}
+    for session_id, signup_id in queue.values_list("session_id", "id"):
+        counters[session_id] = counters.get(session_id, 0) + 1
+        positions[signup_id] = counters[session_id]
+    return positions
 
 
 def closed_reason(session, now=None):
@@ -424,10 +469,15 @@ def mark_attendance(signup_id, attendance, now=None):
 
 
 def session_cancelled(session_id):
-    """Tell everyone signed up that the session is cancelled."""
-    signups = Signup.objects.filter(session_id=session_id, status__in=ACTIVE_STATUSES)
+    """Tell everyone with a place at the session that it is cancelled: its
+    own sign-ups and, for a course whose one sign-up covers the whole
+    series, the sign-ups its first session carries (the e-mail names the
+    cancelled date, so they know which one)."""
+    session = CourseSession.objects.select_related("page").get(pk=session_id)
+    carriers = {session.pk, series_anchor(session).pk}
+    signups = Signup.objects.filter(session_id__in=carriers, status__in=ACTIVE_STATUSES)
     for signup in signups:
-        _notify(signup, "session_cancelled")
+        _notify(signup, "session_cancelled", session)
 
 
 # --- Personal data ----------------------------------------------------------

@@ -85,33 +85,42 @@ class no_signup_emails:
         _switched_off.reset(self._token)
 
 
-def queue_email(signup, kind):
+def queue_email(signup, kind, session=None):
     """Queue the e-mail `kind` for `signup` once the current transaction
-    commits (at once outside a transaction)."""
+    commits (at once outside a transaction). `session`: the session the
+    e-mail is about when it is not the sign-up's own (a cancelled date of
+    a series, whose sign-ups the first session carries)."""
     if not signup.email or _switched_off.get():
         return
-    enqueue_on_commit(send_signup_email, signup.pk, kind)
+    about = () if session is None else (session.pk,)
+    enqueue_on_commit(send_signup_email, signup.pk, kind, *about)
 
 
 @task()
-def send_signup_email(signup_id, kind):
-    from .models import Signup
+def send_signup_email(signup_id, kind, session_id=None):
+    from .models import CourseSession, Signup
 
     signup = (
         Signup.objects.select_related("session__page", "session__venue", "participant")
         .filter(pk=signup_id)
         .first()
     )
-    if signup is None or not signup.email or not still_applies(signup, kind):
+    session = None
+    if session_id is not None:
+        session = CourseSession.objects.select_related("venue").filter(pk=session_id).first()
+        if session is None:
+            return
+    if signup is None or not signup.email or not still_applies(signup, kind, session=session):
         return
-    build_message(signup, kind).send()
+    build_message(signup, kind, session).send()
 
 
-def still_applies(signup, kind, now=None):
+def still_applies(signup, kind, now=None, session=None):
     """Whether the e-mail `kind`, queued when the sign-up changed, still
     describes the sign-up as it is now. A later change queued its own
     e-mail (a promotion "promoted", a cancellation "cancelled", a lapse
-    "lapsed"), so an e-mail overtaken by it is dropped, not corrected."""
+    "lapsed"), so an e-mail overtaken by it is dropped, not corrected.
+    `session`: the session the e-mail is about, if not the sign-up's own."""
     from .choices import SessionStatus
     from .models import SignupStatus
 
@@ -136,7 +145,7 @@ def still_applies(signup, kind, now=None):
     if kind == "lapsed":
         return status == SignupStatus.LAPSED
     if kind == "session_cancelled":
-        return signup.session.status == SessionStatus.CANCELLED
+        return (session or signup.session).status == SessionStatus.CANCELLED
     if kind == "reminder":
         session = signup.session
         return (
@@ -147,7 +156,9 @@ def still_applies(signup, kind, now=None):
     raise ValueError(f"unknown sign-up e-mail {kind!r}")
 
 
-def build_message(signup, kind):
+def build_message(signup, kind, about=None):
+    """The e-mail `kind` for `signup`; `about`: the session it is about
+    when not the sign-up's own (a cancelled date of a series)."""
     with translation.override(signup.language):
         session = signup.session
         course = localized_course(session.page, signup.language)
@@ -157,6 +168,7 @@ def build_message(signup, kind):
             "signup": signup,
             "session": session,
             "sessions": sessions,
+            "about": about or session,
             "course": course,
             "course_url": course_url(course),
             "venue": session.venue,

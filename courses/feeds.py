@@ -56,7 +56,7 @@ from home.search_query import SearchTextField
 from partners.choices import Audience, PartnerType
 from partners.models import PartnerPage
 
-from . import feed_deadlines, ical
+from . import booking, feed_deadlines, ical
 from .choices import Format, SignupMode, TaughtLanguage
 from .models import CoursePage, CourseSession, Signup, Topic, Venue
 from .models.bookings import SignupStatus
@@ -302,14 +302,18 @@ def filtered_sessions(data):
 def personal_signups(participant):
     """The participant's places on public sessions, one per session: the
     active one if any (confirmed, reserved, waiting list), else the latest
-    ended one, so calendars remove what was cancelled."""
-    now = timezone.now()
+    ended one, so calendars remove what was cancelled.
+
+    A sign-up to a whole series hangs on the course's first session: it
+    stays while any session of the course is within `PAST_WINDOW`, and
+    `build_personal_calendar` keeps each session by its own date."""
+    since = timezone.now() - PAST_WINDOW
+    series_still_on = Q(session__page__signup_mode=SignupMode.SERIES) & Exists(
+        CourseSession.objects.filter(page_id=OuterRef("session__page_id"), end__gte=since)
+    )
     signups = (
-        Signup.objects.filter(
-            participant=participant,
-            session__page__in=public_source_pages(),
-            session__end__gte=now - PAST_WINDOW,
-        )
+        Signup.objects.filter(participant=participant, session__page__in=public_source_pages())
+        .filter(Q(session__end__gte=since) | series_still_on)
         .select_related("session", "session__page", "session__page__locale", "session__venue")
         .order_by("session__start", "session__sort_order", "session_id", "pk")
     )
@@ -628,38 +632,11 @@ def deadlines_of(language, **filters):
 def build_personal_calendar(signups, *, name, description, language, request=None):
     """The personal feed: each place with its state (confirmed, waiting list
     with its position, cancelled), under the session's usual UID."""
-    places = sessions_covered(signups)
+    places = booking.sessions_covered(signups, since=timezone.now() - PAST_WINDOW)
     context = FeedContext.load([session for _signup, session in places], language, request)
-    positions = waitlist_positions(signups)
+    positions = booking.waitlist_positions(signups)
     events = [personal_event(signup, session, context, positions) for signup, session in places]
     return feed_calendar(events, name=name, description=description).to_ical()
-
-
-def sessions_covered(signups):
-    """(sign-up, session) for every session the sign-ups give a place at:
-    each sign-up's own session and, for a course whose one sign-up covers
-    the whole series (carried by its first session), the course's other
-    sessions too, as the e-mails list them. A session with a sign-up of
-    its own (from before the course took series sign-ups) keeps it."""
-    series_pages = {
-        s.session.page_id for s in signups if s.session.page.signup_mode == SignupMode.SERIES
-    }
-    by_page = {}
-    if series_pages:
-        for session in (
-            CourseSession.objects.filter(page_id__in=series_pages)
-            .select_related("page", "page__locale", "venue")
-            .order_by("start", "sort_order")
-        ):
-            by_page.setdefault(session.page_id, []).append(session)
-    own = {signup.session_id for signup in signups}
-    places = []
-    for signup in signups:
-        places.append((signup, signup.session))
-        course = by_page.get(signup.session.page_id)
-        if course and course[0].pk == signup.session_id:
-            places.extend((signup, session) for session in course[1:] if session.pk not in own)
-    return places
 
 
 def personal_event(signup, session, context, positions):
@@ -680,21 +657,6 @@ def personal_event(signup, session, context, positions):
     else:
         status, extra = "CANCELLED", _("Your sign-up was cancelled.")
     return event_for(session, context, status=status, extra=extra)
-
-
-def waitlist_positions(signups):
-    """Waiting-list positions of the given sign-ups, in one query."""
-    waiting = [s for s in signups if s.status == SignupStatus.WAITLISTED]
-    if not waiting:
-        return {}
-    queue = Signup.objects.filter(
-        session_id__in={s.session_id for s in waiting}, status=SignupStatus.WAITLISTED
-    ).order_by("session_id", "id")
-    positions, counters = {}, {}
-    for session_id, signup_id in queue.values_list("session_id", "id"):
-        counters[session_id] = counters.get(session_id, 0) + 1
-        positions[signup_id] = counters[session_id]
-    return positions
 
 
 def feed_calendar(events, *, name, description):

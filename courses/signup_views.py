@@ -19,6 +19,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from home.localize import localized_specific
+
 from . import booking, throttle
 from .choices import SessionStatus, SignupMode
 from .emails import localized_course, series_sessions
@@ -261,25 +263,36 @@ def coming(request, token):
 
 
 def mine(request, token):
+    """The person's own sign-ups, reached from the link in every e-mail:
+    each with every date it covers (a series sign-up covers the whole
+    course) and its state, in a constant number of queries."""
     participant_id = read_participant_token(token)
     participant = Participant.objects.filter(pk=participant_id).first() if participant_id else None
     if participant is None:
         return bad_link(request)
-    language = get_language()
     signups = list(
         participant.signups.select_related("session__page", "session__venue").order_by(
             "-session__start"
         )
     )
+    covered = {}
+    for signup, session in booking.sessions_covered(signups):
+        covered.setdefault(signup.pk, []).append(session)
+    positions = booking.waitlist_positions(signups)
+    courses = localized_specific([signup.session.page for signup in signups])
     now = timezone.now()
     rows = []
     for signup in signups:
+        sessions = covered[signup.pk]
         rows.append(
             {
                 "signup": signup,
-                "course": localized_course(signup.session.page, language),
-                "position": signup.waitlist_position(),
-                "upcoming": signup.session.end > now,
+                "course": courses[signup.session.page_id],
+                "sessions": sessions,
+                "venue": common_venue(sessions),
+                "all_cancelled": all(session.is_cancelled for session in sessions),
+                "position": positions.get(signup.pk),
+                "upcoming": any(session.end > now for session in sessions),
                 "cancel_url": reverse("signups:cancel", args=[make_token(signup, "cancel")])
                 if signup.status in ACTIVE_STATUSES
                 else "",
@@ -295,3 +308,10 @@ def mine(request, token):
             "statuses": SignupStatus,
         },
     )
+
+
+def common_venue(sessions):
+    """The venue of every session, when they share one (named once rather
+    than on every date), else None."""
+    venues = {session.venue_id for session in sessions}
+    return sessions[0].venue if len(venues) == 1 else None

@@ -69,3 +69,13 @@ def test_a_queued_email_applies_only_to_the_sign_up_as_it_is_now(kind, made, app
 def test_an_unknown_email_is_an_error():
     with pytest.raises(ValueError, match="unknown sign-up e-mail"):
         still_applies(signup(SignupStatus.CONFIRMED), "surprise", now=NOW)
+
+
+def test_a_cancelled_date_of_a_series_is_judged_by_that_session():
+    """A series sign-up hangs on the first session: the e-mail about a
+    later date applies while that date, not the first, is cancelled."""
+    carried = signup(SignupStatus.CONFIRMED)
+    later = CourseSession(status=SessionStatus.CANCELLED, start=LATER, end=LATER)
+    assert still_applies(carried, "session_cancelled", now=NOW, session=later) is True
+    later.status = SessionStatus.SCHEDULED  # put back before the worker ran
+    assert still_applies(carried, "session_cancelled", now=NOW, session=later) is False

@@ -14,6 +14,7 @@ from django.urls import reverse
 from wagtail.models import PageViewRestriction
 
 from courses import feeds
+from courses.choices import SignupMode
 from courses.models import SignupStatus
 from courses.signup_links import participant_token
 from tests.partners.challenge_factories import ChallengePageFactory
@@ -161,6 +162,25 @@ def test_personal_feed_shows_the_state_of_each_place(client, world, english, hom
     again = events(parse(client.get(address)))
     assert str(again[uid(s["computer1"])]["STATUS"]) == "CONFIRMED"
     assert len(again) == 3
+
+
+def test_personal_feed_keeps_each_session_of_a_series_by_its_own_date(client, world):
+    """A series sign-up hangs on the course's first session; the feed's
+    window for past sessions applies to each session, not to that first
+    date, so a long course stays in the calendar while its dates do."""
+    course = CoursePageFactory(parent=world["alfa"], signup_mode=SignupMode.SERIES)
+    venue = world["sessions"]["computer1"].venue
+    past = feeds.PAST_WINDOW.days
+    days = {"gone": -past - 10, "recent": -past + 10, "next": 7}
+    series = {
+        name: CourseSessionFactory(page=course, venue=venue, start=soon(day), end=soon(day, 12))
+        for name, day in days.items()
+    }
+    participant = ParticipantFactory()
+    SignupFactory(participant=participant, session=series["gone"])
+    found = events(parse(client.get(reverse("feeds:personal", args=[participant.feed_token]))))
+    assert set(found) == {uid(series["recent"]), uid(series["next"])}
+    assert str(found[uid(series["next"])]["STATUS"]) == "CONFIRMED"
 
 
 def test_personal_feed_is_secret_and_revocable(client, world):

@@ -8,13 +8,16 @@ from bs4 import BeautifulSoup
 from icalendar import Calendar
 
 from django.core import mail
+from django.db import connection
 from django.template import Context, Template
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from courses.choices import SessionStatus, SignupMode
 from courses.models import Signup, SignupStatus
+from courses.signup_links import participant_token
 
 from .signup_factories import add_question, form_data, make_course, make_partner
 
@@ -346,9 +349,79 @@ def test_my_signups_page(client, partner):
     mine = link(mail.outbox[-1], "mine")
     page = client.get(mine)
     assert page.status_code == 200
-    text = BeautifulSoup(page.content, "html.parser").get_text(" ")
-    assert "posizione 1 in lista d'attesa" in text
-    assert "a@example.org" not in text
+    html = BeautifulSoup(page.content, "html.parser")
+    assert "a@example.org" not in html.get_text(" ")
+    # The waiting-list state is said once, with the position.
+    (row,) = html.select(".signup-row")
+    assert "Posizione 1 in lista d'attesa" in row.get_text(" ")
+    assert row.get_text(" ").lower().count("lista d'attesa") == 1
+
+
+def mine_rows(client, signup, lang="it"):
+    with translation.override(lang):
+        address = reverse("signups:mine", args=[participant_token(signup.participant)])
+    html = BeautifulSoup(client.get(address).content, "html.parser")
+    return html.select(".signup-row")
+
+
+def test_my_signups_page_shows_every_date_of_a_series(client, partner):
+    _course, sessions = make_course(partner, signup_mode=SignupMode.SERIES, sessions=3)
+    client.post(signup_url(sessions[0]), form_data())
+    signup = Signup.objects.get()
+    (row,) = mine_rows(client, signup)
+    shown = [time["datetime"] for time in row.select(".signup-dates time")]
+    assert shown == [timezone.localtime(s.start).isoformat() for s in sessions]
+    assert "3 date" in row.get_text(" ")
+    # A date the organiser cancelled says so, on that date only.
+    sessions[1].status = SessionStatus.CANCELLED
+    sessions[1].save()
+    (row,) = mine_rows(client, signup)
+    marked = [bool(li.select(".signup-badge--cancelled")) for li in row.select(".signup-dates li")]
+    assert marked == [False, True, False]
+    assert "Incontro annullato" not in row.get_text(" ")
+    # A series under way is still coming up, and can still be cancelled.
+    sessions[0].start -= datetime.timedelta(days=30)
+    sessions[0].end -= datetime.timedelta(days=30)
+    sessions[0].save()
+    (row,) = mine_rows(client, signup, "en")
+    assert "3 dates" in row.get_text(" ")
+    assert row.find_parent("ul").find_previous("h2").get_text() == "Coming up"
+    assert row.select_one("a[href*='/signup/cancel/']")
+
+
+def test_a_long_series_shows_its_span_and_every_date_on_demand(client, partner):
+    _course, sessions = make_course(partner, signup_mode=SignupMode.SERIES, sessions=8)
+    client.post(signup_url(sessions[0]), form_data())
+    (row,) = mine_rows(client, Signup.objects.get())
+    summary = row.select(".signup-dates-summary time")
+    assert [t["datetime"] for t in summary] == [
+        timezone.localtime(s.start).isoformat() for s in (sessions[0], sessions[-1])
+    ]
+    assert len(row.select("details .signup-dates li")) == 8
+
+
+def test_my_signups_page_takes_a_constant_number_of_queries(
+    client, partner, english, home_en, django_assert_max_num_queries
+):
+    _one, (single,) = make_course(partner, capacity=1)
+    client.post(signup_url(single, "en"), form_data(email="other@example.org"))
+    client.post(signup_url(single, "en"), form_data())
+    signup = Signup.objects.get(email="maria.rossi@example.org")
+    address = reverse("signups:mine", args=[participant_token(signup.participant)])
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/en" + address[3:])
+    few = len(queries)
+    for _i in range(3):
+        _course, sessions = make_course(
+            partner, capacity=1, signup_mode=SignupMode.SERIES, sessions=3
+        )
+        client.post(signup_url(sessions[0], "en"), form_data(email="first@example.org"))
+        client.post(signup_url(sessions[0], "en"), form_data())
+    with django_assert_max_num_queries(few):
+        response = client.get("/en" + address[3:])
+    html = BeautifulSoup(response.content, "html.parser")
+    assert len(html.select(".signup-row")) == 4
+    assert len(html.select(".signup-dates li")) == 9
 
 
 def test_english_sign_up_gets_english_e_mails(client, course_and_session):
@@ -382,6 +455,34 @@ def test_series_sign_up_covers_every_session(client, partner):
     statuses = {str(e["UID"]): str(e["STATUS"]) for e in events}
     assert set(statuses) == uids
     assert sorted(statuses.values()) == ["CANCELLED", "CONFIRMED", "CONFIRMED"]
+
+
+def test_a_cancelled_date_of_a_series_is_told_to_the_series_sign_ups(client, partner, committed):
+    _course, sessions = make_course(partner, signup_mode=SignupMode.SERIES, sessions=3)
+    client.post(signup_url(sessions[0]), form_data())
+    client.get(link(mail.outbox[0], "confirm"))
+    mail.outbox.clear()
+    # The sign-ups hang on the first session; the organiser cancels the second.
+    sessions[1].status = SessionStatus.CANCELLED
+    committed(sessions[1].save)
+    (message,) = mail.outbox
+    assert "Incontro annullato" in message.subject
+    told, listed = message.body.split("Quando e dove")
+    assert "annullato questo incontro" in told and "resta valida per le altre date" in told
+    assert date_line(sessions[1]) in told and date_line(sessions[0]) not in told
+    for session in sessions:
+        assert date_line(session) in listed
+    cal = Calendar.from_ical(message.attachments[0][1])
+    statuses = {str(e["UID"]): str(e["STATUS"]) for e in cal.walk("VEVENT")}
+    assert statuses[f"{sessions[1].uid}@accademia-territoriale"] == "CANCELLED"
+
+
+def date_line(session):
+    """A session's date and hours as the Italian e-mails write them."""
+    with translation.override("it"):
+        return Template('{{ s.start|date:"l j F Y" }}, {{ s.start|time:"H:i" }}').render(
+            Context({"s": session})
+        )
 
 
 def test_signup_form_tag_renders_the_form(course_and_session, home):
