@@ -62,7 +62,9 @@ class DonationReportView(SpreadsheetExport, ReportView):
         EuroColumn("received_cents", label=_("Received (EUR)")),
         EuroColumn("refunded_total_cents", label=_("Refunded (EUR)")),
         Column("get_status_display", label=_("Status")),
-        Column("email", label=_("E-mail")),
+        # Long addresses break anywhere rather than push the table wider
+        # than the admin's main column (report_results.html).
+        Column("email", label=_("E-mail"), classname="donation-report__email"),
     ]
     export_name = "donations"
     export_columns = [
