@@ -83,6 +83,19 @@ def invoice_payment_intent(invoice_id):
     return None
 
 
+def payment_intent_invoice(payment_intent_id):
+    """The invoice a PaymentIntent paid, if any (a monthly instalment)."""
+    payments = client().v1.invoice_payments.list(
+        params={
+            "payment": {"type": "payment_intent", "payment_intent": payment_intent_id},
+            "limit": 1,
+        }
+    )
+    for invoice_payment in payments.data:
+        return _id(invoice_payment.invoice)
+    return None
+
+
 def _id(value):
     if value is None or isinstance(value, str):
         return value

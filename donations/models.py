@@ -22,7 +22,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 from home.blocks import RICH_TEXT_FEATURES, BodyBlock
 from home.models import BasePage
 
-from .choices import DonationStatus, DonorType, Frequency
+from .choices import DisputeStatus, DonationStatus, DonorType, Frequency
 
 
 def euros_to_cents(amount):
@@ -266,8 +266,11 @@ class DonationPage(RoutablePageMixin, BasePage):
 
 class DonationQuerySet(models.QuerySet):
     def counted(self):
-        """Gifts with at least one confirmed payment not wholly refunded."""
-        return self.filter(payments__amount_cents__gt=F("payments__refunded_cents")).distinct()
+        """Gifts with at least one confirmed payment not wholly refunded nor
+        taken back by a lost dispute."""
+        return self.filter(
+            payments__amount_cents__gt=F("payments__refunded_cents") + F("payments__lost_cents")
+        ).distinct()
 
     def on_wall(self):
         return self.counted().filter(show_on_wall=True, anonymous=False).exclude(public_name="")
@@ -358,12 +361,14 @@ class Donation(models.Model):
     def refresh_status(self):
         """The status follows from the recorded facts, whatever the order
         in which Stripe's events brought them."""
-        totals = self.payments.aggregate(paid=Sum("amount_cents"), refunded=Sum("refunded_cents"))
-        paid, refunded = totals["paid"] or 0, totals["refunded"] or 0
+        totals = self.payments.aggregate(
+            paid=Sum("amount_cents"), refunded=Sum("refunded_cents"), lost=Sum("lost_cents")
+        )
+        paid, refunded, lost = totals["paid"] or 0, totals["refunded"] or 0, totals["lost"] or 0
         if self.frequency == Frequency.MONTHLY and self.cancelled_at:
             status = DonationStatus.CANCELLED
-        elif paid and paid <= refunded:
-            status = DonationStatus.REFUNDED
+        elif paid and paid <= refunded + lost:
+            status = DonationStatus.CHARGED_BACK if lost else DonationStatus.REFUNDED
         elif paid:
             status = (
                 DonationStatus.ACTIVE
@@ -397,6 +402,18 @@ class Payment(models.Model):
     receipt_year = models.PositiveIntegerField(_("receipt year"))
     receipt_number = models.PositiveIntegerField(_("receipt number"))
     receipt_sent_at = models.DateTimeField(null=True, blank=True)
+    # The donor's bank disputed the payment (a chargeback): Stripe's dispute,
+    # as its latest event left it. Lost, its amount leaves the fund.
+    stripe_dispute_id = models.CharField(max_length=255, blank=True)
+    dispute_status = models.CharField(
+        _("dispute"), max_length=30, choices=DisputeStatus.choices, blank=True
+    )
+    dispute_reason = models.CharField(_("reason of the dispute"), max_length=40, blank=True)
+    disputed_at = models.DateTimeField(_("disputed"), null=True, blank=True)
+    # When Stripe created the event that brought the dispute's status: an
+    # older event arriving late changes nothing.
+    dispute_updated_at = models.DateTimeField(null=True, blank=True)
+    lost_cents = models.PositiveIntegerField(_("lost in a dispute (cents)"), default=0)
 
     class Meta:
         verbose_name = _("payment")
@@ -407,7 +424,8 @@ class Payment(models.Model):
                 fields=["receipt_year", "receipt_number"], name="unique_receipt_number"
             ),
             models.CheckConstraint(
-                condition=Q(refunded_cents__lte=F("amount_cents")), name="refund_within_amount"
+                condition=Q(refunded_cents__lte=F("amount_cents") - F("lost_cents")),
+                name="refund_and_loss_within_amount",
             ),
         ]
 
@@ -422,13 +440,46 @@ class Payment(models.Model):
     def amount(self):
         return Decimal(self.amount_cents) / 100
 
+    @staticmethod
+    def net_expression(prefix=""):
+        """What payments leave to the fund, in the database: their amount
+        less refunds and disputes lost (`prefix`: the path to the payment)."""
+        return F(f"{prefix}amount_cents") - F(f"{prefix}refunded_cents") - F(f"{prefix}lost_cents")
+
     @property
     def net_cents(self):
-        return self.amount_cents - self.refunded_cents
+        return self.amount_cents - self.refunded_cents - self.lost_cents
 
     @property
     def net(self):
         return Decimal(self.net_cents) / 100
+
+
+class RenewalFailure(models.Model):
+    """A monthly instalment Stripe could not collect (`invoice.payment_failed`):
+    one per invoice however often Stripe retries it, so the donor hears of
+    it once (`notice_sent_at`). A later payment of the gift resolves it."""
+
+    donation = models.ForeignKey(
+        Donation, on_delete=models.CASCADE, related_name="renewal_failures"
+    )
+    stripe_invoice_id = models.CharField(max_length=255, unique=True)
+    amount_cents = models.PositiveIntegerField(_("amount (cents)"))
+    failed_at = models.DateTimeField(_("payment failed"), db_index=True)
+    last_failed_at = models.DateTimeField(_("last attempt failed"))
+    attempt_count = models.PositiveIntegerField(_("attempts"), default=1)
+    next_attempt_at = models.DateTimeField(_("Stripe tries again"), null=True, blank=True)
+    hosted_invoice_url = models.URLField(max_length=2000, blank=True)
+    resolved_at = models.DateTimeField(_("paid since"), null=True, blank=True)
+    notice_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("failed monthly payment")
+        verbose_name_plural = _("failed monthly payments")
+        ordering = ["-failed_at"]
+
+    def __str__(self):
+        return f"{self.stripe_invoice_id} ({self.donation_id})"
 
 
 class ReceiptSequence(models.Model):

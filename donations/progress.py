@@ -1,13 +1,14 @@
-"""The fund's progress: endowment + match + gifts received (net of refunds),
-against the goal, with the number of donors and, when a sponsor matches
-gifts, the matched amount shown apart. The sums from the database are
-cached per fund and forgotten when a payment lands or is refunded."""
+"""The fund's progress: endowment + match + gifts received (net of refunds
+and of disputes lost), against the goal, with the number of donors and,
+when a sponsor matches gifts, the matched amount shown apart. The sums from
+the database are cached per fund and forgotten when a payment lands, is
+refunded or is disputed."""
 
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, F, IntegerField, Subquery, Sum
+from django.db.models import Count, IntegerField, Subquery, Sum
 from django.utils import timezone
 
 from .models import Donation, DonationPage, Payment
@@ -37,7 +38,7 @@ def _read_sums(fund):
     their total and the number of donors, in one query: the donors, counted
     over the whole fund, come along on every day's row as a subquery that
     depends on nothing in the row (the database works it out once)."""
-    net = F("amount_cents") - F("refunded_cents")
+    net = Payment.net_expression()
     donors = (
         Donation.objects.filter(fund=fund)
         .counted()

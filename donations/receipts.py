@@ -56,6 +56,21 @@ def receipt_context(payment):
     }
 
 
+def donor_email(name, context, donation):
+    """The e-mail `donations/email/<name>` (subject, text and HTML) to the
+    donor, rendered in the language active (the caller sets the donor's)."""
+    subject = render_to_string(f"donations/email/{name}_subject.txt", context)
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=render_to_string(f"donations/email/{name}.txt", context),
+        to=[donation.email],
+    )
+    message.attach_alternative(
+        render_to_string(f"donations/email/{name}.html", context), "text/html"
+    )
+    return message
+
+
 @task()
 def email_receipt(payment_id):
     """Send the payment's receipt from the worker (queued by the webhook
@@ -75,16 +90,7 @@ def send_receipt(payment_id):
             return False
         donation = payment.donation
         with translation.override(donation.language):
-            context = receipt_context(payment)
-            subject = render_to_string("donations/email/receipt_subject.txt", context)
-            message = EmailMultiAlternatives(
-                subject=" ".join(subject.split()),
-                body=render_to_string("donations/email/receipt.txt", context),
-                to=[donation.email],
-            )
-            message.attach_alternative(
-                render_to_string("donations/email/receipt.html", context), "text/html"
-            )
+            message = donor_email("receipt", receipt_context(payment), donation)
         try:
             message.send()
         except OSError:

@@ -13,12 +13,14 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from home.background import enqueue_on_commit
 
-from . import gateway, progress, receipts
-from .models import Donation, Payment, StripeEvent
+from . import gateway, progress, receipts, renewals
+from .choices import DisputeStatus
+from .models import Donation, Payment, RenewalFailure, StripeEvent
 
 logger = logging.getLogger(__name__)
 
@@ -230,13 +232,13 @@ def _invoice_payment_intent(invoice):
     return gateway.invoice_payment_intent(invoice["id"])
 
 
-def invoice_paid(invoice, event):
+def _invoice_donation(invoice):
+    """The monthly gift whose subscription the invoice bills, with the ids
+    the invoice tells us; None for an invoice of no subscription."""
     subscription, metadata = _invoice_subscription(invoice)
     if not subscription:
         logger.info("Invoice %s belongs to no subscription: ignored", invoice["id"])
-        return
-    if not invoice.get("amount_paid"):
-        return
+        return None
     # Before API 2025-03-31 the invoice held no subscription metadata: a
     # subscription not known yet may then be ours (its session's event is late).
     details = (invoice.get("parent") or {}).get("subscription_details")
@@ -248,15 +250,67 @@ def invoice_paid(invoice, event):
         stripe_subscription_id=subscription,
         stripe_customer_id=_id(invoice.get("customer")),
     )
-    paid_at = (invoice.get("status_transitions") or {}).get("paid_at") or event["created"]
+    return donation
+
+
+def invoice_paid(invoice, event):
+    if not invoice.get("amount_paid"):
+        return
+    donation = _invoice_donation(invoice)
+    if donation is None:
+        return
+    paid_at = _when((invoice.get("status_transitions") or {}).get("paid_at") or event["created"])
     _record_payment(
         donation,
         invoice["amount_paid"],
-        _when(paid_at),
+        paid_at,
         invoice=invoice["id"],
         payment_intent=_invoice_payment_intent(invoice),
     )
+    # The gift is paid up again: its failed instalments (this invoice, or
+    # any that failed before this payment) no longer need anyone.
+    donation.renewal_failures.filter(resolved_at__isnull=True).filter(
+        Q(stripe_invoice_id=invoice["id"]) | Q(last_failed_at__lt=paid_at)
+    ).update(resolved_at=paid_at)
     _changed(donation)
+
+
+def invoice_payment_failed(invoice, event):
+    """An instalment Stripe could not collect: recorded once per invoice
+    (Stripe sends this again at every failed retry, and resends events), and
+    the donor is told once, unless the gift was paid since (events may
+    arrive out of order)."""
+    donation = _invoice_donation(invoice)
+    if donation is None:
+        return
+    failed_at = _when(event["created"])
+    failure, created = RenewalFailure.objects.select_for_update().get_or_create(
+        stripe_invoice_id=invoice["id"],
+        defaults={
+            "donation": donation,
+            "amount_cents": invoice.get("amount_due") or 0,
+            "failed_at": failed_at,
+            "last_failed_at": failed_at,
+        },
+    )
+    if created or failed_at >= failure.last_failed_at:
+        # The newest news of the invoice: a retry failed again (even after a
+        # later instalment was paid, the invoice is still open), or the
+        # first failure. Older events arriving late change nothing.
+        next_attempt = invoice.get("next_payment_attempt")
+        failure.last_failed_at = failed_at
+        failure.attempt_count = invoice.get("attempt_count") or failure.attempt_count
+        failure.next_attempt_at = _when(next_attempt) if next_attempt else None
+        failure.hosted_invoice_url = invoice.get("hosted_invoice_url") or ""
+        failure.resolved_at = (
+            donation.payments.filter(Q(stripe_invoice_id=invoice["id"]) | Q(paid_at__gt=failed_at))
+            .order_by("paid_at")
+            .values_list("paid_at", flat=True)
+            .first()
+        )
+        failure.save()
+    if created and failure.resolved_at is None:
+        enqueue_on_commit(renewals.email_renewal_failed, failure.pk)
 
 
 def customer_subscription_deleted(subscription, event):
@@ -305,28 +359,100 @@ def _unrecorded_charge(charge, payment_intent):
     raise UnknownDonation(f"No payment for PaymentIntent {payment_intent}")
 
 
+def _payment_of_intent(payment_intent):
+    """The payment made through a PaymentIntent, locked. Never filter on
+    None: it would match an instalment recorded without its PaymentIntent."""
+    if not payment_intent:
+        return None
+    return (
+        Payment.objects.select_for_update()
+        .select_related("donation")
+        .filter(stripe_payment_intent_id=payment_intent)
+        .first()
+    )
+
+
 def charge_refunded(charge, event):
     """`amount_refunded` is the charge's running total, so applying it again
     (or an older event after a newer one) never counts a refund twice."""
     payment_intent = _id(charge.get("payment_intent"))
-    payment = None
-    if payment_intent:
-        # Never filter on None: it would match an instalment recorded
-        # without its PaymentIntent.
-        payment = (
-            Payment.objects.select_for_update()
-            .select_related("donation")
-            .filter(stripe_payment_intent_id=payment_intent)
-            .first()
-        )
+    payment = _payment_of_intent(payment_intent)
     if payment is None:
         _unrecorded_charge(charge, payment_intent)
     refunded = min(
-        max(payment.refunded_cents, charge.get("amount_refunded") or 0), payment.amount_cents
+        max(payment.refunded_cents, charge.get("amount_refunded") or 0),
+        payment.amount_cents - payment.lost_cents,
     )
     if refunded != payment.refunded_cents:
         payment.refunded_cents = refunded
         payment.save(update_fields=["refunded_cents"])
+    _changed(payment.donation)
+
+
+# --- Disputes (chargebacks) ------------------------------------------------------
+
+
+def _disputed_payment(dispute):
+    """The payment a dispute is about: by its PaymentIntent, or for an
+    instalment recorded without one, through the invoice Stripe says that
+    PaymentIntent paid. A dispute comes days or weeks after the payment,
+    whose events were handled long before: one that matches none of our
+    payments is not ours, unless a gift of ours is still waiting for its
+    (bank debit's) payment with that PaymentIntent."""
+    payment_intent = _id(dispute.get("payment_intent"))
+    if not payment_intent:
+        # A charge made without a PaymentIntent: this site never makes one.
+        raise NotOurs(f"Dispute {dispute.get('id')} is about a charge without PaymentIntent")
+    payment = _payment_of_intent(payment_intent)
+    if payment is None:
+        invoice = gateway.payment_intent_invoice(payment_intent)
+        payment = (
+            Payment.objects.select_for_update()
+            .select_related("donation")
+            .filter(stripe_invoice_id=invoice, stripe_payment_intent_id__isnull=True)
+            .first()
+            if invoice
+            else None
+        )
+        if payment is not None:
+            payment.stripe_payment_intent_id = payment_intent
+            payment.save(update_fields=["stripe_payment_intent_id"])
+    if payment is None:
+        if Donation.objects.filter(stripe_payment_intent_id=payment_intent).exists():
+            raise UnknownDonation(f"No payment yet for the disputed {payment_intent}")
+        raise NotOurs(f"Dispute {dispute.get('id')} of {payment_intent} is about no gift of ours")
+    return payment
+
+
+def charge_dispute(dispute, event):
+    """`charge.dispute.created` and `charge.dispute.closed`: the dispute's
+    status as the newest event tells it (an older one arriving late changes
+    nothing). Lost, its amount leaves the fund as a refund does; won, the
+    gift stays."""
+    payment = _disputed_payment(dispute)
+    updated_at = _when(event["created"])
+    if payment.dispute_updated_at and updated_at < payment.dispute_updated_at:
+        return
+    status = dispute.get("status") or ""
+    lost = 0
+    if status in DisputeStatus.money_taken_back():
+        lost = min(dispute.get("amount") or 0, payment.amount_cents - payment.refunded_cents)
+    payment.stripe_dispute_id = dispute["id"]
+    payment.dispute_status = status
+    payment.dispute_reason = dispute.get("reason") or ""
+    payment.disputed_at = payment.disputed_at or _when(dispute.get("created") or event["created"])
+    payment.dispute_updated_at = updated_at
+    payment.lost_cents = lost
+    payment.save(
+        update_fields=[
+            "stripe_dispute_id",
+            "dispute_status",
+            "dispute_reason",
+            "disputed_at",
+            "dispute_updated_at",
+            "lost_cents",
+        ]
+    )
     _changed(payment.donation)
 
 
@@ -336,6 +462,9 @@ HANDLERS = {
     "checkout.session.async_payment_failed": checkout_session_async_payment_failed,
     "checkout.session.expired": checkout_session_expired,
     "invoice.paid": invoice_paid,
+    "invoice.payment_failed": invoice_payment_failed,
     "customer.subscription.deleted": customer_subscription_deleted,
     "charge.refunded": charge_refunded,
+    "charge.dispute.created": charge_dispute,
+    "charge.dispute.closed": charge_dispute,
 }

@@ -115,6 +115,11 @@ class StripeDouble:
             return 200, portal
         if request.method == "GET" and request.path == "/v1/invoice_payments":
             invoice = request.query.get("invoice")
+            paid_by = request.query.get("payment[payment_intent]")
+            if paid_by:  # the invoice a PaymentIntent paid
+                invoice = next(
+                    (i for i, pi in self.invoice_payment_intents.items() if pi == paid_by), None
+                )
             data = []
             if invoice in self.invoice_payment_intents:
                 data.append(
@@ -236,6 +241,26 @@ def paid_invoice(subscription_id, amount_cents, metadata, *, customer="cus_test_
     return invoice
 
 
+def failed_invoice(
+    subscription_id, amount_cents, metadata, *, next_attempt=None, attempt_count=1, **fields
+):
+    """An instalment Stripe could not collect, as `invoice.payment_failed`
+    carries it: open, nothing paid, the next retry (or None: no more)."""
+    invoice = paid_invoice(subscription_id, amount_cents, metadata)
+    invoice.update(
+        amount_paid=0,
+        amount_remaining=amount_cents,
+        status="open",
+        attempted=True,
+        attempt_count=attempt_count,
+        next_payment_attempt=next_attempt,
+        hosted_invoice_url=f"https://invoice.stripe.com/i/acct_test/{invoice['id']}",
+        status_transitions=dict(invoice["status_transitions"], paid_at=None),
+    )
+    invoice.update(fields)
+    return invoice
+
+
 def refunded_charge(payment_intent, amount_cents, amount_refunded, **fields):
     """A charge made now (unless `created` says otherwise), refunded."""
     values = {
@@ -252,6 +277,23 @@ def refunded_charge(payment_intent, amount_cents, amount_refunded, **fields):
     }
     values.update(fields)
     return sample("charge", **values)
+
+
+def dispute(payment_intent, amount_cents, status="needs_response", **fields):
+    """A dispute (chargeback) of the charge a PaymentIntent made."""
+    values = {
+        "id": new_id("dp"),
+        "charge": new_id("ch"),
+        "payment_intent": payment_intent,
+        "amount": amount_cents,
+        "currency": "eur",
+        "created": int(time.time()),
+        "reason": "fraudulent",
+        "status": status,
+        "is_charge_refundable": False,
+    }
+    values.update(fields)
+    return sample("dispute", **values)
 
 
 def deleted_subscription(subscription_id, metadata):
