@@ -303,11 +303,19 @@ def mine(request, token):
         "courses/signup/mine.html",
         {
             "participant": participant,
-            "upcoming": [r for r in rows if r["upcoming"]],
+            "upcoming": sorted(
+                (r for r in rows if r["upcoming"]), key=lambda r: next_date(r["sessions"], now)
+            ),
             "past": [r for r in rows if not r["upcoming"]],
             "statuses": SignupStatus,
         },
     )
+
+
+def next_date(sessions, now):
+    """When a sign-up's next date starts (its first not ended), so what
+    comes up soonest is listed first."""
+    return min(session.start for session in sessions if session.end > now)
 
 
 def common_venue(sessions):

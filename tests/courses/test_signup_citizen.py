@@ -540,3 +540,28 @@ def test_series_course_page_shows_the_seats_of_the_course_not_of_each_date(clien
     ]
     # The one seat went to the whole course: no later date says it is free.
     assert places == ["Completo"]
+
+
+def test_my_signups_page_lists_what_comes_up_soonest_first(client, partner):
+    """Coming up, the sign-ups were listed latest first: a course in three
+    months above the one tomorrow. A series under way counts by its next
+    date."""
+    later, (later_session,) = make_course(partner, title="Più avanti")
+    later_session.start += datetime.timedelta(days=60)
+    later_session.end += datetime.timedelta(days=60)
+    later_session.save()
+    series, sessions = make_course(
+        partner, title="Già iniziato", signup_mode=SignupMode.SERIES, sessions=3
+    )
+    soon, (soon_session,) = make_course(partner, title="Presto")
+    for session in (later_session, sessions[0], soon_session):
+        client.post(signup_url(session), form_data())
+    sessions[0].start -= datetime.timedelta(days=20)
+    sessions[0].end -= datetime.timedelta(days=20)
+    sessions[0].save()
+    soon_session.start += datetime.timedelta(days=5)
+    soon_session.end += datetime.timedelta(days=5)
+    soon_session.save()
+    rows = mine_rows(client, Signup.objects.filter(session=soon_session).get())
+    titles = [row.select_one("h3").get_text(strip=True) for row in rows]
+    assert titles == ["Già iniziato", "Presto", "Più avanti"]
