@@ -111,7 +111,7 @@ def test_each_kind_of_feed_holds_its_sessions(client, world):
         (url("partner", world["beta"].pk), cv, "Comune di Segrate"),
         (url("topic", "informatica"), computer, "Informatica"),
         (url("comune", "segrate"), cv, "Segrate"),
-        (url("filtered", query="format=blended"), cv, "Selezione"),
+        (url("filtered", query="format=blended"), cv, "Corsi: Misto (in presenza e online)"),
         (url("filtered", query="topic=informatica&comune=pioltello&free=1"), computer, ""),
         (url("filtered", query="partner_type=public_service"), cv, ""),
         (url("filtered", query=f"partner={world['alfa'].pk}&audience=unemployed"), computer, ""),
