@@ -88,14 +88,23 @@ def send_receipt(payment_id):
         )
         if payment is None:
             return False
-        donation = payment.donation
-        with translation.override(donation.language):
-            message = donor_email("receipt", receipt_context(payment), donation)
-        try:
-            message.send()
-        except OSError:
-            logger.exception("Receipt %s could not be sent", payment.receipt_label)
-            return False
-        payment.receipt_sent_at = timezone.now()
-        payment.save(update_fields=["receipt_sent_at"])
+        return send_and_mark(
+            payment, "receipt_sent_at", "receipt", receipt_context(payment), payment.donation
+        )
+
+
+def send_and_mark(record, sent_field, kind, context, donation):
+    """E-mail the donor `kind` in their language and, once the mail server
+    took it, stamp `record`'s `sent_field`; a refusal leaves it unstamped
+    for `send_donation_receipts` to try again. Called with `record` locked
+    (select_for_update) and unstamped, so each e-mail goes at most once."""
+    with translation.override(donation.language):
+        message = donor_email(kind, context, donation)
+    try:
+        message.send()
+    except OSError:
+        logger.exception("The %s e-mail for %r could not be sent", kind, record)
+        return False
+    setattr(record, sent_field, timezone.now())
+    record.save(update_fields=[sent_field])
     return True

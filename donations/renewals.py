@@ -4,18 +4,14 @@ and when Stripe tries again, and how to pay or stop the gift. Sent from
 the worker after the webhook commits (as receipts are); what the mail
 server refused, `send_donation_receipts` sends later, once."""
 
-import logging
 from decimal import Decimal
 
 from django_tasks import task
 
 from django.db import transaction
-from django.utils import timezone, translation
 
 from .models import RenewalFailure
-from .receipts import donor_email, manage_url, page_for
-
-logger = logging.getLogger(__name__)
+from .receipts import manage_url, page_for, send_and_mark
 
 
 def unsent():
@@ -57,13 +53,6 @@ def send_notice(failure_id):
         )
         if failure is None:
             return False
-        with translation.override(failure.donation.language):
-            message = donor_email("renewal_failed", notice_context(failure), failure.donation)
-        try:
-            message.send()
-        except OSError:
-            logger.exception("Notice of the failed invoice %s not sent", failure.stripe_invoice_id)
-            return False
-        failure.notice_sent_at = timezone.now()
-        failure.save(update_fields=["notice_sent_at"])
-    return True
+        return send_and_mark(
+            failure, "notice_sent_at", "renewal_failed", notice_context(failure), failure.donation
+        )

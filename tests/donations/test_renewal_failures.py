@@ -163,7 +163,7 @@ def test_a_notice_the_mail_server_refused_is_sent_later_and_once(
 
     out, err = io.StringIO(), io.StringIO()
     call_command("send_donation_receipts", stdout=out, stderr=err)
-    assert "failed monthly payments not sent: 1" in err.getvalue()
+    assert "failed monthly payments that still could not be sent: 1" in err.getvalue()
     monkeypatch.setattr(EmailMultiAlternatives, "send", real_send)
     call_command("send_donation_receipts", stdout=out, stderr=err)
     call_command("send_donation_receipts", stdout=out, stderr=err)

@@ -36,15 +36,8 @@ class Command(BaseCommand):
             .order_by("paid_at")
             .values_list("pk", flat=True)
         )
-        sent = failed = 0
-        for payment_id in waiting:
-            if receipts.send_receipt(payment_id):
-                sent += 1
-            elif Payment.objects.filter(pk=payment_id, receipt_sent_at__isnull=True).exists():
-                failed += 1
-        self.stdout.write(f"Receipts sent: {sent}.")
-        if failed:
-            self.stderr.write(f"Receipts that still could not be sent: {failed}.")
+        unsent = Payment.objects.filter(receipt_sent_at__isnull=True)
+        self.send_each(waiting, receipts.send_receipt, unsent, "Receipts")
 
     def send_renewal_notices(self, before):
         waiting = (
@@ -53,12 +46,19 @@ class Command(BaseCommand):
             .order_by("failed_at")
             .values_list("pk", flat=True)
         )
+        self.send_each(
+            waiting, renewals.send_notice, renewals.unsent(), "Notices of failed monthly payments"
+        )
+
+    def send_each(self, waiting, send, unsent, what):
+        """`send` each id of `waiting`; one `send` declined is counted as
+        failed only if it is still `unsent` (another run may have sent it)."""
         sent = failed = 0
-        for failure_id in waiting:
-            if renewals.send_notice(failure_id):
+        for pk in waiting:
+            if send(pk):
                 sent += 1
-            elif renewals.unsent().filter(pk=failure_id).exists():
+            elif unsent.filter(pk=pk).exists():
                 failed += 1
-        self.stdout.write(f"Notices of failed monthly payments sent: {sent}.")
+        self.stdout.write(f"{what} sent: {sent}.")
         if failed:
-            self.stderr.write(f"Notices of failed monthly payments not sent: {failed}.")
+            self.stderr.write(f"{what} that still could not be sent: {failed}.")
