@@ -110,6 +110,16 @@ def add_partner_panel(request, panels):
         panels.append(PartnerSectionPanel(partners))
 
 
+def own_sections(request):
+    """The partner profiles whose section the user edits, for the admin's
+    menu and dashboard to open and count; none for the Academy staff, who
+    keep Wagtail's whole-site views. Read once per request."""
+    if not hasattr(request, "_own_sections"):
+        user = request.user
+        request._own_sections = [] if is_academy_staff(user) else list(partners_of(user))
+    return request._own_sections
+
+
 class PartnerPagesSummaryItem(PagesSummaryItem):
     """The dashboard's page count for a partner: the pages of its own
     section, linking to it. Wagtail counts every page under the user's
@@ -137,10 +147,7 @@ class PartnerPagesSummaryItem(PagesSummaryItem):
 # After Wagtail's own hook, which adds the page count (same order, earlier app).
 @hooks.register("construct_homepage_summary_items", order=100)
 def count_the_partners_own_pages(request, summary_items):
-    if is_academy_staff(request.user):
-        return
-    partners = list(partners_of(request.user))
-    if partners:
+    if partners := own_sections(request):
         summary_items[:] = [
             PartnerPagesSummaryItem(request, partners) if type(item) is PagesSummaryItem else item
             for item in summary_items
@@ -179,10 +186,7 @@ class SectionExplorerMenuItem(ExplorerMenuItem):
 
 @hooks.register("construct_main_menu")
 def open_the_partners_section(request, menu_items):
-    if is_academy_staff(request.user):
-        return
-    partners = list(partners_of(request.user))
-    if partners:
+    if partners := own_sections(request):
         menu_items[:] = [
             SectionExplorerMenuItem(item, partners[0]) if item.name == "explorer" else item
             for item in menu_items
