@@ -79,8 +79,14 @@ class SecurityHeadersMiddleware:
             return response.render()
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        if not request.path.startswith(EXEMPT_PREFIXES) and not getattr(
-            settings, "CSP_DISABLED", False
-        ):
+        if not _is_admin(request) and not getattr(settings, "CSP_DISABLED", False):
             response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
+
+
+def _is_admin(request):
+    """The admin, and the previews it renders: Wagtail runs a preview
+    through the middleware with a dummy request (`is_dummy`) for the page's
+    public URL, and the public `frame-ancestors 'none'` would stop the
+    editor's preview panel from showing it."""
+    return request.path.startswith(EXEMPT_PREFIXES) or getattr(request, "is_dummy", False)

@@ -329,6 +329,10 @@ def _sessions(row, venues, today, slug):
                 capacity=capacity,
                 status=status,
                 note="Portare un documento d'identità." if number == 0 else "",
+                # As the editor numbers them: without it, the rows a partner
+                # leaves untouched keep no order and jump above the dates
+                # that were saved, out of date order.
+                sort_order=number,
             )
         )
     return sessions

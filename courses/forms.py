@@ -27,6 +27,7 @@ class CoursePageForm(WagtailAdminPageForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.seats_errors = []  # found by `clean`, shown by `is_valid`
         locale = self._page_locale()
         if locale is None:
             return
@@ -52,12 +53,24 @@ class CoursePageForm(WagtailAdminPageForm):
             return self.instance.locale
         return self.parent_page.locale if self.parent_page else None
 
+    def is_valid(self):
+        """Seats lowered below those given are refused beside the seats of
+        that session: the session forms are cleaned after this form, so the
+        errors found in `clean` are added once they are."""
+        valid = super().is_valid()
+        seats_errors, self.seats_errors = self.seats_errors, []
+        for session_form, error in seats_errors:
+            session_form.add_error("capacity", error)
+        return valid and not seats_errors
+
     def clean(self):
         cleaned_data = super().clean()
         # --- Sign-ups: no removing booked sessions, no capacity below seats given.
         from .signup_forms import check_booked_sessions
 
-        check_booked_sessions(self)
+        removal_errors, self.seats_errors = check_booked_sessions(self)
+        if removal_errors:
+            raise ValidationError(removal_errors)
         # --- end sign-ups
         locale = self._page_locale()
         if locale is None or locale.pk == Locale.get_default().pk:

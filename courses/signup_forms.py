@@ -161,16 +161,20 @@ class CapacityForm(forms.Form):
 
 def check_booked_sessions(page_form):
     """Called by the course editor form: a session with sign-ups cannot be
-    removed (cancel it instead) and its seats cannot go below those given."""
+    removed (cancel it instead) and its seats cannot go below those given.
+
+    Returns the removal errors, for the top of the form (the removed row is
+    hidden), and (session form, error) pairs for seats below those given,
+    to be shown beside the seats of that session, where they were typed."""
     from .models import Signup
     from .models.bookings import SEAT_STATUSES
 
     sessions = page_form.formsets.get("sessions")
     if sessions is None:
-        return
+        return [], []
     ids = [form.instance.pk for form in sessions.forms if form.instance.pk]
     if not ids:
-        return
+        return [], []
     booked = {}
     for session_id, status in Signup.objects.filter(session_id__in=ids).values_list(
         "session_id", "status"
@@ -178,7 +182,7 @@ def check_booked_sessions(page_form):
         entry = booked.setdefault(session_id, {"any": 0, "seats": 0})
         entry["any"] += 1
         entry["seats"] += status in SEAT_STATUSES
-    errors = []
+    errors, below_seats = [], []
     for form in sessions.forms:
         entry = booked.get(form.instance.pk)
         if not entry:
@@ -200,21 +204,23 @@ def check_booked_sessions(page_form):
         except (TypeError, ValueError):
             continue
         if capacity < entry["seats"]:
-            errors.append(
-                ValidationError(
-                    _(
-                        "The session of %(date)s already has %(seats)s seats given: "
-                        "it cannot have fewer seats."
+            below_seats.append(
+                (
+                    form,
+                    ValidationError(
+                        _(
+                            "The session of %(date)s already has %(seats)s seats given: "
+                            "it cannot have fewer seats."
+                        ),
+                        params={
+                            "date": _day(form.instance.start),
+                            "seats": entry["seats"],
+                        },
+                        code="capacity_below_seats",
                     ),
-                    params={
-                        "date": _day(form.instance.start),
-                        "seats": entry["seats"],
-                    },
-                    code="capacity_below_seats",
                 )
             )
-    if errors:
-        raise ValidationError(errors)
+    return errors, below_seats
 
 
 def _day(value):

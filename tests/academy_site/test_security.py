@@ -58,3 +58,13 @@ def test_the_admin_sends_no_e_mail_hash_to_gravatar(client):
     response = client.get("/admin/")
     assert response.status_code == 200
     assert b"gravatar" not in response.content
+
+
+def test_the_editors_preview_panel_may_show_the_page(home):
+    """Wagtail renders a preview (editor's panel, moderation, revisions) by
+    running the page through the middleware with a dummy request for its
+    public URL: the public pages' policy, `frame-ancestors 'none'`, came
+    along, and the browser left the partner's preview panel blank."""
+    response = home.make_preview_request()
+    assert response.status_code == 200
+    assert "frame-ancestors 'none'" not in response.get("Content-Security-Policy", "")

@@ -228,6 +228,42 @@ def test_editor_refuses_removing_a_session_with_signups(admin_client, session):
     assert Signup.objects.filter(session=session).count() == 1
 
 
+def test_seats_below_those_given_are_refused_beside_that_sessions_seats(admin_client, session):
+    """With many sessions, a refusal only at the top of the form left the
+    partner looking for the row: the seats field of that session says it,
+    with what was typed still in it, and nothing is saved."""
+    from bs4 import BeautifulSoup
+
+    from .test_editor import course_form_data
+
+    CourseSession.objects.filter(pk=session.pk).update(capacity=3)
+    SignupFactory(session=session)
+    SignupFactory(session=session)
+    course = session.page
+    row = {
+        "id": session.pk,
+        "start": timezone.localtime(session.start).strftime("%Y-%m-%d %H:%M"),
+        "end": timezone.localtime(session.end).strftime("%Y-%m-%d %H:%M"),
+        "format": "in_person",
+        "venue": session.venue_id,
+        "online_notes": "",
+        "capacity": "1",
+        "signup_deadline": "",
+        "status": "scheduled",
+        "note": "",
+    }
+    url = reverse("wagtailadmin_pages:edit", args=[course.pk])
+    data = course_form_data(course, [row], initial=1)
+    response = admin_client.post(url, {**data, "action-publish": "1"})
+    assert response.status_code == 200
+    seats = BeautifulSoup(response.content, "html.parser").find(id="id_sessions-0-capacity")
+    assert seats["value"] == "1"
+    field = " ".join(seats.find_parent(attrs={"data-field-wrapper": True}).get_text(" ").split())
+    assert "ha già 2 posti assegnati: non può averne di meno" in field
+    session.refresh_from_db()
+    assert session.capacity == 3
+
+
 def test_one_sign_up_takes_few_queries_under_the_lock(session):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -143,6 +143,17 @@ def test_venue_help_says_where_partners_add_a_venue():
         assert "staff" not in str(help_text)
 
 
+def test_status_help_says_how_to_cancel_a_session():
+    """The help read "Annulla un incontro invece di cancellarlo", "cancel
+    instead of cancelling" to a partner: it now names the choice to make and
+    the editor's own word for deleting ("Elimina")."""
+    from django.utils import translation
+
+    help_text = CourseSession._meta.get_field("status").help_text
+    with translation.override("it"):
+        assert "scegli «Annullato» invece di eliminarlo" in str(help_text)
+
+
 @pytest.mark.django_db
 def test_course_form_offers_topics_needs_and_partners_of_the_page_language(
     admin_client, course, english, home_en

@@ -241,6 +241,17 @@ def test_dashboard_panel_shows_fill_rate(client, world):
     assert "Sartoria" in html and "50%" in html and "Saldatura" not in html
 
 
+def test_dashboard_panel_rows_say_what_their_numbers_are(client, world):
+    """On a phone the cells fall under the course title, far from any column
+    heading: each row names its numbers."""
+    SignupFactory(session=world["session_a"], status=SignupStatus.WAITLISTED)
+    client.force_login(world["alfa_user"])
+    page = BeautifulSoup(client.get(reverse("wagtailadmin_home")).content, "html.parser")
+    row = page.select_one("#upcoming-sessions-section tbody tr")
+    seats = " ".join(row.get_text(" ").split())
+    assert "Posti occupati: 1 / 2 (50%)" in seats and "In attesa: 1" in seats
+
+
 def test_staff_export_and_erase_one_persons_data(client, world):
     client.force_login(world["staff_user"])
     a1 = world["a1"]

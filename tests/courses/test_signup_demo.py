@@ -26,3 +26,16 @@ def test_demo_signups_fill_some_sessions_and_are_idempotent(home):
     demo_signups.load(context)
     assert Signup.objects.count() == count
     assert all(s.session.start > timezone.now() for s in Signup.objects.all())
+
+
+def test_demo_sessions_keep_their_date_order_in_the_editor(demo_site):
+    """The demo's sessions had no order: after a partner saved a course,
+    the rows left untouched came first, out of date order."""
+    from courses.models import CourseSession
+
+    for page_id in CourseSession.objects.values_list("page_id", flat=True).distinct():
+        sessions = CourseSession.objects.filter(page_id=page_id)
+        by_order = list(sessions.order_by("sort_order").values_list("pk", flat=True))
+        by_date = list(sessions.order_by("start").values_list("pk", flat=True))
+        assert None not in sessions.values_list("sort_order", flat=True)
+        assert by_order == by_date
