@@ -4,9 +4,9 @@ formula guard and the two formats.
 
 - `SpreadsheetExport` completes Wagtail's own export of report and index
   views (`SpreadsheetExportMixin`): the columns are declared once, as
-  (field, heading) pairs, the file name carries the date, and CSV cells that
+  (field, heading) pairs, the file name carries the date, CSV cells that
   a spreadsheet would run as a formula are made text (Wagtail does this for
-  XLSX only).
+  XLSX only), and the CSV starts with a byte-order mark like the sign-ups'.
 - `spreadsheet_response` writes rows a view has already built (the sign-up
   export) as CSV or XLSX with the same guard.
 """
@@ -18,6 +18,10 @@ import io
 from django.http import HttpResponse
 
 CSV = "csv"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+# Excel reads a CSV without it in the PC's legacy code page: "Opportunità"
+# becomes "OpportunitÃ ".
+UTF8_BOM = "\ufeff"
 XLSX = "xlsx"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Spreadsheets run a cell starting with one of these as a formula (CSV injection).
@@ -59,6 +63,15 @@ class SpreadsheetExport:
             return safe_cell(value)
         return value
 
+    def stream_csv(self, queryset):
+        yield UTF8_BOM
+        yield from super().stream_csv(queryset)
+
+    def write_csv_response(self, queryset):
+        response = super().write_csv_response(queryset)
+        response["Content-Type"] = CSV_CONTENT_TYPE
+        return response
+
 
 def spreadsheet_response(header, rows, *, file_format, name, sheet_title=""):
     """An attachment with `header` and `rows` (lists of cells) as CSV (UTF-8
@@ -71,9 +84,7 @@ def spreadsheet_response(header, rows, *, file_format, name, sheet_title=""):
         writer = csv.writer(buffer)
         writer.writerow(header)
         writer.writerows(rows)
-        response = HttpResponse(
-            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
-        )
+        response = HttpResponse(UTF8_BOM + buffer.getvalue(), content_type=CSV_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
         return response
     if file_format != XLSX:

@@ -104,6 +104,22 @@ def test_csv_export_for_the_accounts(admin_client, gifts):
     assert row["Pagamenti"] == "2"
 
 
+def test_csv_export_tells_excel_it_is_utf8(admin_client, gifts):
+    """Excel opens a CSV without a byte-order mark in the PC's legacy code
+    page: accented names and headings would read "CittÃ ". The sign-ups'
+    export has the mark (home.exports.spreadsheet_response); the reports'
+    exports have it too."""
+    gifts[0].first_name = "Niccolò"
+    gifts[0].save()
+    response = admin_client.get(REPORT, {"export": "csv"})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    assert next(iter(rows[0])) == "Data"
+    assert "Niccolò Rossi" in [row["Donatore"] for row in rows]
+
+
 def test_xlsx_export(admin_client, gifts):
     response = admin_client.get(REPORT, {"export": "xlsx"})
     assert response.status_code == 200
