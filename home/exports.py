@@ -6,7 +6,8 @@ formula guard and the two formats.
   views (`SpreadsheetExportMixin`): the columns are declared once, as
   (field, heading) pairs, the file name carries the date, CSV cells that
   a spreadsheet would run as a formula are made text (Wagtail does this for
-  XLSX only), and the CSV starts with a byte-order mark like the sign-ups'.
+  XLSX only), the CSV starts with a byte-order mark like the sign-ups', and
+  dates and times are the Academy's local ones (`local_datetime`).
 - `spreadsheet_response` writes rows a view has already built (the sign-up
   export) as CSV or XLSX with the same guard.
 """
@@ -16,6 +17,7 @@ import datetime
 import io
 
 from django.http import HttpResponse
+from django.utils import timezone
 
 CSV = "csv"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -26,6 +28,14 @@ XLSX = "xlsx"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Spreadsheets run a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+
+
+def local_datetime(value):
+    """An aware `value` as text on the Academy's clock, day first: what the
+    staff's Italian spreadsheets read, and the day the accounts count (a
+    gift made just after midnight on 1 January is in the new year)."""
+    return timezone.localtime(value).strftime(DATETIME_FORMAT)
 
 
 def safe_cell(value):
@@ -58,6 +68,12 @@ class SpreadsheetExport:
         return dated_filename(self.export_name)
 
     def preprocess_field_value(self, field, value, export_format):
+        # Wagtail writes an aware datetime in UTC: as it is in a CSV, with
+        # microseconds, and as UTC's wall clock in an XLSX.
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+            if export_format == CSV:
+                return local_datetime(value)
+            value = timezone.make_naive(value)
         value = super().preprocess_field_value(field, value, export_format)
         if export_format == CSV and isinstance(value, str):
             return safe_cell(value)

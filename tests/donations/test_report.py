@@ -1,13 +1,16 @@
 """The donations report: staff only, with filters, totals and exports."""
 
 import csv
+import datetime
 import io
 
+import openpyxl
 import pytest
 from bs4 import BeautifulSoup
 
 from django.contrib.auth.models import Group, Permission
 
+from donations.models import Donation
 from donations.permissions import ACADEMY_STAFF_GROUP
 
 from .factories import DonationFactory, PaymentFactory
@@ -118,6 +121,22 @@ def test_csv_export_tells_excel_it_is_utf8(admin_client, gifts):
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
     assert next(iter(rows[0])) == "Data"
     assert "Niccolò Rossi" in [row["Donatore"] for row in rows]
+
+
+def test_exports_date_gifts_on_the_academys_clock(admin_client, gifts):
+    """A gift made at half past midnight on New Year's Day, Italian time, is
+    in the new year's accounts: the exports wrote UTC's 31 December."""
+    maria, _company = gifts
+    new_year = datetime.datetime(2026, 12, 31, 23, 30, tzinfo=datetime.UTC)
+    Donation.objects.filter(pk=maria.pk).update(created_at=new_year)
+    response = admin_client.get(REPORT, {"export": "csv", "status": "paid"})
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    (row,) = csv.DictReader(io.StringIO(body))
+    assert row["Data"] == "01/01/2027 00:30"
+    response = admin_client.get(REPORT, {"export": "xlsx", "status": "paid"})
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    assert sheet["A2"].value == datetime.datetime(2027, 1, 1, 0, 30)
 
 
 def test_xlsx_export(admin_client, gifts):
