@@ -7,7 +7,8 @@ formula guard and the two formats.
   (field, heading) pairs, the file name carries the date, CSV cells that
   a spreadsheet would run as a formula are made text (Wagtail does this for
   XLSX only), the CSV starts with a byte-order mark like the sign-ups', and
-  dates and times are the Academy's local ones (`local_datetime`).
+  dates and times are the Academy's local ones (`local_datetime`), yes and
+  no in the reader's language (`yes_no`).
 - `spreadsheet_response` writes rows a view has already built (the sign-up
   export) as CSV or XLSX with the same guard.
 """
@@ -18,6 +19,7 @@ import io
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 CSV = "csv"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -36,6 +38,12 @@ def local_datetime(value):
     staff's Italian spreadsheets read, and the day the accounts count (a
     gift made just after midnight on 1 January is in the new year)."""
     return timezone.localtime(value).strftime(DATETIME_FORMAT)
+
+
+def yes_no(value):
+    """A true/false cell in the reader's language: Wagtail writes "True"
+    and "False", English in an Italian file."""
+    return gettext("yes") if value else gettext("no")
 
 
 def safe_cell(value):
@@ -74,6 +82,8 @@ class SpreadsheetExport:
             if export_format == CSV:
                 return local_datetime(value)
             value = timezone.make_naive(value)
+        elif isinstance(value, bool):
+            value = yes_no(value)
         value = super().preprocess_field_value(field, value, export_format)
         if export_format == CSV and isinstance(value, str):
             return safe_cell(value)

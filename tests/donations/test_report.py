@@ -139,6 +139,22 @@ def test_exports_date_gifts_on_the_academys_clock(admin_client, gifts):
     assert sheet["A2"].value == datetime.datetime(2027, 1, 1, 0, 30)
 
 
+def test_exports_say_yes_and_no_in_the_readers_language(admin_client, gifts):
+    """The "Anonymous" column read "True"/"False" in an Italian export."""
+    maria, company = gifts
+    Donation.objects.filter(pk=maria.pk).update(anonymous=True)
+    response = admin_client.get(REPORT, {"export": "csv"})
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    anonymous = {row["Donatore"]: row["Anonima"] for row in csv.DictReader(io.StringIO(body))}
+    assert anonymous["Maria Rossi"] == "sì"
+    assert anonymous["Officine Segrate Srl"] == "no"
+    response = admin_client.get(REPORT, {"export": "xlsx"})
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    rows = list(openpyxl.load_workbook(io.BytesIO(content)).active.values)
+    column = rows[0].index("Anonima")
+    assert sorted(row[column] for row in rows[1:]) == ["no", "no", "sì"]
+
+
 def test_xlsx_export(admin_client, gifts):
     response = admin_client.get(REPORT, {"export": "xlsx"})
     assert response.status_code == 200
