@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from home.exports import CSV, XLSX, spreadsheet_response
+from home.exports import CSV, XLSX, local_datetime, spreadsheet_response, yes_no
 
 from . import booking
 from .models import CourseSession, Participant, Signup, SignupStatus
@@ -178,7 +178,7 @@ def export_rows(signups):
             position = positions[signup.session_id]
         yield [
             signup.session.page.title,
-            timezone.localtime(signup.session.start).strftime("%d/%m/%Y %H:%M"),
+            local_datetime(signup.session.start),
             signup.get_status_display(),
             position or "",
             signup.first_name,
@@ -187,11 +187,11 @@ def export_rows(signups):
             signup.phone,
             signup.comune,
             "; ".join(f"{a['question']}: {a['answer']}" for a in signup.answers),
-            _("yes") if signup.future_courses_consent else _("no"),
+            yes_no(signup.future_courses_consent),
             signup.get_attendance_display() if signup.attendance else "",
             signup.get_channel_display(),
             signup.entered_by.get_username() if signup.entered_by else "",
-            timezone.localtime(signup.created_at).strftime("%d/%m/%Y %H:%M"),
+            local_datetime(signup.created_at),
         ]
 
 

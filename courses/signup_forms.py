@@ -144,6 +144,10 @@ class AssistedSignupForm(BaseSignupForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = False
         self.fields["email"].help_text = _("Optional: without it, write a phone number.")
+        # The public form speaks to the citizen ("Where do you live?"); here
+        # the desk writes about someone else.
+        self.fields["comune"].label = _("Where the person lives")
+        self.fields["future_courses"].label = _("Wants news of future courses")
 
     def clean(self):
         cleaned = super().clean()

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
-from wagtail.fields import StreamField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
@@ -11,6 +11,21 @@ from .blocks import AreaBlock, BodyBlock, HomeBlock
 from .choices import ProjectArea
 from .request_memo import in_request, restriction_ids_for
 from .routing import pages_along, walk
+
+
+def with_unix_line_breaks(page):
+    """Browsers send a textarea's line breaks as CR LF: every save from the
+    editor turned a plain text field's line feeds into CR LF. The text looked the
+    same but was no longer the text wagtail-localize had translated, so the
+    next sync of a course whose partner had only changed its introduction
+    lost the English of "What you will learn" (one item per line), and the
+    revisions' comparison showed every line as changed. Keep line feeds."""
+    for field in page._meta.concrete_fields:
+        if not isinstance(field, models.TextField) or isinstance(field, RichTextField):
+            continue
+        value = getattr(page, field.attname)
+        if isinstance(value, str) and "\r" in value:
+            setattr(page, field.attname, value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 class BasePage(Page):
@@ -48,6 +63,10 @@ class BasePage(Page):
     @property
     def summary(self):
         return self.listing_summary or self.search_description
+
+    def clean(self):
+        super().clean()
+        with_unix_line_breaks(self)
 
     def get_view_restrictions(self):
         """Wagtail's, answered in a request from the request's list of view

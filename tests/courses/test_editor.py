@@ -314,3 +314,27 @@ def test_topics_needs_and_co_organisers_are_boxes_to_tick(admin_client, course):
     for name in ("topics", "labour_needs", "co_organisers"):
         assert not soup.select(f"select[name={name}]"), name
     assert soup.select("input[type=checkbox][name=topics]")
+
+
+@pytest.mark.django_db
+def test_editor_keeps_line_breaks_as_the_translation_knows_them(admin_client, course):
+    """A browser sends a textarea's line breaks as CR LF: the editor stored
+    them, the Italian text no longer matched what wagtail-localize had
+    translated, and the next sync lost the English of every line."""
+    course.learning_outcomes = "Cucire a macchina\nPrendere le misure"
+    course.save_revision().publish()
+    existing = course.sessions.get()
+    row = {
+        "id": existing.pk,
+        **_session_row(existing.venue, start=_local(existing.start), end=_local(existing.end)),
+    }
+    url = reverse("wagtailadmin_pages:edit", args=[course.pk])
+    data = course_form_data(course, [row], initial=1)
+    data["learning_outcomes"] = "Cucire a macchina\r\nPrendere le misure"
+    data["prerequisites"] = "Nessuno\r\n"
+    response = admin_client.post(url, {**data, "action-publish": "1"})
+    assert response.status_code == 302
+    course = CoursePage.objects.get(pk=course.pk)
+    assert course.learning_outcomes == "Cucire a macchina\nPrendere le misure"
+    assert "\r" not in course.prerequisites
+    assert course.get_latest_revision().content["learning_outcomes"] == course.learning_outcomes

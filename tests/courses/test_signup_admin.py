@@ -235,6 +235,15 @@ def test_assisted_signup_by_phone_follows_the_same_rules(client, world):
     assert "2 / 2" in page
 
 
+def test_assisted_signup_speaks_of_the_person_not_to_them(client, world):
+    """The desk's form reused the citizen's labels: staff signing someone up
+    by phone read "Dove abiti?" and "Sì, scrivetemi dei prossimi corsi"."""
+    client.force_login(world["alfa_user"])
+    page = text(client.get(reverse("course_signups:session", args=[world["session_a"].pk])))
+    assert "Dove abita la persona" in page and "Dove abiti?" not in page
+    assert "Vuole notizie sui prossimi corsi" in page and "scrivetemi" not in page
+
+
 def test_dashboard_panel_shows_fill_rate(client, world):
     client.force_login(world["alfa_user"])
     html = text(client.get(reverse("wagtailadmin_home")))

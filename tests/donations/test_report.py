@@ -1,13 +1,16 @@
 """The donations report: staff only, with filters, totals and exports."""
 
 import csv
+import datetime
 import io
 
+import openpyxl
 import pytest
 from bs4 import BeautifulSoup
 
 from django.contrib.auth.models import Group, Permission
 
+from donations.models import Donation
 from donations.permissions import ACADEMY_STAFF_GROUP
 
 from .factories import DonationFactory, PaymentFactory
@@ -102,6 +105,54 @@ def test_csv_export_for_the_accounts(admin_client, gifts):
     assert row["Ricevuto (EUR)"] == "40.00"
     assert row["Rimborsato (EUR)"] == "20.00"
     assert row["Pagamenti"] == "2"
+
+
+def test_csv_export_tells_excel_it_is_utf8(admin_client, gifts):
+    """Excel opens a CSV without a byte-order mark in the PC's legacy code
+    page: accented names and headings would read "CittÃ ". The sign-ups'
+    export has the mark (home.exports.spreadsheet_response); the reports'
+    exports have it too."""
+    gifts[0].first_name = "Niccolò"
+    gifts[0].save()
+    response = admin_client.get(REPORT, {"export": "csv"})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    assert next(iter(rows[0])) == "Data"
+    assert "Niccolò Rossi" in [row["Donatore"] for row in rows]
+
+
+def test_exports_date_gifts_on_the_academys_clock(admin_client, gifts):
+    """A gift made at half past midnight on New Year's Day, Italian time, is
+    in the new year's accounts: the exports wrote UTC's 31 December."""
+    maria, _company = gifts
+    new_year = datetime.datetime(2026, 12, 31, 23, 30, tzinfo=datetime.UTC)
+    Donation.objects.filter(pk=maria.pk).update(created_at=new_year)
+    response = admin_client.get(REPORT, {"export": "csv", "status": "paid"})
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    (row,) = csv.DictReader(io.StringIO(body))
+    assert row["Data"] == "01/01/2027 00:30"
+    response = admin_client.get(REPORT, {"export": "xlsx", "status": "paid"})
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    assert sheet["A2"].value == datetime.datetime(2027, 1, 1, 0, 30)
+
+
+def test_exports_say_yes_and_no_in_the_readers_language(admin_client, gifts):
+    """The "Anonymous" column read "True"/"False" in an Italian export."""
+    maria, company = gifts
+    Donation.objects.filter(pk=maria.pk).update(anonymous=True)
+    response = admin_client.get(REPORT, {"export": "csv"})
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    anonymous = {row["Donatore"]: row["Anonima"] for row in csv.DictReader(io.StringIO(body))}
+    assert anonymous["Maria Rossi"] == "sì"
+    assert anonymous["Officine Segrate Srl"] == "no"
+    response = admin_client.get(REPORT, {"export": "xlsx"})
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    rows = list(openpyxl.load_workbook(io.BytesIO(content)).active.values)
+    column = rows[0].index("Anonima")
+    assert sorted(row[column] for row in rows[1:]) == ["no", "no", "sì"]
 
 
 def test_xlsx_export(admin_client, gifts):
