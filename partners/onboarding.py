@@ -1,14 +1,9 @@
 """Onboarding partners: the draft profile, the partner's group with rights on
 its own section only, its own image and document collection, the user
 account and the invitation e-mail. Views, admin and commands call these
-functions; each call is atomic, so a failure leaves nothing half-created.
-The e-mail is a background task queued on commit (home/background.py), as
-every e-mail to a person: a mail server that is down no longer answers staff
-with an error page that throws away the invitation they typed."""
+functions; each call is atomic, so a failure leaves nothing half-created."""
 
 from dataclasses import dataclass
-
-from django_tasks import task
 
 from django.apps import apps as global_apps
 from django.conf import settings
@@ -30,7 +25,6 @@ from django.utils.translation import gettext as _
 
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Locale
 
-from home.background import enqueue_on_commit
 from home.email_address import validate_deliverable_length
 from home.links import public_url
 
@@ -230,21 +224,6 @@ def send_invitation(invitation, language):
     message.send()
 
 
-@task()
-def send_invitation_email(user_id, partner_id, language):
-    """The invitation, sent by the worker: the account and profile read
-    fresh, the set-password link made then (it is never stored in the task's
-    row); nothing for an account or profile deleted meanwhile."""
-    user = get_user_model().objects.filter(pk=user_id).first()
-    partner = PartnerPage.objects.filter(pk=partner_id).first()
-    if user is None or partner is None:
-        return
-    invitation = Invitation(
-        partner=partner, user=user, created_partner=False, set_password_url=set_password_url(user)
-    )
-    send_invitation(invitation, language)
-
-
 @transaction.atomic
 def invite_partner(
     email,
@@ -302,7 +281,7 @@ def invite_partner(
         partner=partner, user=user, created_partner=created, set_password_url=set_password_url(user)
     )
     if send_email:
-        enqueue_on_commit(send_invitation_email, user.pk, partner.pk, language)
+        send_invitation(invitation, language)
     return invitation
 
 

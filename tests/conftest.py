@@ -8,7 +8,6 @@ import pytest
 
 from django.core.cache import cache
 from django.core.management import call_command
-from django.test import Client
 from django.utils import translation
 
 from wagtail.models import Locale, Page, Site
@@ -154,22 +153,3 @@ def staff_user(db):
     user = User.objects.create_user("staff-test", "staff-test@example.org", "x")
     user.groups.add(Group.objects.get(name=STAFF_GROUP_NAME))
     return user
-
-
-class CommittingClient(Client):
-    """A test client whose requests end as they do in production: what a
-    request queued for after its commit (sign-up e-mails) runs before the
-    response is returned. (The test's own transaction never commits.)"""
-
-    def __init__(self, capture_on_commit, **defaults):
-        super().__init__(**defaults)
-        self._capture_on_commit = capture_on_commit
-
-    def request(self, **request):
-        with self._capture_on_commit(execute=True):
-            return super().request(**request)
-
-
-@pytest.fixture
-def committing_client(django_capture_on_commit_callbacks):
-    return CommittingClient(django_capture_on_commit_callbacks)

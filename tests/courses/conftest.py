@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from django.test import Client
 from django.utils import timezone
 
 from wagtail.models import PageViewRestriction
@@ -151,6 +152,25 @@ def world(home):
         topic_sartoria=topic_sartoria,
         topic_digitale=topic_digitale,
     )
+
+
+class CommittingClient(Client):
+    """A test client whose requests end as they do in production: what a
+    request queued for after its commit (sign-up e-mails) runs before the
+    response is returned. (The test's own transaction never commits.)"""
+
+    def __init__(self, capture_on_commit, **defaults):
+        super().__init__(**defaults)
+        self._capture_on_commit = capture_on_commit
+
+    def request(self, **request):
+        with self._capture_on_commit(execute=True):
+            return super().request(**request)
+
+
+@pytest.fixture
+def committing_client(django_capture_on_commit_callbacks):
+    return CommittingClient(django_capture_on_commit_callbacks)
 
 
 @pytest.fixture
