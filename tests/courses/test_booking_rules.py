@@ -198,12 +198,9 @@ def test_purge_anonymises_old_signups_and_keeps_counts(session, settings):
     assert "anonymised: 0" in run("purge_personal_data")
 
 
-def test_editor_refuses_removing_a_session_with_signups(admin_client, session):
-    from .test_editor import course_form_data
-
-    SignupFactory(session=session)
-    course = session.page
-    row = {
+def session_row(session):
+    """The editor's row of `session` as the form sends it, with 1 seat."""
+    return {
         "id": session.pk,
         "start": timezone.localtime(session.start).strftime("%Y-%m-%d %H:%M"),
         "end": timezone.localtime(session.end).strftime("%Y-%m-%d %H:%M"),
@@ -215,6 +212,14 @@ def test_editor_refuses_removing_a_session_with_signups(admin_client, session):
         "status": "scheduled",
         "note": "",
     }
+
+
+def test_editor_refuses_removing_a_session_with_signups(admin_client, session):
+    from .test_editor import course_form_data
+
+    SignupFactory(session=session)
+    course = session.page
+    row = session_row(session)
     url = reverse("wagtailadmin_pages:edit", args=[course.pk])
     data = course_form_data(course, [{**row, "DELETE": "1"}], initial=1)
     response = admin_client.post(url, {**data, "action-publish": "1"})
@@ -240,18 +245,7 @@ def test_seats_below_those_given_are_refused_beside_that_sessions_seats(admin_cl
     SignupFactory(session=session)
     SignupFactory(session=session)
     course = session.page
-    row = {
-        "id": session.pk,
-        "start": timezone.localtime(session.start).strftime("%Y-%m-%d %H:%M"),
-        "end": timezone.localtime(session.end).strftime("%Y-%m-%d %H:%M"),
-        "format": "in_person",
-        "venue": session.venue_id,
-        "online_notes": "",
-        "capacity": "1",
-        "signup_deadline": "",
-        "status": "scheduled",
-        "note": "",
-    }
+    row = session_row(session)
     url = reverse("wagtailadmin_pages:edit", args=[course.pk])
     data = course_form_data(course, [row], initial=1)
     response = admin_client.post(url, {**data, "action-publish": "1"})
