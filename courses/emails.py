@@ -194,7 +194,7 @@ def build_message(signup, kind, about=None):
                     "course": course.title,
                     "number": context["number"],
                     "total": context["total"],
-                    "date": date_format(timezone.localtime(about.start), "l j F"),
+                    "date": date_format(timezone.localtime(about.start), "j F"),
                 }
             )
         text = render_to_string("courses/emails/signup.txt", context)

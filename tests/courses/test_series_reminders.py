@@ -186,6 +186,9 @@ def test_the_reminder_names_its_date_and_its_number_in_italian(series, committed
     assert date_of(series[3], "it") not in intro
     assert "Rinuncio al mio posto" in html and "per tutti gli incontri rimanenti" in html
     assert "incontro 3 di 6" in message.body and day in message.body.split("Quando e dove")[0]
+    # In the list of every date, the one it is about is marked.
+    (marked,) = [line for line in message.body.splitlines() if "di questo promemoria" in line]
+    assert day in marked
     # "Still coming" and "giving up the seat" act as they always did.
     coming = re.search(r'href="http://testserver(/it/signup/coming/[^"]+)"', html)[1]
     release = re.search(r'href="http://testserver(/it/signup/release/[^"]+)"', html)[1]
