@@ -20,6 +20,7 @@ refused sign-up stores nothing.
 """
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -31,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from home.cache import bump_content_generation_now_and_on_commit
 
 from .choices import SessionStatus, SignupMode
-from .models import CourseSession, Participant, Signup, SignupStatus
+from .models import CourseSession, Participant, Signup, SignupReminder, SignupStatus
 from .models.bookings import ACTIVE_STATUSES, SEAT_STATUSES, Attendance, Channel
 
 
@@ -549,10 +550,19 @@ def person_data(participant):
                 "channel": s.channel,
                 "email_confirmed_at": s.email_confirmed_at and s.email_confirmed_at.isoformat(),
                 "reminder_sent_at": s.reminder_sent_at and s.reminder_sent_at.isoformat(),
+                "reminders": [
+                    {
+                        "session_start": timezone.localtime(r.session.start).isoformat(),
+                        "sent_at": r.sent_at.isoformat(),
+                    }
+                    for r in s.reminders.all()
+                ],
                 "attendance": s.attendance,
                 "created_at": s.created_at.isoformat(),
             }
-            for s in participant.signups.select_related("session__page").order_by("id")
+            for s in participant.signups.select_related("session__page")
+            .prefetch_related("reminders__session")
+            .order_by("id")
         ],
     }
 
@@ -560,25 +570,93 @@ def person_data(participant):
 # --- Reminders --------------------------------------------------------------------
 
 
+def _reminders_due(within, now):
+    """(sign-up, session) for every reminder due: each confirmed seat whose
+    session, or for a series sign-up each date of the course, starts within
+    `within`, is not cancelled and was not reminded yet. In four queries,
+    however many sign-ups and dates."""
+    due_sessions = {
+        s.pk: s
+        for s in CourseSession.objects.filter(
+            status=SessionStatus.SCHEDULED, start__gt=now, start__lte=now + within
+        ).select_related("page")
+    }
+    if not due_sessions:
+        return []
+    # A series sign-up hangs on the course's first session (whatever its
+    # date or state) and covers the course's other sessions.
+    series_pages = {
+        s.page_id for s in due_sessions.values() if s.page.signup_mode == SignupMode.SERIES
+    }
+    first_of = {}
+    for page_id, session_id in (
+        CourseSession.objects.filter(page_id__in=series_pages)
+        .order_by("start", "sort_order")
+        .values_list("page_id", "pk")
+    ):
+        first_of.setdefault(page_id, session_id)
+    dates_of = {}  # first session of a series -> its due dates
+    for session in due_sessions.values():
+        first = first_of.get(session.page_id)
+        if first is not None and first != session.pk:
+            dates_of.setdefault(first, []).append(session)
+    signups = list(
+        Signup.objects.filter(
+            status=SignupStatus.CONFIRMED,
+            session_id__in={*due_sessions, *dates_of},
+        )
+        .exclude(email="")
+        .select_related("session")
+    )
+    sent = set(
+        SignupReminder.objects.filter(signup__in=signups, session_id__in=due_sessions).values_list(
+            "signup_id", "session_id"
+        )
+    )
+    # A date where the person holds a seat of their own (a sign-up from
+    # before the course took series sign-ups) is reminded through that one.
+    own = {(s.participant_id, s.session_id) for s in signups if s.participant_id}
+    places = []
+    for signup in signups:
+        if signup.session_id in due_sessions:
+            places.append((signup, due_sessions[signup.session_id]))
+        places.extend(
+            (signup, session)
+            for session in dates_of.get(signup.session_id, ())
+            if (signup.participant_id, session.pk) not in own
+        )
+    return [(signup, session) for signup, session in places if (signup.pk, session.pk) not in sent]
+
+
 def send_reminders(within, now=None):
-    """Queue one reminder per confirmed seat in sessions starting within
-    `within`. The conditional update marks each sign-up before its e-mail
-    is queued, so overlapping runs never send twice."""
+    """Queue one reminder per confirmed seat and date starting within
+    `within`: a single session's sign-up once, a series sign-up once before
+    each of its dates. Each (sign-up, session) is claimed by inserting its
+    `SignupReminder` before the e-mail is queued (sent when the insert
+    commits); a concurrent run's insert of the same pair is ignored, and
+    each run sends only the rows bearing its own run id, so overlapping runs
+    never send twice. A bounded number of queries, however many sign-ups."""
     now = now or timezone.now()
-    due = Signup.objects.filter(
-        status=SignupStatus.CONFIRMED,
-        reminder_sent_at__isnull=True,
-        session__status=SessionStatus.SCHEDULED,
-        session__start__gt=now,
-        session__start__lte=now + within,
-    ).exclude(email="")
-    sent = 0
-    for signup_id in due.values_list("id", flat=True):
-        with transaction.atomic():
-            claimed = Signup.objects.filter(pk=signup_id, reminder_sent_at__isnull=True).update(
-                reminder_sent_at=now
-            )
-            if claimed:
-                _notify(Signup.objects.get(pk=signup_id), "reminder")
-                sent += 1
-    return sent
+    run = uuid.uuid4()
+    with transaction.atomic():
+        places = _reminders_due(within, now)
+        if not places:
+            return 0
+        SignupReminder.objects.bulk_create(
+            [
+                SignupReminder(signup=signup, session=session, sent_at=now, run=run)
+                for signup, session in places
+            ],
+            ignore_conflicts=True,
+        )
+        claimed = set(SignupReminder.objects.filter(run=run).values_list("signup_id", "session_id"))
+        places = [(g, s) for g, s in places if (g.pk, s.pk) in claimed]
+        if not places:
+            return 0
+        # The sign-up keeps the time of its latest reminder (shown to staff).
+        Signup.objects.filter(pk__in={signup.pk for signup, _s in places}).update(
+            reminder_sent_at=now
+        )
+        for signup, session in places:
+            _notify(signup, "reminder", None if session.pk == signup.session_id else session)
+    return len(places)

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from home.background import enqueue_on_commit
@@ -44,6 +45,8 @@ SUBJECTS = {
     "session_cancelled": _("Session cancelled: %(course)s"),
     "reminder": _("Reminder: %(course)s, are you still coming?"),
 }
+# The reminder before one date of a series names it.
+SERIES_REMINDER_SUBJECT = _("Reminder: %(course)s, session %(number)s of %(total)s, %(date)s")
 # Kinds whose e-mail carries the session as an .ics attachment.
 WITH_CALENDAR = {"confirmed", "promoted", "reminder", "status", "session_cancelled"}
 
@@ -147,7 +150,8 @@ def still_applies(signup, kind, now=None, session=None):
     if kind == "session_cancelled":
         return (session or signup.session).status == SessionStatus.CANCELLED
     if kind == "reminder":
-        session = signup.session
+        # `session`: a later date of the series the sign-up covers.
+        session = session or signup.session
         return (
             status == SignupStatus.CONFIRMED
             and session.status == SessionStatus.SCHEDULED
@@ -168,7 +172,6 @@ def build_message(signup, kind, about=None):
             "signup": signup,
             "session": session,
             "sessions": sessions,
-            "about": about or session,
             "course": course,
             "course_url": course_url(course),
             "venue": session.venue,
@@ -181,7 +184,19 @@ def build_message(signup, kind, about=None):
             "hours": _hours(signup),
             "site_name": _("Territorial Academy"),
         }
+        about = about or session
+        context.update(_date_in_series(about, sessions))
         subject = str(SUBJECTS[kind] % {"course": course.title})
+        if kind == "reminder" and context["number"]:
+            subject = str(
+                SERIES_REMINDER_SUBJECT
+                % {
+                    "course": course.title,
+                    "number": context["number"],
+                    "total": context["total"],
+                    "date": date_format(timezone.localtime(about.start), "j F"),
+                }
+            )
         text = render_to_string("courses/emails/signup.txt", context)
         html = render_to_string("courses/emails/signup.html", context)
         message = EmailMultiAlternatives(
@@ -196,6 +211,16 @@ def build_message(signup, kind, about=None):
             # Django adds the charset of a text/* attachment itself.
             message.attach("session.ics", cal.to_ical(), "text/calendar")
     return message
+
+
+def _date_in_series(about, sessions):
+    """Which date of a series an e-mail is about ("3 of 6", counted on the
+    dates the e-mail lists, cancelled ones included); none for a single
+    session."""
+    number = next((i for i, s in enumerate(sessions, 1) if s.pk == about.pk), None)
+    if len(sessions) < 2 or number is None:
+        return {"about": about, "number": None, "total": None}
+    return {"about": about, "number": number, "total": len(sessions)}
 
 
 def _hours(signup):

@@ -5,6 +5,7 @@ from .bookings import (
     Participant,
     Signup,
     SignupQuestion,
+    SignupReminder,
     SignupStatus,
 )
 from .pages import CourseIndexPage, CoursePage
@@ -18,6 +19,7 @@ __all__ = [
     "Participant",
     "Signup",
     "SignupQuestion",
+    "SignupReminder",
     "SignupStatus",
     "Topic",
     "Venue",

@@ -5,6 +5,7 @@ Every change of status that gives, frees or moves a seat goes through
 """
 
 import secrets
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -185,6 +186,39 @@ class Signup(models.Model):
             ).count()
             + 1
         )
+
+
+class SignupReminder(models.Model):
+    """A reminder sent to a sign-up before one session: one row per
+    sign-up and session, so a series sign-up is reminded before each of its
+    dates, once. The unique pair is the claim: a run inserts the rows it is
+    about to send (a concurrent run's insert of the same pair is ignored),
+    then reads back the rows bearing its own `run`, and sends only those."""
+
+    signup = models.ForeignKey(
+        Signup, verbose_name=_("sign-up"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    session = models.ForeignKey(
+        "courses.CourseSession",
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField(_("reminder sent at"))
+    run = models.UUIDField(default=uuid.uuid4, editable=False)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["signup", "session"], name="one_reminder_per_signup_and_session"
+            )
+        ]
+        indexes = [models.Index(fields=["run"])]
+
+    def __str__(self):
+        return f"{self.signup_id} / {self.session_id}"
 
 
 class QuestionKind(models.TextChoices):

@@ -9,8 +9,9 @@ from courses import booking
 class Command(BaseCommand):
     help = (
         "E-mail a reminder, with 'still coming' / 'can't come' links, to everyone holding a "
-        "confirmed seat in a session starting soon. Safe to run every few minutes: each "
-        "person gets it once. Also lapses unconfirmed reservations."
+        "confirmed seat in a session starting soon (for a series sign-up, before each of its "
+        "dates). Safe to run every few minutes: each person gets it once per date. Also "
+        "lapses unconfirmed reservations."
     )
 
     def add_arguments(self, parser):
@@ -18,7 +19,7 @@ class Command(BaseCommand):
             "--hours",
             type=int,
             default=None,
-            help="How long before the session (default: SIGNUP_REMINDER_HOURS, 24).",
+            help="How long before each session (default: SIGNUP_REMINDER_HOURS, 24).",
         )
 
     def handle(self, *args, hours=None, **options):
