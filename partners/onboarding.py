@@ -302,7 +302,19 @@ def invite_partner(
         partner=partner, user=user, created_partner=created, set_password_url=set_password_url(user)
     )
     if send_email:
-        send_invitation(invitation, language)
+        try:
+            send_invitation(invitation, language)
+        except OSError as error:
+            # Raised inside this atomic block: the account, group and
+            # profile are rolled back, and staff read why instead of an
+            # error page.
+            raise InvitationError(
+                _(
+                    "The invitation e-mail to %(email)s could not be sent (the mail server "
+                    "did not answer): nothing was created. Try again in a few minutes."
+                )
+                % {"email": email}
+            ) from error
     return invitation
 
 
