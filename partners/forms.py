@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import OPERATING_AREAS, PartnerType, Sector
 from .models import PartnerPage
-from .onboarding import InvitationError, check_email
+from .onboarding import InvitationError, PendingInvitation, check_email
 
 
 class InvitePartnerForm(forms.Form):
@@ -50,6 +50,9 @@ class InvitePartnerForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The person behind a typed address that was already invited and
+        # has not chosen a password: the page offers to send it again.
+        self.pending_invitee = None
         self.fields["partner"].queryset = PartnerPage.objects.filter(
             locale__language_code=settings.LANGUAGE_CODE, group__isnull=False
         ).order_by("title")
@@ -59,6 +62,9 @@ class InvitePartnerForm(forms.Form):
         the form's other errors, not only once they are mended."""
         try:
             return check_email(self.cleaned_data["email"])
+        except PendingInvitation as pending:
+            self.pending_invitee = pending.user
+            raise forms.ValidationError(str(pending)) from pending
         except InvitationError as error:
             raise forms.ValidationError(str(error)) from error
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.apps import apps as global_apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
@@ -48,6 +49,15 @@ class InvitationError(Exception):
     """A translated, user-facing reason why an invitation was refused."""
 
 
+class PendingInvitation(InvitationError):
+    """The address belongs to a person already invited who has not chosen a
+    password yet: staff can send the invitation again (`resend_invitation`)."""
+
+    def __init__(self, message, user):
+        super().__init__(message)
+        self.user = user
+
+
 @dataclass
 class Invitation:
     partner: PartnerPage
@@ -84,7 +94,18 @@ def check_email(email):
     except ValidationError as error:
         raise InvitationError(error.messages[0]) from error
     user_model = get_user_model()
-    if user_model.objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists():
+    taken = user_model.objects.filter(Q(email__iexact=email) | Q(username__iexact=email))
+    pending = pending_invitees().filter(pk__in=taken.values("pk")).first()
+    if pending is not None:
+        raise PendingInvitation(
+            _(
+                "%(email)s has already been invited and has not chosen a password yet: "
+                "send the invitation again instead."
+            )
+            % {"email": email},
+            pending,
+        )
+    if taken.exists():
         raise InvitationError(
             _("The e-mail address %(email)s is already used by another account.") % {"email": email}
         )
@@ -281,7 +302,100 @@ def invite_partner(
         partner=partner, user=user, created_partner=created, set_password_url=set_password_url(user)
     )
     if send_email:
-        send_invitation(invitation, language)
+        try:
+            send_invitation(invitation, language)
+        except OSError as error:
+            # Raised inside this atomic block: the account, group and
+            # profile are rolled back, and staff read why instead of an
+            # error page.
+            raise InvitationError(
+                _(
+                    "The invitation e-mail to %(email)s could not be sent (the mail server "
+                    "did not answer): nothing was created. Try again in a few minutes."
+                )
+                % {"email": email}
+            ) from error
+    return invitation
+
+
+def pending_invitees():
+    """The people invited for a partner who have not chosen a password yet:
+    active accounts in a partner's group whose password is still the
+    unusable one `invite_partner` gave them. The link sets it, so this is
+    exactly "the invitation was not used"; "never logged in" is not (the
+    set-password page does not log in, and someone may choose a password
+    today and log in next week)."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            is_superuser=False,
+            password__startswith=UNUSABLE_PASSWORD_PREFIX,
+            groups__partner_pages__isnull=False,
+        )
+        .distinct()
+    )
+
+
+def invitation_language(user):
+    """The language the person was invited in: their admin language, which
+    `invite_partner` set."""
+    from wagtail.users.models import UserProfile
+
+    language = UserProfile.get_for_user(user).preferred_language
+    return language if language in INVITATION_LANGUAGES else settings.LANGUAGE_CODE
+
+
+def resend_invitation(user):
+    """Send the invitation e-mail again to a person who has not chosen a
+    password yet, with a fresh link, in the language they were invited in.
+
+    The account gets a new unusable password, which is part of the link's
+    token: the links sent before stop working, so only the latest e-mail
+    counts. If the mail server refuses the e-mail the change is rolled back
+    (the earlier link still works) and InvitationError (translated) is
+    raised; it is raised too, and nothing is sent, for a person who already
+    chose a password or is no partner's invitee."""
+    user_model = get_user_model()
+    with transaction.atomic():
+        # Locked: two staff pressing "Resend" at once send one link each,
+        # and the second e-mail's is the one that works.
+        user = user_model.objects.select_for_update().get(pk=user.pk)
+        if not pending_invitees().filter(pk=user.pk).exists():
+            if user.is_active and user.has_usable_password():
+                raise InvitationError(
+                    _(
+                        "%(email)s has already chosen a password, so there is no invitation "
+                        "to send again: they can log in, or use “Forgotten password?” on the "
+                        "login page."
+                    )
+                    % {"email": user.email}
+                )
+            raise InvitationError(
+                _("%(email)s has no pending invitation to send again.") % {"email": user.email}
+            )
+        partner = partners_of(user).first()
+        language = invitation_language(user)
+        try:
+            with transaction.atomic():
+                user.set_unusable_password()
+                user.save(update_fields=["password"])
+                invitation = Invitation(
+                    partner=partner,
+                    user=user,
+                    created_partner=False,
+                    set_password_url=set_password_url(user),
+                )
+                send_invitation(invitation, language)
+        except OSError as error:
+            raise InvitationError(
+                _(
+                    "The e-mail to %(email)s could not be sent (the mail server did not "
+                    "answer): nothing changed, the invitation is still pending. Try again "
+                    "in a few minutes."
+                )
+                % {"email": user.email}
+            ) from error
     return invitation
 
 

@@ -1,15 +1,25 @@
 """Admin views: inviting partners (Academy staff only)."""
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
+from django.views.decorators.http import require_POST
 
 from .forms import InvitePartnerForm
 from .moderation import is_academy_staff
-from .onboarding import InvitationError, invite_partner
+from .onboarding import (
+    InvitationError,
+    invitation_language,
+    invite_partner,
+    partners_of,
+    pending_invitees,
+    resend_invitation,
+)
 
 
 def invite(request):
@@ -49,8 +59,65 @@ def invite(request):
             "page_title": _("Invite a partner"),
             "header_icon": "group",
             "action_url": reverse("partners_invite"),
+            "pending_invitee": form.pending_invitee and describe(form.pending_invitee),
+            "pending_count": pending_invitees().count(),
             "submit_button_label": _("Send the invitation"),
             "submit_button_active_label": _("Sending…"),
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+# In a sentence ("e-mail in Italian"): lower case in Italian.
+LANGUAGE_NAMES = {
+    "it": pgettext_lazy("language in a sentence", "Italian"),
+    "en": pgettext_lazy("language in a sentence", "English"),
+}
+
+
+def describe(user):
+    """A pending invitee as the admin shows it: who, for which partner, in
+    which language, since when."""
+    language = invitation_language(user)
+    return {
+        "user": user,
+        "partners": list(partners_of(user)),
+        "language": LANGUAGE_NAMES.get(language, language),
+    }
+
+
+def invitations(request):
+    """The invitations whose link was not used yet, each with "Send again"."""
+    if not is_academy_staff(request.user):
+        raise PermissionDenied
+    pending = pending_invitees().order_by("-date_joined", "email")
+    return TemplateResponse(
+        request,
+        "partners/admin/invitations.html",
+        {
+            "invitees": [describe(user) for user in pending],
+            "page_title": _("Invitations waiting for a password"),
+            "header_icon": "group",
+        },
+    )
+
+
+@require_POST
+def resend(request, user_id):
+    if not is_academy_staff(request.user):
+        raise PermissionDenied
+    user = get_object_or_404(get_user_model(), pk=user_id)
+    try:
+        invitation = resend_invitation(user)
+    except InvitationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _(
+                "Invitation sent again to %(email)s for %(partner)s, with a new link to choose "
+                "the password. The links sent before no longer work."
+            )
+            % {"email": invitation.user.email, "partner": invitation.partner.title},
+        )
+    return redirect(reverse("partners_invitations"))

@@ -17,7 +17,15 @@ from .onboarding import partners_of
 
 @hooks.register("register_admin_urls")
 def register_admin_urls():
-    return [path("partners/invite/", views.invite, name="partners_invite")]
+    return [
+        path("partners/invite/", views.invite, name="partners_invite"),
+        path("partners/invitations/", views.invitations, name="partners_invitations"),
+        path(
+            "partners/invitations/<int:user_id>/resend/",
+            views.resend,
+            name="partners_resend_invitation",
+        ),
+    ]
 
 
 class StaffOnlyMenuItem(MenuItem):

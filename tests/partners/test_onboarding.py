@@ -2,11 +2,13 @@
 
 import io
 import re
+import smtplib
 
 import pytest
 
 from django.contrib.auth.models import Group, Permission, User
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.core.management import CommandError, call_command
 
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
@@ -131,7 +133,7 @@ def test_bad_email_creates_nothing(directory, email, message):
 def test_duplicate_invitation_creates_nothing(directory):
     invite("uno@example.org", "--name", "Forno", "--type", "artisan")
     before = counts()
-    with pytest.raises(CommandError, match="già usato"):
+    with pytest.raises(CommandError, match="ha già ricevuto un invito"):
         invite("UNO@example.org", "--partner", "forno")
     with pytest.raises(CommandError, match="Esiste già un partner"):
         invite("altro@example.org", "--name", "Forno", "--type", "artisan")
@@ -179,7 +181,8 @@ def test_invite_view_invites_and_reports_errors(client, directory, staff_user):
     before = counts()
     for bad_email, error in [
         ("anna@", "non è un indirizzo e-mail valido"),
-        ("anna@example.org", "già usato da un altro account"),
+        # Invited, no password chosen yet: staff are offered to resend it.
+        ("anna@example.org", "ha già ricevuto un invito"),
     ]:
         response = client.post(
             "/admin/partners/invite/", {**data, "email": bad_email, "name": "Altra"}
@@ -218,4 +221,33 @@ def test_invite_view_reports_a_wrong_address_with_the_other_errors(client, direc
     )
     assert response.status_code == 400
     assert "al massimo 64 caratteri" in response.content.decode()
+    assert counts() == before
+
+
+def test_invite_view_reports_a_mail_failure_and_creates_nothing(
+    client, directory, staff_user, monkeypatch
+):
+    """The mail server down when staff invited: an error page, and staff
+    did not know whether anything had been created. Now the form says so,
+    with what was typed, and nothing is half-created."""
+
+    def refuse(message):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", refuse)
+    client.force_login(staff_user)
+    before = counts()
+    response = client.post(
+        "/admin/partners/invite/",
+        {
+            "email": "anna@example.org",
+            "name": "Bottega Anna",
+            "partner_type": "artisan",
+            "language": "it",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Non è stato possibile inviare l&#x27;e-mail di invito a anna@example.org" in page
+    assert 'value="Bottega Anna"' in page
     assert counts() == before

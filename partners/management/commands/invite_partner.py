@@ -1,16 +1,24 @@
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
 
 from partners.choices import OPERATING_AREAS, PartnerType, Sector
 from partners.models import PartnerPage
-from partners.onboarding import InvitationError, invite_partner
+from partners.onboarding import (
+    InvitationError,
+    PendingInvitation,
+    invite_partner,
+    resend_invitation,
+)
 
 
 class Command(BaseCommand):
     help = (
         "Invite a person to edit a partner's pages: creates the partner's draft profile, "
         "group and collection (or adds the person to an existing partner with --partner), "
-        "the account, and e-mails a link to choose a password."
+        "the account, and e-mails a link to choose a password. With --resend, e-mails a "
+        "fresh link to a person invited who has not chosen a password yet."
     )
 
     def add_arguments(self, parser):
@@ -32,8 +40,15 @@ class Command(BaseCommand):
         parser.add_argument("--first-name", default="")
         parser.add_argument("--last-name", default="")
         parser.add_argument("--language", default="it", choices=[c for c, _n in settings.LANGUAGES])
+        parser.add_argument(
+            "--resend",
+            action="store_true",
+            help="Send the invitation again (a fresh link, in the language of the first one).",
+        )
 
     def handle(self, *args, **options):
+        if options["resend"]:
+            return self.resend(options["email"])
         partner = None
         if options["partner"]:
             partner = PartnerPage.objects.filter(
@@ -56,6 +71,8 @@ class Command(BaseCommand):
                 last_name=options["last_name"],
                 language=options["language"],
             )
+        except PendingInvitation as error:
+            raise CommandError(f"{error} (--resend)") from error
         except InvitationError as error:
             raise CommandError(str(error)) from error
         what = "new partner" if invitation.created_partner else "existing partner"
@@ -63,5 +80,24 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Invited {invitation.user.email} to the {what} “{invitation.partner.title}” "
                 f"(page {invitation.partner.pk}, group “{invitation.partner.group.name}”)."
+            )
+        )
+
+    def resend(self, email):
+        user = (
+            get_user_model()
+            .objects.filter(Q(email__iexact=email.strip()) | Q(username__iexact=email.strip()))
+            .first()
+        )
+        if user is None:
+            raise CommandError(f"Nobody with the address {email} was invited.")
+        try:
+            invitation = resend_invitation(user)
+        except InvitationError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Invitation sent again to {invitation.user.email} "
+                f"for “{invitation.partner.title}”."
             )
         )
