@@ -81,7 +81,9 @@ format: setup
 	$(BIN)/ruff format .
 
 # Each feature app keeps its own catalogue in <app>/locale; the top-level
-# locale/ holds the strings of academy_site, home and search.
+# locale/ holds the strings of academy_site, home and search;
+# academy_site/wagtail_locale corrects a few of Wagtail's Italian strings, by
+# hand (compiled by compilemessages, never rewritten by makemessages).
 APPS_WITH_LOCALE := courses partners donations
 messages: setup
 	$(MANAGE) makemessages --locale it --locale en --no-obsolete \

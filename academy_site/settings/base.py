@@ -170,7 +170,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Languages and time ----------------------------------------------------
 LANGUAGE_CODE = "it"
 LANGUAGES = [("it", "Italiano"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalogue, then corrections to Wagtail's own Italian
+# (academy_site/wagtail_locale: only the corrected entries). Both are read
+# before every app's catalogue, Django's and Wagtail's included.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "academy_site" / "wagtail_locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Rome"

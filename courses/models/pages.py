@@ -156,14 +156,22 @@ class CoursePage(BasePage):
         max_length=20,
         choices=ProjectArea.choices,
         default=ProjectArea.WORK_DESIGN,
-        help_text=_("Which of the project's four areas the course belongs to."),
+        help_text=_(
+            'The part of the project "Cittadinanza al Lavoro" the course belongs to. Most '
+            'courses, open to everyone, belong to "Work-design labs and Academy": if you are '
+            "not sure, leave it, the Academy staff check it before publishing."
+        ),
     )
     labour_needs = ParentalManyToManyField(
         "partners.LabourNeed",
         verbose_name=_("labour needs it answers"),
         related_name="courses",
         blank=True,
-        help_text=_("Needs found by the observatories that this course helps with."),
+        help_text=_(
+            "Tick what your course helps with: workers and skills that local businesses cannot "
+            "find, or that people looking for a job asked for. The project collects them town "
+            "by town (the Civic Labour Observatories)."
+        ),
     )
     co_organisers = ParentalManyToManyField(
         "partners.PartnerPage",

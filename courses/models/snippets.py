@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -131,6 +132,47 @@ class Venue(index.Indexed, models.Model):
     def __str__(self):
         return f"{self.name} ({self.get_comune_display()})"
 
+    def clean(self):
+        """No second venue of the same name in the same comune: the venue
+        chooser, which every editor shares, would list two identical
+        entries ("Biblioteca civica (Pioltello)"). Names match whatever
+        their capitals and spaces. Checked by the forms only: no database
+        constraint, as venues that already share a name must still load
+        (docs/architecture.md, "Venues")."""
+        super().clean()
+        if not self.name or not self.comune:
+            return
+        existing = self.same_name_in_comune().first()
+        if existing is not None:
+            raise ValidationError(
+                {
+                    "name": _(
+                        'A venue called "%(name)s" in %(comune)s is already in the list: '
+                        "choose that one for your sessions, or give this one a name that "
+                        "tells them apart."
+                    )
+                    % {"name": existing.name, "comune": self.get_comune_display()}
+                }
+            )
+
+    def same_name_in_comune(self):
+        """The other venues of this comune whose name is this one's, but
+        for capitals and spaces."""
+        key = normalised_venue_name(self.name)
+        others = Venue.objects.filter(comune=self.comune).exclude(pk=self.pk)
+        return others.filter(
+            pk__in=[
+                pk
+                for pk, name in others.values_list("pk", "name")
+                if normalised_venue_name(name) == key
+            ]
+        )
+
     @property
     def has_coordinates(self):
         return self.latitude is not None and self.longitude is not None
+
+
+def normalised_venue_name(name):
+    """ "Biblioteca  Civica " and "biblioteca civica" are the same venue name."""
+    return " ".join(name.split()).casefold()

@@ -1,11 +1,14 @@
 """Italian dates write the month in lower case ("20 gennaio 2026"), where
 Django's Italian catalogue capitalised it ("20 Gennaio 2026") in every date
-of the site, its e-mails and the admin (academy_site/month_names.py)."""
+of the site, its e-mails and the admin (academy_site/month_names.py);
+abbreviated months and weekdays as well (academy_site/short_dates.py)."""
 
 import datetime
 
 from django.template import Context, Template
 from django.utils import dateformat, translation
+
+from academy_site.short_dates import short_date
 
 TUESDAY = datetime.date(2026, 1, 20)
 
@@ -18,8 +21,10 @@ def test_italian_dates_write_the_month_in_lower_case():
         assert Template('{{ day|date:"j F Y" }}').render(Context({"day": TUESDAY})) == (
             "20 gennaio 2026"
         )
-        # Abbreviations open a date box ("20 Gen"): capitalised, as before.
-        assert dateformat.format(TUESDAY, "M") == "Gen"
+        # Abbreviations are in lower case too ("mar 20 gen 2026"): Django's "D"
+        # and "M" capitalise them, so the site writes them with `short_date`.
+        assert short_date(TUESDAY, "day") == "mar 20 gen 2026"
+        assert short_date(TUESDAY, "month") == "gen"
 
 
 def test_english_dates_keep_their_capitals():

@@ -154,6 +154,34 @@ def test_status_help_says_how_to_cancel_a_session():
         assert "scegli «Annullato» invece di eliminarlo" in str(help_text)
 
 
+def test_labour_needs_and_area_help_speak_plainly():
+    """An artisan read "Bisogni rilevati dagli osservatori" and "A quale delle
+    quattro aree del progetto": the help now says what to tick in everyday
+    words, naming the observatories and the areas only to explain them."""
+    from django.utils import translation
+
+    from courses.models import CoursePage
+
+    needs = CoursePage._meta.get_field("labour_needs").help_text
+    area = CoursePage._meta.get_field("area").help_text
+    with translation.override("it"):
+        assert str(needs).startswith("Spunta i bisogni a cui il tuo corso risponde: figure e")
+        assert "(gli Osservatori Civici sul Lavoro)" in str(needs)
+        assert "se non sei sicuro, lascia questa scelta" in str(area)
+        assert "«Laboratori di work design e Academy»" in str(area)
+    with translation.override("en"):
+        assert str(needs).startswith("Tick what your course helps with: workers and skills")
+        assert "not sure, leave it" in str(area)
+
+
+@pytest.mark.django_db
+def test_the_course_editor_shows_the_plain_help(admin_client, course):
+    url = reverse("wagtailadmin_pages:edit", args=[course.pk])
+    html = admin_client.get(url).content.decode()
+    assert "figure e competenze che le imprese della zona non trovano" in html
+    assert "dagli osservatori" not in html
+
+
 @pytest.mark.django_db
 def test_course_form_offers_topics_needs_and_partners_of_the_page_language(
     admin_client, course, english, home_en

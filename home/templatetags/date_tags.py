@@ -1,0 +1,12 @@
+from django import template
+
+from academy_site.short_dates import short_date as format_short_date
+
+register = template.Library()
+
+
+@register.filter(expects_localtime=True)
+def short_date(value, style="day"):
+    """{{ session.start|short_date:"day_time" }}: "gio 4 feb 2027, 18:30" /
+    "Thu 4 Feb 2027, 18:30" (the styles: academy_site/short_dates.py)."""
+    return format_short_date(value, style)
