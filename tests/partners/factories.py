@@ -69,3 +69,11 @@ def onboard(name=None, partner_type=PartnerType.ARTISAN, **fields):
     partner.save_revision().publish()
     partner.refresh_from_db()
     return partner, invitation.user
+
+
+def choose_password(client, link_path, password):
+    """Follow an invitation's set-password link and choose `password`; the
+    response to the form."""
+    response = client.get(link_path, follow=True)
+    form_url = response.redirect_chain[-1][0]
+    return client.post(form_url, {"new_password1": password, "new_password2": password})
