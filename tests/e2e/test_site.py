@@ -39,3 +39,31 @@ def test_home_page_fits_a_phone_without_horizontal_scrolling(server, phone):
     overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
     assert phone.get_by_role("heading", name="Le quattro aree del progetto").is_visible()
+
+
+# The smallest phones still in use: 320 CSS pixels wide, JavaScript off
+# (an old, slow phone, or a data-saver browser).
+OLD_PHONE_PAGES = [
+    "/it/",
+    "/en/",
+    "/it/corsi/",
+    "/it/rete/comune-di-pioltello/computer-smartphone-over-50/",
+    "/it/rete/segrate-logistica-hub/riparare-i-resi/apply/",
+]
+
+
+def test_pages_fit_an_old_320px_phone(server, browser):
+    context = browser.new_context(
+        viewport={"width": 320, "height": 568}, java_script_enabled=False, locale="it-IT"
+    )
+    page = context.new_page()
+    for path in OLD_PHONE_PAGES:
+        page.goto(server.url + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
+        # The footer's stacked links are a finger's height each.
+        heights = page.locator(".site-footer .plain-list a").evaluate_all(
+            "links => links.map(a => a.getBoundingClientRect().height)"
+        )
+        assert heights and min(heights) >= 44, (path, heights)
+    context.close()
