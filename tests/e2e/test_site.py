@@ -67,3 +67,26 @@ def test_pages_fit_an_old_320px_phone(server, browser):
         )
         assert heights and min(heights) >= 44, (path, heights)
     context.close()
+
+
+def test_forms_on_an_old_phone_show_what_was_typed_and_can_be_tapped(server, browser):
+    context = browser.new_context(
+        viewport={"width": 320, "height": 568}, java_script_enabled=False, locale="it-IT"
+    )
+    page = context.new_page()
+    # The catalogue's two dates, one under the other, each box wide enough
+    # for the whole date (side by side, 123 px each, the year was cut off).
+    page.goto(server.url + "/it/corsi/?date_from=2026-12-01&date_to=2027-01-31")
+    page.locator(".filter-panel summary").click()
+    boxes = [box.bounding_box() for box in page.locator(".filter-dates input").all()]
+    assert len(boxes) == 2 and boxes[1]["y"] > boxes[0]["y"]
+    assert min(box["width"] for box in boxes) >= 200, boxes
+    clear = page.get_by_role("link", name="Togli i filtri")
+    assert clear.bounding_box()["height"] >= 44
+    # A challenge's attachments: the "choose file" control is a finger's height.
+    page.goto(server.url + "/it/rete/segrate-logistica-hub/riparare-i-resi/apply/")
+    heights = page.locator("input[type=file]").evaluate_all(
+        "inputs => inputs.map(i => i.getBoundingClientRect().height)"
+    )
+    assert heights and min(heights) >= 44, heights
+    context.close()
