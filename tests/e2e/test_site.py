@@ -90,3 +90,18 @@ def test_forms_on_an_old_phone_show_what_was_typed_and_can_be_tapped(server, bro
     )
     assert heights and min(heights) >= 44, heights
     context.close()
+
+
+def test_large_text_on_an_old_phone_does_not_push_pages_sideways(server, browser):
+    """The browser's text size set to large (24 px instead of 16) on a 320 px
+    phone: the course facts and the sign-up form in its session card fit."""
+    context = browser.new_context(
+        viewport={"width": 320, "height": 568}, locale="it-IT", bypass_csp=True
+    )
+    page = context.new_page()
+    for path in ["/it/corsi/", "/it/rete/segrate-logistica-hub/patentino-muletto/"]:
+        page.goto(server.url + path)
+        page.add_style_tag(content="html { font-size: 150% !important; }")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
+    context.close()
