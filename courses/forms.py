@@ -1,8 +1,11 @@
 """Forms of the courses app: the editor's course form and the catalogue filters."""
 
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.formsets import DELETION_FIELD_NAME
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -195,6 +198,9 @@ class CatalogueFilterForm(forms.Form):
             field = self.fields[name]
             if isinstance(field, forms.BooleanField):
                 shown = field.label
+            elif isinstance(value, datetime.date):
+                # "Dal: 1 dicembre 2026", as people write it, not 2026-12-01.
+                shown = f"{field.label}: {date_format(value, 'j F Y')}"
             else:
                 choices = dict(getattr(field, "choices", []))
                 shown_value = choices.get(value, choices.get(str(value), value))

@@ -55,7 +55,8 @@ def language_links(context):
     translated into gets no link (url is None). Views that are not pages
     (search, forms) link to the same URL in the other language. `switch_url`,
     for the switcher, keeps the query string too (the catalogue's filters
-    mean the same in every language); `url` is the page alone (hreflang).
+    mean the same in every language) and a page's own sub-address (a
+    challenge's application form); `url` is the page alone (hreflang).
     """
     request = context["request"]
     page = context.get("page")
@@ -70,12 +71,23 @@ def language_links(context):
             found = page.get_translations(inclusive=True).live().select_related("locale")
         for translation in found:
             translations[translation.locale.language_code] = translation
+    # A page's own sub-address (a challenge's "apply/" form, its "sent/"
+    # page): the switcher leads to the same one in the other language, not
+    # back to the page. Routable pages answer the same sub-addresses in
+    # every language.
+    subpath = ""
+    if current in translations:
+        here = translations[current].get_url(request)
+        if here and request.path.startswith(here):
+            subpath = request.path[len(here) :]
     links = []
     for code, name in settings.LANGUAGES:
         if isinstance(page, Page):
             target = translations.get(code)
             url = target.get_url(request) if target else None
-            switch_url = f"{url}?{request.GET.urlencode()}" if url and request.GET else url
+            switch_url = f"{url}{subpath}" if url else url
+            if switch_url and request.GET:
+                switch_url = f"{switch_url}?{request.GET.urlencode()}"
         else:
             url = switch_url = translate_url(request.get_full_path(), code)
         links.append(

@@ -243,3 +243,18 @@ def test_next_7_days_on_a_sunday_covers_the_week_ahead(client, home):
     soup = BeautifulSoup(response.content, "html.parser")
     chosen = soup.select_one("select[name=when] option[selected]")
     assert chosen.get_text(strip=True) == "Prossimi 7 giorni"
+
+
+@pytest.mark.django_db
+def test_dates_in_use_read_as_people_write_them(client, world):
+    """The filters in use showed the dates as the form sends them,
+    "Dal: 2026-12-01"; they read "Dal: 1 dicembre 2026" (in English
+    "From: 1 December 2026", as the course pages write dates)."""
+    soup = BeautifulSoup(get(client, "date_from=2026-12-01").content, "html.parser")
+    shown = [li.get_text(strip=True) for li in soup.select(".active-filters li")]
+    assert shown == ["Dal: 1 dicembre 2026"]
+    with translation.override("en"):
+        form = CatalogueFilterForm({"date_from": "2026-12-01", "date_to": "2027-01-31"})
+        assert form.is_valid()
+        shown = [label for _name, label in form.active_filters(form.cleaned_data)]
+    assert shown == ["From: 1 December 2026", "To: 31 January 2027"]

@@ -39,3 +39,69 @@ def test_home_page_fits_a_phone_without_horizontal_scrolling(server, phone):
     overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
     assert phone.get_by_role("heading", name="Le quattro aree del progetto").is_visible()
+
+
+# The smallest phones still in use: 320 CSS pixels wide, JavaScript off
+# (an old, slow phone, or a data-saver browser).
+OLD_PHONE_PAGES = [
+    "/it/",
+    "/en/",
+    "/it/corsi/",
+    "/it/rete/comune-di-pioltello/computer-smartphone-over-50/",
+    "/it/rete/segrate-logistica-hub/riparare-i-resi/apply/",
+]
+
+
+def test_pages_fit_an_old_320px_phone(server, browser):
+    context = browser.new_context(
+        viewport={"width": 320, "height": 568}, java_script_enabled=False, locale="it-IT"
+    )
+    page = context.new_page()
+    for path in OLD_PHONE_PAGES:
+        page.goto(server.url + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
+        # The footer's stacked links are a finger's height each.
+        heights = page.locator(".site-footer .plain-list a").evaluate_all(
+            "links => links.map(a => a.getBoundingClientRect().height)"
+        )
+        assert heights and min(heights) >= 44, (path, heights)
+    context.close()
+
+
+def test_forms_on_an_old_phone_show_what_was_typed_and_can_be_tapped(server, browser):
+    context = browser.new_context(
+        viewport={"width": 320, "height": 568}, java_script_enabled=False, locale="it-IT"
+    )
+    page = context.new_page()
+    # The catalogue's two dates, one under the other, each box wide enough
+    # for the whole date (side by side, 123 px each, the year was cut off).
+    page.goto(server.url + "/it/corsi/?date_from=2026-12-01&date_to=2027-01-31")
+    page.locator(".filter-panel summary").click()
+    boxes = [box.bounding_box() for box in page.locator(".filter-dates input").all()]
+    assert len(boxes) == 2 and boxes[1]["y"] > boxes[0]["y"]
+    assert min(box["width"] for box in boxes) >= 200, boxes
+    clear = page.get_by_role("link", name="Togli i filtri")
+    assert clear.bounding_box()["height"] >= 44
+    # A challenge's attachments: the "choose file" control is a finger's height.
+    page.goto(server.url + "/it/rete/segrate-logistica-hub/riparare-i-resi/apply/")
+    heights = page.locator("input[type=file]").evaluate_all(
+        "inputs => inputs.map(i => i.getBoundingClientRect().height)"
+    )
+    assert heights and min(heights) >= 44, heights
+    context.close()
+
+
+def test_large_text_on_an_old_phone_does_not_push_pages_sideways(server, browser):
+    """The browser's text size set to large (24 px instead of 16) on a 320 px
+    phone: the course facts and the sign-up form in its session card fit."""
+    context = browser.new_context(
+        viewport={"width": 320, "height": 568}, locale="it-IT", bypass_csp=True
+    )
+    page = context.new_page()
+    for path in ["/it/corsi/", "/it/rete/segrate-logistica-hub/patentino-muletto/"]:
+        page.goto(server.url + path)
+        page.add_style_tag(content="html { font-size: 150% !important; }")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
+    context.close()

@@ -7,6 +7,7 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
+from bs4 import BeautifulSoup
 
 from django.core import mail
 
@@ -205,3 +206,23 @@ def test_an_application_that_fails_halfway_leaves_nothing_saved(client, challeng
         client.post(apply_url(challenge), application_data(question_1="Elettronica"))
     assert ChallengeApplication.objects.count() == 0
     assert mail.outbox == []
+
+
+def test_the_language_switcher_on_the_form_leads_to_the_form(client, challenge, english):
+    """On the application form (and the "sent" page) the switcher led back to
+    the challenge's page in the other language, not to its form."""
+    challenge_en = challenge.copy_for_translation(english, copy_parents=True)
+    challenge_en.save_revision().publish()
+    challenge_en.refresh_from_db()
+    for sub in ("apply/", "sent/"):
+        pairs = ((challenge, challenge_en, "en"), (challenge_en, challenge, "it"))
+        for here, there, other in pairs:
+            response = client.get(here.url + sub)
+            assert response.status_code == 200
+            soup = BeautifulSoup(response.content, "html.parser")
+            links = {a["href"] for a in soup.select(f".language-switcher a[hreflang={other}]")}
+            assert links == {there.url + sub}, (here.url + sub, links)
+    # The page itself still leads to the page.
+    soup = BeautifulSoup(client.get(challenge.url).content, "html.parser")
+    links = {a["href"] for a in soup.select(".language-switcher a[hreflang=en]")}
+    assert links == {challenge_en.url}
