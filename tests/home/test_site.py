@@ -80,6 +80,10 @@ def test_language_switcher_hides_missing_translations(client, home):
     html = soup(client.get("/it/solo-italiano/"))
     assert html.select('.language-switcher a[hreflang="en"]') == []
     assert not html.select('link[rel="alternate"][hreflang="en"]')
+    # No empty item left where the link would be (header and footer): a
+    # screen reader would announce a list of two with one blank.
+    items = [li.get_text(strip=True) for li in html.select(".language-switcher li")]
+    assert items and all(items), items
 
 
 def test_draft_translation_is_not_linked(client, home, english):
