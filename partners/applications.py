@@ -50,6 +50,8 @@ ALLOWED_TYPES = {
     "application/vnd.oasis.opendocument.spreadsheet": "ods",
     "application/vnd.oasis.opendocument.presentation": "odp",
 }
+# The names people give such files ("foto.jpeg" as well as "foto.jpg").
+ACCEPTED_EXTENSIONS = {*ALLOWED_TYPES.values(), "jpeg"}
 TOKEN_SALT = "partners.challenge-application"  # noqa: S105 - a signing salt
 THROTTLE_LIMITS = (
     # (what, how many, seconds)
@@ -78,6 +80,18 @@ def check_attachment(upload):
     upload.seek(0)
     kind = filetype.guess(head) if head else None
     if kind is None or kind.mime not in ALLOWED_TYPES:
+        named = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+        if named in ACCEPTED_EXTENSIONS:
+            # "curriculum.pdf" that is no PDF: damaged, or another file renamed.
+            raise ValidationError(
+                _(
+                    "“%(name)s” is called a %(extension)s file, but it is not one inside: it "
+                    "may be damaged, or another kind of file renamed. Open it, save it again "
+                    "as %(extension)s and send the new file."
+                )
+                % {"name": upload.name, "extension": named.upper()},
+                code="bad_type",
+            )
         raise ValidationError(
             _(
                 "“%(name)s” is not a file type we accept. Send PDF, images (JPEG, PNG) or "

@@ -62,10 +62,14 @@ def test_a_file_of_a_type_we_do_not_accept_is_refused(client, challenge):
 def test_a_file_whose_extension_lies_is_refused(client, challenge):
     fake_pdf = upload("curriculum.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200)
     html_as_image = upload("foto.jpg", b"<html><script>alert(1)</script></html>", "image/jpeg")
-    for fake in (fake_pdf, html_as_image):
+    for fake, kind in ((fake_pdf, "PDF"), (html_as_image, "JPG")):
         response = post(client, challenge, attachment_1=fake)
         assert response.status_code == 400
-        assert "non è un tipo di file che accettiamo" in response.content.decode()
+        # Not "a type we do not accept": the name says one we do.
+        assert (
+            f"si chiama come un file {kind}, ma dentro non lo è: forse è danneggiato"
+            in response.content.decode()
+        )
     assert ChallengeApplication.objects.count() == 0
 
 
