@@ -2,6 +2,7 @@
 (axe-core on every page type: test_accessibility.py.)"""
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -50,6 +51,57 @@ OLD_PHONE_PAGES = [
     "/it/rete/comune-di-pioltello/computer-smartphone-over-50/",
     "/it/rete/segrate-logistica-hub/riparare-i-resi/apply/",
 ]
+
+
+def test_on_an_old_phone_the_menu_folds_behind_a_button(server, browser):
+    """At 320 px the seven links wrapped to six rows and pushed the page's
+    heading off the first screen: they fold behind a "Menu" button, which
+    works from the keyboard; "Cerca" stays beside it. Without JavaScript the
+    links are there as before."""
+    context = browser.new_context(viewport={"width": 320, "height": 568}, locale="it-IT")
+    page = context.new_page()
+    for path in ["/it/il-progetto/", "/en/the-project/"]:
+        page.goto(server.url + path)
+        # The heading in the top half of the first screen (it was at 430 px
+        # in Italian, 507 px in English, under the six rows of links).
+        heading = page.locator("h1").bounding_box()
+        assert heading["y"] < 568 / 2, (path, heading)
+    page.goto(server.url + "/it/il-progetto/")
+    nav = page.get_by_role("navigation", name="Menu principale")
+    button = nav.get_by_role("button", name="Menu")
+    courses = nav.get_by_role("link", name="Corsi", exact=True)
+    expect(button).to_have_attribute("aria-expanded", "false")
+    expect(courses).to_be_hidden()
+    expect(nav.get_by_role("link", name="Cerca")).to_be_visible()
+    assert button.bounding_box()["height"] >= 44
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(button).to_have_attribute("aria-expanded", "true")
+    expect(courses).to_be_visible()
+    page.keyboard.press("Tab")
+    current = nav.locator("[aria-current=page]")
+    expect(current).to_be_focused()
+    expect(current).to_have_text("Il progetto")
+    page.keyboard.press("Escape")
+    expect(button).to_have_attribute("aria-expanded", "false")
+    expect(button).to_be_focused()
+    expect(courses).to_be_hidden()
+    page.keyboard.press("Space")
+    expect(button).to_have_attribute("aria-expanded", "true")
+    page.keyboard.press("Space")
+    expect(button).to_have_attribute("aria-expanded", "false")
+    context.close()
+
+    context = browser.new_context(
+        viewport={"width": 320, "height": 568}, java_script_enabled=False, locale="it-IT"
+    )
+    page = context.new_page()
+    page.goto(server.url + "/it/il-progetto/")
+    nav = page.get_by_role("navigation", name="Menu principale")
+    expect(nav.get_by_role("button", name="Menu")).to_be_hidden()
+    for name in ["Il progetto", "Corsi", "Fondo Solidale", "Cerca"]:
+        expect(nav.get_by_role("link", name=name, exact=True)).to_be_visible()
+    context.close()
 
 
 def test_pages_fit_an_old_320px_phone(server, browser):
