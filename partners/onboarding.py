@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
@@ -340,9 +340,10 @@ def pending_invitees():
 def invitation_language(user):
     """The language the person was invited in: their admin language, which
     `invite_partner` set."""
-    from wagtail.users.models import UserProfile
-
-    language = UserProfile.get_for_user(user).preferred_language
+    try:
+        language = user.wagtail_userprofile.preferred_language
+    except ObjectDoesNotExist:
+        language = ""
     return language if language in INVITATION_LANGUAGES else settings.LANGUAGE_CODE
 
 

@@ -1,8 +1,11 @@
 """Admin views: inviting partners (Academy staff only)."""
 
+from collections import defaultdict
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -10,7 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
+from wagtail.models import Locale
+
 from .forms import InvitePartnerForm
+from .models import PartnerPage
 from .moderation import is_academy_staff
 from .onboarding import (
     InvitationError,
@@ -75,13 +81,13 @@ LANGUAGE_NAMES = {
 }
 
 
-def describe(user):
-    """A pending invitee as the admin shows it: who, for which partner, in
-    which language, since when."""
+def describe(user, partners=None):
+    """A pending invitee as the admin shows it: who, for which partners (read
+    here unless given), in which language, since when."""
     language = invitation_language(user)
     return {
         "user": user,
-        "partners": list(partners_of(user)),
+        "partners": list(partners_of(user)) if partners is None else partners,
         "language": LANGUAGE_NAMES.get(language, language),
     }
 
@@ -90,12 +96,22 @@ def invitations(request):
     """The invitations whose link was not used yet, each with "Send again"."""
     if not is_academy_staff(request.user):
         raise PermissionDenied
-    pending = pending_invitees().order_by("-date_joined", "email")
+    pending = list(
+        pending_invitees().select_related("wagtail_userprofile").order_by("-date_joined", "email")
+    )
+    # Each person's partners, for the whole list in one query.
+    partners = defaultdict(list)
+    for partner in (
+        PartnerPage.objects.filter(group__user__in=pending, locale=Locale.get_default())
+        .annotate(invitee_id=F("group__user"))
+        .order_by("title")
+    ):
+        partners[partner.invitee_id].append(partner)
     return TemplateResponse(
         request,
         "partners/admin/invitations.html",
         {
-            "invitees": [describe(user) for user in pending],
+            "invitees": [describe(user, partners[user.pk]) for user in pending],
             "page_title": _("Invitations waiting for a password"),
             "header_icon": "group",
         },

@@ -13,6 +13,8 @@ from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 
@@ -190,3 +192,26 @@ def test_the_command_resends_too(invitee):
     invitee.save()
     with pytest.raises(CommandError, match="ha già scelto la password"):
         call_command("invite_partner", "joe@example.org", "--resend")
+
+
+def test_the_list_reads_each_persons_partners_and_language_in_one_go(client, invitee, staff_user):
+    """The list's queries do not grow with the people waiting."""
+    client.force_login(staff_user)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(INVITATIONS).status_code == 200
+        return len(captured)
+
+    queries()  # the admin's own first-request reads
+    one = queries()
+    for number in range(3):
+        invite_partner(
+            f"persona{number}@example.org",
+            name=f"Bottega {number}",
+            partner_type="artisan",
+            language="it" if number % 2 else "en",
+        )
+    assert queries() == one
+    page = client.get(INVITATIONS).content.decode()
+    assert "Bottega 2" in page and "e-mail in italiano" in page and "e-mail in inglese" in page
