@@ -32,7 +32,14 @@ from django.utils.translation import gettext_lazy as _
 from home.cache import bump_content_generation_now_and_on_commit
 
 from .choices import SessionStatus, SignupMode
-from .models import CourseSession, Participant, Signup, SignupReminder, SignupStatus
+from .models import (
+    CoursePage,
+    CourseSession,
+    Participant,
+    Signup,
+    SignupReminder,
+    SignupStatus,
+)
 from .models.bookings import ACTIVE_STATUSES, SEAT_STATUSES, Attendance, Channel
 
 
@@ -134,13 +141,22 @@ def sessions_covered(signups, since=None):
             .order_by("start", "sort_order")
         ):
             by_page.setdefault(session.page_id, []).append(session)
-    own = {signup.session_id for signup in signups}
+    # Each person's own seats (the reminders pass sign-ups of many people).
+    own = {
+        (signup.participant_id, signup.session_id)
+        for signup in signups
+        if signup.participant_id is not None
+    }
     places = []
     for signup in signups:
         places.append((signup, signup.session))
         course = by_page.get(signup.session.page_id)
         if course and course[0].pk == signup.session_id:
-            places.extend((signup, session) for session in course[1:] if session.pk not in own)
+            places.extend(
+                (signup, session)
+                for session in course[1:]
+                if (signup.participant_id, session.pk) not in own
+            )
     if since is not None:
         places = [(signup, session) for signup, session in places if session.end >= since]
     return places
@@ -573,59 +589,46 @@ def person_data(participant):
 def _reminders_due(within, now):
     """(sign-up, session) for every reminder due: each confirmed seat whose
     session, or for a series sign-up each date of the course, starts within
-    `within`, is not cancelled and was not reminded yet. In four queries,
+    `within`, is not cancelled and was not reminded yet. In five queries,
     however many sign-ups and dates."""
-    due_sessions = {
-        s.pk: s
-        for s in CourseSession.objects.filter(
+    due_sessions = set(
+        CourseSession.objects.filter(
             status=SessionStatus.SCHEDULED, start__gt=now, start__lte=now + within
-        ).select_related("page")
-    }
+        ).values_list("pk", flat=True)
+    )
     if not due_sessions:
         return []
     # A series sign-up hangs on the course's first session (whatever its
-    # date or state) and covers the course's other sessions.
-    series_pages = {
-        s.page_id for s in due_sessions.values() if s.page.signup_mode == SignupMode.SERIES
-    }
+    # date or state): the first sessions of the series with a date due.
     first_of = {}
     for page_id, session_id in (
-        CourseSession.objects.filter(page_id__in=series_pages)
+        CourseSession.objects.filter(
+            page__in=CoursePage.objects.filter(
+                signup_mode=SignupMode.SERIES, sessions__in=due_sessions
+            )
+        )
         .order_by("start", "sort_order")
         .values_list("page_id", "pk")
     ):
         first_of.setdefault(page_id, session_id)
-    dates_of = {}  # first session of a series -> its due dates
-    for session in due_sessions.values():
-        first = first_of.get(session.page_id)
-        if first is not None and first != session.pk:
-            dates_of.setdefault(first, []).append(session)
     signups = list(
         Signup.objects.filter(
             status=SignupStatus.CONFIRMED,
-            session_id__in={*due_sessions, *dates_of},
+            session_id__in={*due_sessions, *first_of.values()},
         )
         .exclude(email="")
-        .select_related("session")
+        .select_related("session__page")
     )
     sent = set(
         SignupReminder.objects.filter(signup__in=signups, session_id__in=due_sessions).values_list(
             "signup_id", "session_id"
         )
     )
-    # A date where the person holds a seat of their own (a sign-up from
-    # before the course took series sign-ups) is reminded through that one.
-    own = {(s.participant_id, s.session_id) for s in signups if s.participant_id}
-    places = []
-    for signup in signups:
-        if signup.session_id in due_sessions:
-            places.append((signup, due_sessions[signup.session_id]))
-        places.extend(
-            (signup, session)
-            for session in dates_of.get(signup.session_id, ())
-            if (signup.participant_id, session.pk) not in own
-        )
-    return [(signup, session) for signup, session in places if (signup.pk, session.pk) not in sent]
+    return [
+        (signup, session)
+        for signup, session in sessions_covered(signups)
+        if session.pk in due_sessions and (signup.pk, session.pk) not in sent
+    ]
 
 
 def send_reminders(within, now=None):
