@@ -113,6 +113,16 @@ def test_a_person_with_a_seat_of_their_own_at_a_date_is_reminded_once(series):
     assert remind_before(series[1]) == 1
 
 
+def test_someone_elses_seat_of_their_own_at_a_date_leaves_the_series_reminder(series, committed):
+    """Another person's own sign-up at the second date (from before the
+    course took series sign-ups): each of the two gets a reminder."""
+    CourseSession.objects.filter(pk=series[1].pk).update(capacity=2)
+    carried = SignupFactory(session=series[0])
+    other = SignupFactory(session=series[1])
+    assert remind_before(series[1], committed) == 2
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([carried.email, other.email])
+
+
 def test_reminders_already_sent_before_the_migration_are_not_sent_again(series):
     """The migration records each sign-up's earlier reminder against its own
     session: the first date is not reminded again, the later ones are."""
