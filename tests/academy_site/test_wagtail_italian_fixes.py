@@ -63,3 +63,13 @@ def test_a_partner_whose_page_waits_reads_questa_pagina(client, partner_a, staff
     assert "Questa pagina è attualmente in attesa di moderazione." in text
     assert "Solo i revisori di questa attività possono modificare la pagina." in text
     assert "Questo pagina" not in text
+
+
+@pytest.mark.django_db
+def test_a_venue_with_errors_is_not_run_into_the_verb(client, staff_user):
+    """Wagtail's Italian said "sedenon può essere creato a causa di errori"."""
+    client.force_login(staff_user)
+    response = client.post("/admin/snippets/courses/venue/add/", {"name": ""})
+    assert response.status_code == 200
+    text = " ".join(str(message) for message in response.context["messages"]).strip()
+    assert text == "Impossibile creare sede a causa di errori."
