@@ -281,7 +281,7 @@ def test_opening_the_confirm_link_only_asks(client, course_and_session):
     (form,) = html.find_all("form", method="post")
     assert form.find("input", attrs={"name": "csrfmiddlewaretoken"})
     (button,) = form.find_all("button", type="submit")
-    assert button.get_text(strip=True) == "Conferma il mio indirizzo e-mail"
+    assert button.get_text(strip=True) == "Conferma la mia iscrizione"
     assert "button--large" in button["class"]
     assert client.head(url).status_code == 200
     assert unchanged(signup) == before and len(mail.outbox) == 1
@@ -326,7 +326,7 @@ def test_the_confirm_page_speaks_english(client, course_and_session):
     html = BeautifulSoup(page.content, "html.parser")
     assert html.html["lang"] == "en"
     assert html.h1.get_text(strip=True) == "Confirm your e-mail address"
-    assert html.find("button", type="submit").get_text(strip=True) == "Confirm my e-mail address"
+    assert html.find("button", type="submit").get_text(strip=True) == "Confirm my sign-up"
     assert "You have a seat" in client.post(url).content.decode()
 
 
