@@ -332,18 +332,32 @@ def _locked_signup(signup_id):
 LAPSED_MESSAGE = _(
     "This reservation lapsed because it was not confirmed in time. You can sign up again."
 )
+NO_SEAT_MESSAGE = _("This sign-up no longer holds a seat.")
+
+
+def confirmation_refused(signup, now=None):
+    """Why the sign-up's address can no longer be confirmed, as the
+    BookingError `confirm_email` would raise, or None. Reads only: the
+    confirmation page asks before confirming (a reservation past its time
+    is lapsed by `lapse_expired`, or by pressing the button)."""
+    now = now or timezone.now()
+    if not signup.is_active:
+        if signup.status == SignupStatus.LAPSED:
+            return BookingError(LAPSED_MESSAGE, "lapsed")
+        return BookingError(_("This sign-up is no longer active."), "inactive")
+    if not signup.email_confirmed_at and signup.expires_at and signup.expires_at <= now:
+        return BookingError(LAPSED_MESSAGE, "lapsed")
+    return None
 
 
 def confirm_email(signup_id, now=None):
-    """One click from the e-mail: the address is real. A reserved seat
-    becomes confirmed; a waiting-list place stops lapsing."""
+    """The button reached from the e-mail: the address is real. A reserved
+    seat becomes confirmed; a waiting-list place stops lapsing."""
     now = now or timezone.now()
     with transaction.atomic():
         session, signup = _locked_signup(signup_id)
         if not signup.is_active:
-            if signup.status == SignupStatus.LAPSED:
-                raise BookingError(LAPSED_MESSAGE, "lapsed")
-            raise BookingError(_("This sign-up is no longer active."), "inactive")
+            raise confirmation_refused(signup, now)
         if signup.email_confirmed_at:
             return signup
         # An expired reservation must not come back to life: lapse it and
@@ -391,7 +405,7 @@ def still_coming(signup_id, now=None):
     with transaction.atomic():
         _session, signup = _locked_signup(signup_id)
         if not signup.holds_seat:
-            raise BookingError(_("This sign-up no longer holds a seat."), "inactive")
+            raise BookingError(NO_SEAT_MESSAGE, "inactive")
         if signup.still_coming_at is None:
             signup.still_coming_at = now
             if signup.status == SignupStatus.RESERVED:

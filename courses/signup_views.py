@@ -1,5 +1,7 @@
 """The citizen's side of sign-ups: the standalone form of a session, the
-page after sending it, and the one-click pages reached from e-mails.
+page after sending it, and the pages reached from e-mails. A link from an
+e-mail never changes anything by being opened (mail scanners open them
+all): it shows a page whose one button does it, by POST.
 No JavaScript needed; no account; every link is signed.
 
 The views that change a sign-up (the form's POST, confirm, cancel,
@@ -185,18 +187,30 @@ def done(request, token):
     return render(request, "courses/signup/done.html", context)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @transaction.non_atomic_requests
 def confirm(request, token):
+    """The e-mail's "confirm" link: GET only shows the sign-up and a button,
+    POST confirms. Mail scanners and link previews open every link of a
+    message; were GET to confirm, anyone could sign up someone else's
+    address and the scanner would confirm it (docs/decisions.md)."""
     signup = _signup_from(token, "confirm")
     if signup is None:
         return bad_link(request)
-    try:
-        signup = booking.confirm_email(signup.pk)
-    except booking.BookingError as error:
-        return message(request, _("We could not confirm"), error.message, status=409)
+    if request.method == "POST":
+        try:
+            signup = booking.confirm_email(signup.pk)
+        except booking.BookingError as error:
+            return message(request, _("We could not confirm"), error.message, status=409)
+    else:
+        refusal = booking.confirmation_refused(signup)
+        if refusal:
+            return message(request, _("We could not confirm"), refusal.message, status=409)
     context = result_context(signup)
     context["mine_url"] = mine_url(signup)
-    return render(request, "courses/signup/confirmed.html", context)
+    if signup.email_confirmed_at:
+        return render(request, "courses/signup/confirmed.html", context)
+    return render(request, "courses/signup/confirm.html", context)
 
 
 def mine_url(signup):
@@ -248,18 +262,31 @@ def release(request, token):
     return cancel(request, token, action="release")
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @transaction.non_atomic_requests
 def coming(request, token):
+    """The reminder's "yes, I'm still coming": like confirm, GET asks and
+    POST records the answer."""
     signup = _signup_from(token, "coming")
     if signup is None:
         return bad_link(request)
-    try:
-        signup = booking.still_coming(signup.pk)
-    except booking.BookingError as error:
-        return message(request, _("We could not record your answer"), error.message, status=409)
+    if request.method == "POST":
+        try:
+            signup = booking.still_coming(signup.pk)
+        except booking.BookingError as error:
+            return message(request, _("We could not record your answer"), error.message, status=409)
+    elif not signup.holds_seat:
+        return message(
+            request,
+            _("We could not record your answer"),
+            booking.NO_SEAT_MESSAGE,
+            status=409,
+        )
     context = result_context(signup)
     context["mine_url"] = mine_url(signup)
-    return render(request, "courses/signup/coming.html", context)
+    if signup.still_coming_at:
+        return render(request, "courses/signup/coming.html", context)
+    return render(request, "courses/signup/coming_ask.html", context)
 
 
 def mine(request, token):

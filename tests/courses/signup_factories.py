@@ -76,6 +76,15 @@ def form_data(**overrides):
     return {k: v for k, v in data.items() if v is not None}
 
 
+def press_the_button(client, url):
+    """Follow a link from an e-mail as a person does: open its page, which
+    changes nothing, and press the page's one button (a POST)."""
+    page = client.get(url)
+    assert page.status_code == 200, page.status_code
+    assert '<form method="post">' in page.content.decode()
+    return client.post(url)
+
+
 class ParticipantFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"persona{n}@example.org")
 

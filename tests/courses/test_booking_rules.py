@@ -18,7 +18,7 @@ from courses.choices import SessionStatus
 from courses.models import CourseSession, Participant, Signup, SignupStatus
 from courses.models.bookings import Channel
 
-from .signup_factories import SignupFactory, make_course, make_partner
+from .signup_factories import SignupFactory, make_course, make_partner, press_the_button
 
 pytestmark = pytest.mark.django_db
 
@@ -66,8 +66,14 @@ def test_a_late_confirmation_does_not_revive_a_lapsed_seat(session, client, comm
     person(session, "b@example.org")
     Signup.objects.filter(pk=first.pk).update(expires_at=timezone.now())
     url = re.search(r"http://testserver(/\S+/signup/confirm/\S+/)", mail.outbox[0].body)[1]
-    response = client.get(url)
+    # Opening the link says so at once, without a button, and changes nothing.
+    page = client.get(url)
+    assert page.status_code == 409 and "<form" not in page.content.decode()
+    assert Signup.objects.get(email="b@example.org").status == SignupStatus.WAITLISTED
+    # Pressing a button kept open from before lapses it and passes the seat on.
+    response = client.post(url)
     assert response.status_code == 409
+    assert Signup.objects.get(pk=first.pk).status == SignupStatus.LAPSED
     assert Signup.objects.get(email="b@example.org").status == SignupStatus.RESERVED
 
 
@@ -86,7 +92,7 @@ def test_reminders_go_once_and_release_passes_the_seat(session, client, committe
     html = reminder.alternatives[0][0]
     coming = re.search(r'href="http://testserver(/it/signup/coming/[^"]+)"', html)[1]
     release = re.search(r'href="http://testserver(/it/signup/release/[^"]+)"', html)[1]
-    assert client.get(coming).status_code == 200
+    assert press_the_button(client, coming).status_code == 200
     holder.refresh_from_db()
     assert holder.still_coming_at is not None
     assert client.get(release).status_code == 200  # asks first

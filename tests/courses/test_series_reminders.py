@@ -22,7 +22,7 @@ from courses.emails import still_applies
 from courses.models import CourseSession, Signup, SignupReminder, SignupStatus
 from home.models import HomePage
 
-from .signup_factories import SignupFactory, make_course, make_partner
+from .signup_factories import SignupFactory, make_course, make_partner, press_the_button
 
 pytestmark = pytest.mark.django_db
 
@@ -202,7 +202,7 @@ def test_the_reminder_names_its_date_and_its_number_in_italian(series, committed
     # "Still coming" and "giving up the seat" act as they always did.
     coming = re.search(r'href="http://testserver(/it/signup/coming/[^"]+)"', html)[1]
     release = re.search(r'href="http://testserver(/it/signup/release/[^"]+)"', html)[1]
-    assert client.get(coming).status_code == 200
+    assert press_the_button(client, coming).status_code == 200
     page = client.get(release)
     assert "per tutti gli incontri rimanenti" in page.content.decode()
     client.post(release)

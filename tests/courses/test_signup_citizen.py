@@ -19,7 +19,13 @@ from courses.choices import SessionStatus, SignupMode
 from courses.models import Signup, SignupStatus
 from courses.signup_links import participant_token
 
-from .signup_factories import add_question, form_data, make_course, make_partner
+from .signup_factories import (
+    add_question,
+    form_data,
+    make_course,
+    make_partner,
+    press_the_button,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +112,7 @@ def test_sign_up_confirm_and_get_the_calendar(client, course_and_session):
     assert "Conferma il mio indirizzo e-mail" in html
     assert not message.attachments
 
-    confirmed = client.get(link(message, "confirm"))
+    confirmed = press_the_button(client, link(message, "confirm"))
     assert confirmed.status_code == 200
     signup.refresh_from_db()
     assert signup.status == SignupStatus.CONFIRMED and signup.email_confirmed_at
@@ -125,14 +131,14 @@ def test_sign_up_confirm_and_get_the_calendar(client, course_and_session):
     assert cal.walk("VTIMEZONE")[0]["TZID"] == "Europe/Rome"
     assert str(event["SUMMARY"]) == course.title
     # Confirming twice changes nothing and sends nothing more.
-    assert client.get(link(mail.outbox[0], "confirm")).status_code == 200
+    assert client.post(link(mail.outbox[0], "confirm")).status_code == 200
     assert len(mail.outbox) == 2
 
 
 def test_the_calendar_attachment_names_its_charset_once(client, course_and_session):
     _course, session = course_and_session
     client.post(signup_url(session), form_data())
-    client.get(link(mail.outbox[0], "confirm"))
+    press_the_button(client, link(mail.outbox[0], "confirm"))
     sent = mail.outbox[1].message()
     [part] = [p for p in sent.walk() if p.get_content_type() == "text/calendar"]
     # A parameter given twice ("charset=utf-8; charset=\"utf-8\"") is invalid
@@ -253,6 +259,111 @@ def test_rate_limits(client, course_and_session, settings):
     assert Signup.objects.count() == 2
 
 
+def unchanged(signup):
+    """The sign-up as stored, to compare before and after a request."""
+    return Signup.objects.values().get(pk=signup.pk)
+
+
+def test_opening_the_confirm_link_only_asks(client, course_and_session):
+    """Mail scanners open every link of a message: opening the link (GET or
+    HEAD) confirms nothing and sends nothing; the page's button does."""
+    course, session = course_and_session
+    client.post(signup_url(session), form_data())
+    signup = Signup.objects.get()
+    before = unchanged(signup)
+    url = link(mail.outbox[0], "confirm")
+
+    page = client.get(url)
+    assert page.status_code == 200
+    html = BeautifulSoup(page.content, "html.parser")
+    assert html.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+    assert course.title in html.get_text() and date_line(session) in html.get_text()
+    (form,) = html.find_all("form", method="post")
+    assert form.find("input", attrs={"name": "csrfmiddlewaretoken"})
+    (button,) = form.find_all("button", type="submit")
+    assert button.get_text(strip=True) == "Conferma la mia iscrizione"
+    assert "button--large" in button["class"]
+    assert client.head(url).status_code == 200
+    assert unchanged(signup) == before and len(mail.outbox) == 1
+    assert client.put(url).status_code == 405
+    assert unchanged(signup) == before
+
+    confirmed = client.post(url)
+    assert "Grazie, il tuo indirizzo e-mail è confermato" in confirmed.content.decode()
+    signup.refresh_from_db()
+    assert signup.status == SignupStatus.CONFIRMED and signup.email_confirmed_at
+    assert len(mail.outbox) == 2
+
+
+def test_a_confirmed_link_shows_the_confirmation_without_a_button(client, course_and_session):
+    _course, session = course_and_session
+    client.post(signup_url(session), form_data())
+    press_the_button(client, link(mail.outbox[0], "confirm"))
+    signup = Signup.objects.get()
+    before = unchanged(signup)
+    page = client.get(link(mail.outbox[0], "confirm"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Grazie, il tuo indirizzo e-mail è confermato" in text and "<form" not in text
+    assert unchanged(signup) == before and len(mail.outbox) == 2
+
+
+def test_a_waiting_list_place_is_confirmed_from_its_own_page(client, partner):
+    _course, (session,) = make_course(partner, capacity=1)
+    client.post(signup_url(session), form_data(email="first@example.org"))
+    client.post(signup_url(session), form_data(email="second@example.org"))
+    page = client.get(link(mail.outbox[1], "confirm"))
+    assert "tenere il tuo posto in lista d'attesa" in page.content.decode()
+    assert Signup.objects.get(email="second@example.org").email_confirmed_at is None
+
+
+def test_the_confirm_page_speaks_english(client, course_and_session):
+    _course, session = course_and_session
+    client.post(signup_url(session, "en"), form_data())
+    url = link(mail.outbox[0], "confirm")
+    assert url.startswith("/en/signup/confirm/")
+    page = client.get(url)
+    html = BeautifulSoup(page.content, "html.parser")
+    assert html.html["lang"] == "en"
+    assert html.h1.get_text(strip=True) == "Confirm your e-mail address"
+    assert html.find("button", type="submit").get_text(strip=True) == "Confirm my sign-up"
+    assert "You have a seat" in client.post(url).content.decode()
+
+
+def test_the_still_coming_link_only_asks(client, course_and_session):
+    """The reminder's "yes, I'm still coming": opening it records nothing."""
+    course, session = course_and_session
+    client.post(signup_url(session), form_data())
+    press_the_button(client, link(mail.outbox[0], "confirm"))
+    signup = Signup.objects.get()
+    before = unchanged(signup)
+    from courses.signup_links import action_url
+
+    url = action_url(signup, "coming").removeprefix("http://testserver")
+    page = client.get(url)
+    assert page.status_code == 200
+    html = BeautifulSoup(page.content, "html.parser")
+    assert course.title in html.get_text() and date_line(session) in html.get_text()
+    (form,) = html.find_all("form", method="post")
+    assert form.find("button", type="submit").get_text(strip=True) == "Sì, vengo"
+    assert client.head(url).status_code == 200
+    assert client.put(url).status_code == 405
+    assert unchanged(signup) == before
+
+    answered = client.post(url)
+    assert "Grazie, a presto" in answered.content.decode()
+    signup.refresh_from_db()
+    assert signup.still_coming_at is not None
+    # Opened again, the link shows the answer given, without a button.
+    again = client.get(url).content.decode()
+    assert "Grazie, a presto" in again and "<form" not in again
+    # A sign-up that no longer holds a seat is told so, on GET as on POST.
+    client.post(action_url(signup, "cancel").removeprefix("http://testserver"))
+    for response in (client.get(url), client.post(url)):
+        assert response.status_code == 409
+        assert "non ha più un posto" in response.content.decode()
+
+
 @pytest.mark.parametrize("action", ["confirm", "cancel", "release", "coming", "done", "mine"])
 def test_tampered_links_are_refused_clearly(client, course_and_session, action):
     _course, session = course_and_session
@@ -260,9 +371,9 @@ def test_tampered_links_are_refused_clearly(client, course_and_session, action):
     signup = Signup.objects.get()
     token = link(mail.outbox[0], "confirm").rstrip("/").rsplit("/", 1)[1]
     url = reverse(f"signups:{action}", args=[token[:-2] + "xx"])
-    response = client.get(url)
-    assert response.status_code == 400
-    assert "Questo link non è valido" in response.content.decode()
+    for response in (client.get(url), client.post(url)):
+        assert response.status_code == 400
+        assert "Questo link non è valido" in response.content.decode()
     # A confirm token is not a cancel token either.
     if action == "cancel":
         assert client.post(reverse("signups:cancel", args=[token])).status_code == 400
@@ -275,7 +386,7 @@ def test_cancel_passes_the_seat_to_the_first_waiting(client, partner):
     client.post(signup_url(session), form_data(email="first@example.org"))
     client.post(signup_url(session), form_data(email="second@example.org"))
     client.post(signup_url(session), form_data(email="third@example.org"))
-    client.get(link(mail.outbox[1], "confirm"))  # second confirms while waiting
+    press_the_button(client, link(mail.outbox[1], "confirm"))  # second confirms while waiting
     mail.outbox.clear()
     first = Signup.objects.get(email="first@example.org")
     from courses.signup_links import action_url
@@ -345,7 +456,7 @@ def test_my_signups_page(client, partner):
     _course, (session,) = make_course(partner, capacity=1)
     client.post(signup_url(session), form_data(email="a@example.org"))
     client.post(signup_url(session), form_data(email="b@example.org"))
-    client.get(link(mail.outbox[1], "confirm"))
+    press_the_button(client, link(mail.outbox[1], "confirm"))
     mine = link(mail.outbox[-1], "mine")
     page = client.get(mine)
     assert page.status_code == 200
@@ -431,7 +542,7 @@ def test_english_sign_up_gets_english_e_mails(client, course_and_session):
     assert "Please confirm your e-mail address" in message.subject
     assert "/en/signup/confirm/" in message.body
     assert Signup.objects.get().language == "en"
-    client.get(link(message, "confirm"))
+    press_the_button(client, link(message, "confirm"))
     assert "You have a seat" in mail.outbox[1].subject
 
 
@@ -441,7 +552,7 @@ def test_series_sign_up_covers_every_session(client, partner):
     response = client.get(signup_url(sessions[2]))
     assert response.status_code == 302 and str(sessions[0].uid) in response["Location"]
     client.post(signup_url(sessions[0]), form_data())
-    client.get(link(mail.outbox[0], "confirm"))
+    press_the_button(client, link(mail.outbox[0], "confirm"))
     cal = Calendar.from_ical(mail.outbox[1].attachments[0][1])
     uids = {str(e["UID"]) for e in cal.walk("VEVENT")}
     assert len(uids) == 3
@@ -460,7 +571,7 @@ def test_series_sign_up_covers_every_session(client, partner):
 def test_a_cancelled_date_of_a_series_is_told_to_the_series_sign_ups(client, partner, committed):
     _course, sessions = make_course(partner, signup_mode=SignupMode.SERIES, sessions=3)
     client.post(signup_url(sessions[0]), form_data())
-    client.get(link(mail.outbox[0], "confirm"))
+    press_the_button(client, link(mail.outbox[0], "confirm"))
     mail.outbox.clear()
     # The sign-ups hang on the first session; the organiser cancels the second.
     sessions[1].status = SessionStatus.CANCELLED

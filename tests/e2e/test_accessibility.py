@@ -150,6 +150,9 @@ def test_sign_up_pages_from_done_to_my_sign_ups(server, phone, language):
     assert phone.locator("main .notice").first.evaluate("e => e.scrollWidth <= e.clientWidth")
 
     phone.goto(server.link_in(server.mails_to(email)[-1], "/signup/confirm/"))
+    assert axe_violations(phone) == [], "confirm, asking"
+    phone.locator("main form button[type=submit]").click()
+    phone.wait_for_load_state()
     assert axe_violations(phone) == [], "address confirmed"
     confirmed = server.mails_to(email)[-1]
     phone.goto(server.link_in(confirmed, "/signup/mine/"))
@@ -230,6 +233,17 @@ def test_keyboard_only_sign_up(server, desktop):
     keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/it/signup/done/"))
     assert len(server.mails_to(email)) == 1
+
+    # The e-mail's link opens a page whose one button confirms: Tab, Enter.
+    page.goto(server.link_in(server.mails_to(email)[0], "/signup/confirm/"))
+    for _ in range(120):
+        if page.evaluate("document.activeElement.matches('main form button')"):
+            break
+        keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Conferma la mia iscrizione"
+    keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Grazie, il tuo indirizzo e-mail è confermato")
+    assert len(server.mails_to(email)) == 2
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
