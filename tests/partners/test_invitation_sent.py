@@ -24,6 +24,7 @@ from partners.onboarding import InvitationError, invite_partner, link_expires_at
 pytestmark = pytest.mark.django_db
 
 ROME = ZoneInfo("Europe/Rome")
+INVITATIONS = "/admin/partners/invitations/"
 
 
 def rome(*args):
@@ -43,6 +44,21 @@ def invite(email, moment, **fields):
 
 def refuse(message):
     raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+def english_staff():
+    from django.contrib.auth.models import Group
+
+    from wagtail.users.models import UserProfile
+
+    from partners.moderation import STAFF_GROUP_NAME
+
+    user = User.objects.create_user("staff-en", "staff-en@example.org", "x")
+    user.groups.add(Group.objects.get(name=STAFF_GROUP_NAME))
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
+    return user
 
 
 def test_the_first_invitation_and_each_resend_are_recorded(directory):
@@ -84,6 +100,81 @@ def test_no_e_mail_no_record(directory, monkeypatch):
         is None
     )
     assert InvitationEmail.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("sent", "shown", "until"),
+    [
+        # Late evening and midnight in Rome are another day in UTC.
+        (rome(2026, 12, 3, 23, 59), "3 dicembre 2026, 23:59", "6 dicembre 2026, 23:59"),
+        (rome(2026, 12, 4, 0, 0), "4 dicembre 2026, 00:00", "7 dicembre 2026, 00:00"),
+        (rome(2026, 12, 3, 10, 15), "3 dicembre 2026, 10:15", "6 dicembre 2026, 10:15"),
+    ],
+)
+def test_the_list_says_whether_the_link_still_works_around_its_expiry(
+    client, directory, staff_user, sent, shown, until
+):
+    invite("anna@example.org", sent)
+    client.force_login(staff_user)  # whose admin reads Italian
+    expiry = sent + timedelta(days=3)
+
+    with at(expiry):
+        page = client.get(INVITATIONS).content.decode()
+    assert f"Ultimo invio: {shown}" in page
+    assert f"link valido fino al giorno {until}" in page
+    assert "Link scaduto" not in page
+
+    with at(expiry + timedelta(seconds=1)):
+        page = client.get(INVITATIONS).content.decode()
+    assert f"Ultimo invio: {shown}" in page
+    assert "Link scaduto" in page and "invialo di nuovo" in page
+    assert "link valido fino" not in page
+
+
+def test_expired_links_come_first_flagged_and_resends_are_counted(client, directory, staff_user):
+    """The list is newest invitation first; a link that no longer works
+    goes to the top, with a status tag, whatever its date."""
+    old = invite("vecchio@example.org", rome(2026, 11, 20, 9, 0), name="Bottega Vecchia")
+    recent = invite("nuova@example.org", rome(2026, 12, 1, 9, 0), name="Bottega Nuova")
+    with at(rome(2026, 12, 2, 18, 30)):
+        resend_invitation(recent)
+        resend_invitation(recent)
+    never = invite_partner(
+        "mai@example.org", name="Bottega Mai", partner_type="artisan", send_email=False
+    ).user
+    client.force_login(staff_user)
+    with at(rome(2026, 12, 3, 12, 0)):
+        page = client.get(INVITATIONS).content.decode()
+    assert "Ultimo invio: 2 dicembre 2026, 18:30 (3 invii)" in page
+    assert "link valido fino al giorno 5 dicembre 2026, 18:30" in page
+    assert "Ultimo invio: 20 novembre 2026, 09:00 ·" in page  # sent once: no count
+    assert 'class="w-status w-status--primary"' in page
+    assert "Nessuna e-mail inviata" in page
+    positions = [page.index(user.email) for user in (never, old, recent)]
+    assert positions[2] > max(positions[:2])  # the working link last
+
+
+def test_the_list_in_english(client, directory):
+    invite("anna@example.org", rome(2026, 12, 4, 0, 0))
+    client.force_login(english_staff())
+    with at(rome(2026, 12, 5, 8, 0)):
+        page = client.get(INVITATIONS).content.decode()
+    assert "Last sent: 4 December 2026, 00:00" in page
+    assert "link valid until 7 December 2026, 00:00" in page
+    with at(rome(2026, 12, 7, 0, 1)):
+        page = client.get(INVITATIONS).content.decode()
+    assert "Link expired" in page and "send it again" in page
+
+
+def test_partners_still_may_not_see_the_list(client, directory, partner_a):
+    invite("anna@example.org", rome(2026, 12, 3, 10, 15))
+    _partner, partner_user = partner_a
+    client.force_login(partner_user)
+    # Wagtail turns the view's PermissionDenied into a redirect to the
+    # dashboard, with its "no permission" message.
+    response = client.get(INVITATIONS, follow=True)
+    assert response.redirect_chain == [("/admin/", 302)]
+    assert "anna@example.org" not in response.content.decode()
 
 
 def test_the_command_says_when_it_sent_and_until_when_the_link_works(directory):
