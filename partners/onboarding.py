@@ -4,6 +4,7 @@ account and the invitation e-mail. Views, admin and commands call these
 functions; each call is atomic, so a failure leaves nothing half-created."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.apps import apps as global_apps
 from django.conf import settings
@@ -15,10 +16,10 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
@@ -30,7 +31,7 @@ from home.email_address import validate_deliverable_length
 from home.links import public_url
 
 from .choices import PartnerType
-from .models import PartnerIndexPage, PartnerPage
+from .models import InvitationEmail, PartnerIndexPage, PartnerPage
 from .moderation import add_existing_permissions
 
 PARTNER_PAGE_PERMISSIONS = ["add_page", "change_page"]
@@ -64,6 +65,12 @@ class Invitation:
     user: object
     created_partner: bool
     set_password_url: str
+    # When the e-mail was sent (None when it was not: send_email=False).
+    sent_at: object = None
+
+    @property
+    def link_expires_at(self):
+        return self.sent_at and link_expires_at(self.sent_at)
 
 
 def partner_index():
@@ -227,6 +234,30 @@ def set_password_url(user):
     return public_url(path)
 
 
+def link_expires_at(sent_at):
+    """When the set-password link of an e-mail sent at `sent_at` stops
+    working. Django's token counts PASSWORD_RESET_TIMEOUT seconds on the
+    server's naive local clock (Europe/Rome), so across a change of summer
+    time the link lasts an hour more or less than those seconds: counted the
+    same way here, "valid until" is the instant the link is refused."""
+    zone = timezone.get_default_timezone()
+    naive = timezone.localtime(sent_at, zone).replace(tzinfo=None)
+    return timezone.make_aware(naive + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT), zone)
+
+
+def record_sending(user):
+    """Note that the mail server took an invitation e-mail for `user`:
+    called right after sending, inside the same transaction, so an e-mail
+    that failed leaves no trace. Returns the moment recorded."""
+    now = timezone.now()
+    updated = InvitationEmail.objects.filter(user=user).update(
+        last_sent_at=now, times_sent=F("times_sent") + 1
+    )
+    if not updated:
+        InvitationEmail.objects.create(user=user, last_sent_at=now, times_sent=1)
+    return now
+
+
 def send_invitation(invitation, language):
     context = {
         "partner": invitation.partner,
@@ -315,6 +346,7 @@ def invite_partner(
                 )
                 % {"email": email}
             ) from error
+        invitation.sent_at = record_sending(user)
     return invitation
 
 
@@ -388,6 +420,7 @@ def resend_invitation(user):
                     set_password_url=set_password_url(user),
                 )
                 send_invitation(invitation, language)
+                invitation.sent_at = record_sending(user)
         except OSError as error:
             raise InvitationError(
                 _(

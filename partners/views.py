@@ -2,13 +2,15 @@
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
@@ -22,6 +24,7 @@ from .onboarding import (
     InvitationError,
     invitation_language,
     invite_partner,
+    link_expires_at,
     partners_of,
     pending_invitees,
     resend_invitation,
@@ -83,12 +86,23 @@ LANGUAGE_NAMES = {
 
 def describe(user, partners=None):
     """A pending invitee as the admin shows it: who, for which partners (read
-    here unless given), in which language, since when."""
+    here unless given), in which language, since when, and when the last
+    e-mail went and whether its link still works. `expired` is also true
+    when no e-mail was ever sent (an account made with send_email=False):
+    either way, what the person holds cannot set a password."""
     language = invitation_language(user)
+    try:
+        sent = user.invitation_email
+    except ObjectDoesNotExist:
+        sent = None
+    expires_at = sent and link_expires_at(sent.last_sent_at)
     return {
         "user": user,
         "partners": list(partners_of(user)) if partners is None else partners,
         "language": LANGUAGE_NAMES.get(language, language),
+        "sent": sent,
+        "expires_at": expires_at,
+        "expired": expires_at is None or expires_at < timezone.now(),
     }
 
 
@@ -97,7 +111,9 @@ def invitations(request):
     if not is_academy_staff(request.user):
         raise PermissionDenied
     pending = list(
-        pending_invitees().select_related("wagtail_userprofile").order_by("-date_joined", "email")
+        pending_invitees()
+        .select_related("wagtail_userprofile", "invitation_email")
+        .order_by("-date_joined", "email")
     )
     # Each person's partners, for the whole list in one query.
     partners = defaultdict(list)
@@ -111,7 +127,12 @@ def invitations(request):
         request,
         "partners/admin/invitations.html",
         {
-            "invitees": [describe(user, partners[user.pk]) for user in pending],
+            # Those whose link no longer works first: they are the ones to chase.
+            "invitees": sorted(
+                (describe(user, partners[user.pk]) for user in pending),
+                key=lambda invitee: not invitee["expired"],
+            ),
+            "time_zone": settings.TIME_ZONE,
             "page_title": _("Invitations waiting for a password"),
             "header_icon": "group",
         },

@@ -8,6 +8,7 @@ from .challenges import (
     ChallengePage,
     ChallengeQuestion,
 )
+from .invitations import InvitationEmail
 from .network import PartnerIndexPage, PartnerPage
 from .observatories import LabourNeed, ObservatoryPage
 from .opportunities import Enquiry, OpportunityIndexPage, OpportunityPage, OpportunityRelatedPage  # noqa: F401
@@ -19,6 +20,7 @@ __all__ = [
     "ChallengeIndexPage",
     "ChallengePage",
     "ChallengeQuestion",
+    "InvitationEmail",
     "LabourNeed",
     "ObservatoryPage",
     "PartnerIndexPage",

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
+from django.utils import timezone
 
 from partners.choices import OPERATING_AREAS, PartnerType, Sector
 from partners.models import PartnerPage
@@ -80,6 +81,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Invited {invitation.user.email} to the {what} “{invitation.partner.title}” "
                 f"(page {invitation.partner.pk}, group “{invitation.partner.group.name}”)."
+                + (f" {when_sent(invitation)}" if invitation.sent_at else "")
             )
         )
 
@@ -98,6 +100,19 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Invitation sent again to {invitation.user.email} "
-                f"for “{invitation.partner.title}”."
+                f"for “{invitation.partner.title}”. {when_sent(invitation)}"
             )
         )
+
+
+def when_sent(invitation):
+    """The e-mail's time and its link's expiry, in the site's time zone."""
+    zone = timezone.get_default_timezone()
+
+    def moment(value):
+        return f"{timezone.localtime(value, zone):%Y-%m-%d %H:%M}"
+
+    return (
+        f"E-mail sent on {moment(invitation.sent_at)} ({zone.key}); "
+        f"its link works until {moment(invitation.link_expires_at)}."
+    )
