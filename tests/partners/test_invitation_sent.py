@@ -142,9 +142,11 @@ def test_expired_links_come_first_flagged_and_resends_are_counted(client, direct
     never = invite_partner(
         "mai@example.org", name="Bottega Mai", partner_type="artisan", send_email=False
     ).user
+    User.objects.filter(pk=recent.pk).update(date_joined=rome(2026, 12, 1, 9, 0))
     client.force_login(staff_user)
     with at(rome(2026, 12, 3, 12, 0)):
         page = client.get(INVITATIONS).content.decode()
+    assert "Invito del 1 dicembre 2026, e-mail in italiano" in page
     assert "Ultimo invio: 2 dicembre 2026, 18:30 (3 invii)" in page
     assert "link valido fino al giorno 5 dicembre 2026, 18:30" in page
     assert "Ultimo invio: 20 novembre 2026, 09:00 ·" in page  # sent once: no count
@@ -155,10 +157,14 @@ def test_expired_links_come_first_flagged_and_resends_are_counted(client, direct
 
 
 def test_the_list_in_english(client, directory):
-    invite("anna@example.org", rome(2026, 12, 4, 0, 0))
+    anna = invite("anna@example.org", rome(2026, 12, 4, 0, 0))
+    # The account's default date is taken from the real clock.
+    User.objects.filter(pk=anna.pk).update(date_joined=rome(2026, 12, 4, 0, 0))
     client.force_login(english_staff())
     with at(rome(2026, 12, 5, 8, 0)):
         page = client.get(INVITATIONS).content.decode()
+    # Written out, not as the short "12/04/2026", which reads as 12 April.
+    assert "Invited on 4 December 2026, e-mail in Italian" in page
     assert "Last sent: 4 December 2026, 00:00" in page
     assert "link valid until 7 December 2026, 00:00" in page
     with at(rome(2026, 12, 7, 0, 1)):
