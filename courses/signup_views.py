@@ -221,7 +221,7 @@ def mine_url(signup):
     return reverse("signups:mine", args=[participant_token(signup.participant)])
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @transaction.non_atomic_requests
 def cancel(request, token, action="cancel"):
     signup = _signup_from(token, action)

@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 
 from courses.choices import SessionStatus, SignupMode
 from courses.models import Signup, SignupStatus
-from courses.signup_links import participant_token
+from courses.signup_links import action_url, participant_token
 
 from .signup_factories import (
     add_question,
@@ -450,6 +450,42 @@ def test_cancel_says_the_seat_passed_on_only_when_it_did(client, partner):
     assert "annullata" in cancelled.subject
     assert "è passato a qualcun altro" not in cancelled.body
     assert "puoi iscriverti di nuovo" in cancelled.body
+
+
+@pytest.mark.parametrize("action", ["cancel", "release"])
+def test_the_cancel_page_has_its_button_before_the_dates(client, partner, action):
+    """A series lists every date: on a phone they pushed the button two
+    screens down. The button follows the sentence that says where the seat
+    goes; the dates come after it, under "When and where". Opening the link
+    (GET or HEAD, as mail scanners do) changes nothing."""
+    _course, sessions = make_course(partner, capacity=1, signup_mode=SignupMode.SERIES, sessions=3)
+    client.post(signup_url(sessions[0]), form_data(email="first@example.org"))
+    client.post(signup_url(sessions[0]), form_data(email="second@example.org"))
+    press_the_button(client, link(mail.outbox[0], "confirm"))
+    first = Signup.objects.get(email="first@example.org")
+    before, sent = unchanged(first), len(mail.outbox)
+    url = action_url(first, action).removeprefix("http://testserver")
+
+    assert client.head(url).status_code == 200
+    assert client.put(url).status_code == 405
+    assert unchanged(first) == before and len(mail.outbox) == sent
+
+    page = client.get(url)
+    assert page.status_code == 200
+    children = BeautifulSoup(page.content, "html.parser").select_one(".signup-result")
+    children = children.find_all(recursive=False)
+    names = [child.name for child in children]
+    at = names.index("form")
+    where = next(
+        i for i, child in enumerate(children) if "passa subito alla prossima" in child.get_text()
+    )
+    # Only the series' "for every remaining session" note may stand between.
+    assert at - where == (2 if action == "release" else 1)
+    assert children[at + 1].name == "h2" and children[at + 1].get_text() == "Quando e dove"
+    assert children[at + 2]["class"] == ["signup-when"]
+    assert [date_line(s) in children[at + 2].get_text() for s in sessions] == [True] * 3
+    assert not any(date_line(s) in child.get_text() for s in sessions for child in children[:at])
+    assert unchanged(first) == before and len(mail.outbox) == sent
 
 
 def test_my_signups_page(client, partner):

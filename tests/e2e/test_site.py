@@ -104,6 +104,59 @@ def test_on_an_old_phone_the_menu_folds_behind_a_button(server, browser):
     context.close()
 
 
+HOLD = "/the-rest-of-the-page-is-late.js"
+
+
+def test_a_slow_phone_draws_the_menu_folded_from_the_start(server, browser):
+    """On a slow phone the page arrives in pieces and the header is drawn
+    long before the rest. The menu must be folded, its button working, from
+    that first drawing: the links used to show, push the page down and jump
+    away once the whole page had arrived (the script was deferred). Here the
+    rest of the page is held back by a script slipped in after the header,
+    which the browser must wait for; the site's own CSP applies."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="it-IT")
+    page = context.new_page()
+    held = []
+    page.route("**" + HOLD, lambda route: held.append(route))
+
+    def header_first(route):
+        response = route.fetch()
+        late = f'</header><script src="{HOLD}"></script>'
+        route.fulfill(response=response, body=response.text().replace("</header>", late, 1))
+
+    page.route(server.url + "/it/il-progetto/", header_first)
+    page.goto(server.url + "/it/il-progetto/", wait_until="commit")
+    nav = page.get_by_role("navigation", name="Menu principale")
+    button = nav.get_by_role("button", name="Menu")
+    courses = nav.get_by_role("link", name="Corsi", exact=True)
+    expect(button).to_be_visible()
+    expect(nav.get_by_role("link", name="Cerca")).to_be_visible()
+    expect(courses).to_be_hidden()
+    expect(page.locator("main")).to_have_count(0)  # the rest has not arrived
+    button.click()
+    expect(button).to_have_attribute("aria-expanded", "true")
+    expect(courses).to_be_visible()
+    button.click()
+    expect(courses).to_be_hidden()
+    assert len(held) == 1
+    held[0].fulfill(body="", content_type="text/javascript")
+    expect(page.locator("h1")).to_have_text("Il progetto")
+    expect(courses).to_be_hidden()
+    expect(button).to_be_visible()
+    context.close()
+
+    # Without JavaScript the links show, at the same width.
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, java_script_enabled=False, locale="it-IT"
+    )
+    page = context.new_page()
+    page.goto(server.url + "/it/il-progetto/")
+    nav = page.get_by_role("navigation", name="Menu principale")
+    expect(nav.get_by_role("button", name="Menu")).to_be_hidden()
+    expect(nav.get_by_role("link", name="Corsi", exact=True)).to_be_visible()
+    context.close()
+
+
 def test_pages_fit_an_old_320px_phone(server, browser):
     context = browser.new_context(
         viewport={"width": 320, "height": 568}, java_script_enabled=False, locale="it-IT"

@@ -1,35 +1,38 @@
 /* The main menu behind a "Menu" button on narrow screens (site.css decides
-   the width: below 48rem). Without this script the button stays hidden and
-   the links show as a list, as they always did. "Search" stays beside the
-   button while the menu is closed. Escape closes the menu and gives the
-   focus back to the button. */
+   the width: below 48rem). Loaded in <head> without `defer`, so that the
+   page is first drawn already folded: a deferred script only ran once the
+   whole page had arrived (seconds on a slow phone), and the list of links
+   showed, pushed the page down and then jumped away. The script needs no
+   element of the page: it marks <html> with `js` (site.css folds the menu
+   under `.js .main-nav`) and listens on the document, so the button works
+   as soon as it is drawn. Without JavaScript, or on a browser too old for
+   what follows, the button stays hidden and the links show as a list.
+   "Search" stays beside the button while the menu is closed. Escape closes
+   the menu and gives the focus back to the button. */
 (function () {
   "use strict";
-  var nav = document.querySelector(".main-nav");
-  var button = nav && nav.querySelector(".menu-toggle");
-  var list = button && document.getElementById(button.getAttribute("aria-controls"));
-  if (!list) return;
+  var root = document.documentElement;
+  if (!root.classList || !root.closest) return;
+  root.classList.add("js");
 
-  function isOpen() {
-    return button.getAttribute("aria-expanded") === "true";
-  }
-
-  function setOpen(open) {
+  function setOpen(nav, button, open) {
     button.setAttribute("aria-expanded", open ? "true" : "false");
     nav.classList.toggle("is-open", open);
   }
 
-  setOpen(false);
-  nav.classList.add("is-collapsible");
-
-  button.addEventListener("click", function () {
-    setOpen(!isOpen());
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".main-nav .menu-toggle");
+    if (!button) return;
+    setOpen(button.closest(".main-nav"), button, button.getAttribute("aria-expanded") !== "true");
   });
 
-  nav.addEventListener("keydown", function (event) {
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || !event.target.closest) return;
+    var nav = event.target.closest(".main-nav.is-open");
+    var button = nav && nav.querySelector(".menu-toggle");
     // offsetParent is null while the button is hidden (a wide screen).
-    if (event.key === "Escape" && isOpen() && button.offsetParent !== null) {
-      setOpen(false);
+    if (button && button.offsetParent !== null) {
+      setOpen(nav, button, false);
       button.focus();
     }
   });
