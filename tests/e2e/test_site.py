@@ -92,14 +92,21 @@ def test_on_an_old_phone_the_menu_folds_behind_a_button(server, browser):
     expect(button).to_have_attribute("aria-expanded", "false")
     context.close()
 
+    links_show_without_javascript(
+        browser, server, 320, 568, ["Il progetto", "Corsi", "Fondo Solidale", "Cerca"]
+    )
+
+
+def links_show_without_javascript(browser, server, width, height, names):
+    """Without JavaScript the menu has no button and its links show."""
     context = browser.new_context(
-        viewport={"width": 320, "height": 568}, java_script_enabled=False, locale="it-IT"
+        viewport={"width": width, "height": height}, java_script_enabled=False, locale="it-IT"
     )
     page = context.new_page()
     page.goto(server.url + "/it/il-progetto/")
     nav = page.get_by_role("navigation", name="Menu principale")
     expect(nav.get_by_role("button", name="Menu")).to_be_hidden()
-    for name in ["Il progetto", "Corsi", "Fondo Solidale", "Cerca"]:
+    for name in names:
         expect(nav.get_by_role("link", name=name, exact=True)).to_be_visible()
     context.close()
 
@@ -146,15 +153,7 @@ def test_a_slow_phone_draws_the_menu_folded_from_the_start(server, browser):
     context.close()
 
     # Without JavaScript the links show, at the same width.
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, java_script_enabled=False, locale="it-IT"
-    )
-    page = context.new_page()
-    page.goto(server.url + "/it/il-progetto/")
-    nav = page.get_by_role("navigation", name="Menu principale")
-    expect(nav.get_by_role("button", name="Menu")).to_be_hidden()
-    expect(nav.get_by_role("link", name="Corsi", exact=True)).to_be_visible()
-    context.close()
+    links_show_without_javascript(browser, server, 390, 844, ["Corsi"])
 
 
 def test_pages_fit_an_old_320px_phone(server, browser):
