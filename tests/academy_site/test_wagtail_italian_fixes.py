@@ -40,6 +40,10 @@ def test_the_corrections_win_over_wagtail_s_italian():
         assert page_sentence("This %(model_name)s is currently awaiting moderation.") == (
             "Questa pagina è attualmente in attesa di moderazione."
         )
+        # Wagtail: "Nessuno può fare modifiche finché pagina è bloccato".
+        assert page_sentence("No one can make changes while the %(model_name)s is locked") == (
+            "Nessuno può fare modifiche finché la pagina è bloccata"
+        )
 
 
 def test_wagtail_s_other_strings_stay_wagtail_s():
