@@ -36,6 +36,7 @@ from .models import HomePage, SiteFooter, StandardPage
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "accademia-demo"  # noqa: S105 - printed by `make run`, demo only
+HERO_ALT_IT = "Illustrazione astratta dei laboratori dell'Accademia"
 
 
 @dataclass
@@ -332,7 +333,7 @@ def ensure_home(context):
             "Accademia: laboratorio di sartoria",
             "#0b5d57",
             1,
-            description="Illustrazione astratta dei laboratori dell'Accademia",
+            description=HERO_ALT_IT,
         )
         home = HomePage(
             title="Accademia Territoriale",
@@ -344,6 +345,7 @@ def ensure_home(context):
                 "e imprese di Pioltello, Rodano, Segrate e Vimodrone."
             ),
             hero_image=hero,
+            hero_image_alt=HERO_ALT_IT,
             hero_link_label="Scopri il progetto",
             areas_heading="Le quattro aree del progetto",
             seo_title="Accademia Territoriale — Cittadinanza al Lavoro",
@@ -464,6 +466,7 @@ def load(context):
             "Free courses and workshops offered by cooperatives, artisans, associations "
             "and companies in Pioltello, Rodano, Segrate and Vimodrone."
         ),
+        HERO_ALT_IT: "Abstract illustration of the Academy's workshops",
         "Scopri il progetto": "Discover the project",
         "Le quattro aree del progetto": "The four areas of the project",
         "Accademia Territoriale — Cittadinanza al Lavoro": (

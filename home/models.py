@@ -92,6 +92,16 @@ class HomePage(BasePage):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    hero_image_alt = models.CharField(
+        _("text alternative of the image"),
+        max_length=250,
+        blank=True,
+        help_text=_(
+            "What the picture shows, for people who cannot see it; it is translated with "
+            "the page. Left empty, the image's own description is read out (in the "
+            "language it was written in)."
+        ),
+    )
     hero_link = models.ForeignKey(
         "wagtailcore.Page",
         verbose_name=_("page the main button leads to"),
@@ -122,6 +132,7 @@ class HomePage(BasePage):
                 FieldPanel("hero_title"),
                 FieldPanel("hero_text"),
                 FieldPanel("hero_image"),
+                FieldPanel("hero_image_alt"),
                 FieldPanel("hero_link"),
                 FieldPanel("hero_link_label"),
             ],

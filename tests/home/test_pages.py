@@ -2,10 +2,12 @@
 
 import pytest
 import wagtail_factories
+from bs4 import BeautifulSoup
 
 from wagtail.blocks import StructBlockValidationError
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
+from wagtail_localize.fields import TranslatableField, get_translatable_fields
 
 from home.blocks import CallToActionBlock, ImageBlock
 from home.models import HomePage, StandardPage
@@ -34,6 +36,35 @@ def test_image_block_needs_alt_text_unless_decorative():
     assert list(error.value.block_errors) == ["alt_text"]
     decorative = {"image": image, "alt_text": "", "decorative": True, "caption": ""}
     assert block.clean(decorative)["decorative"] is True
+
+
+def hero_alt(client, url):
+    soup = BeautifulSoup(client.get(url).content, "html.parser")
+    return soup.select_one(".hero-image img")["alt"]
+
+
+@pytest.mark.django_db
+def test_the_hero_image_is_described_in_the_visitors_language(client, home, home_en):
+    """An image's description is written once, in one language; the home
+    page's own text alternative is translated with the page, so an English
+    reader is not read an Italian sentence."""
+    translatable = {
+        field.field_name
+        for field in get_translatable_fields(HomePage)
+        if isinstance(field, TranslatableField)
+    }
+    assert "hero_image_alt" in translatable
+    image = wagtail_factories.ImageFactory(description="Foto della sartoria")
+    for page in (home, home_en):
+        page.hero_image = image
+        page.save_revision().publish()
+    assert hero_alt(client, "/it/") == hero_alt(client, "/en/") == "Foto della sartoria"
+    home.hero_image_alt = "Due sarte al lavoro nel laboratorio"
+    home.save_revision().publish()
+    home_en.hero_image_alt = "Two tailors at work in the workshop"
+    home_en.save_revision().publish()
+    assert hero_alt(client, "/it/") == "Due sarte al lavoro nel laboratorio"
+    assert hero_alt(client, "/en/") == "Two tailors at work in the workshop"
 
 
 def test_call_to_action_needs_exactly_one_destination():
