@@ -15,6 +15,12 @@ class ChoiceListField(models.CharField):
     """Stores ["pioltello", "segrate"] as "|pioltello|segrate|".
 
     Filter with `.filter(**ChoiceListField.contains("comuni", "segrate"))`.
+
+    In a page's `translatable_fields` it is a fact shared by every language:
+    `SynchronizedField(name, overridable=False)`. wagtail-localize's
+    translation editor shows an overridable field's stored value, which here
+    reads "|women_returning|over_50|"; not overridable, it is not shown and
+    each translation always takes the source's values.
     """
 
     description = _("Several values from a fixed list")

@@ -189,7 +189,7 @@ class OpportunityPage(DeadlineSequenceMixin, BasePage):
         TranslatableField("requirements"),
         TranslatableField("apply_instructions"),
         SynchronizedField("kind"),
-        SynchronizedField("audiences"),
+        SynchronizedField("audiences", overridable=False),
         SynchronizedField("comune"),
         SynchronizedField("deadline"),
         SynchronizedField("ongoing"),
