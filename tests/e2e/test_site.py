@@ -111,6 +111,58 @@ def links_show_without_javascript(browser, server, width, height, names):
     context.close()
 
 
+def menu_boxes(page):
+    """The top-level menu items' boxes, in order; "Search" is the last."""
+    return page.locator(".main-nav #main-menu > li").evaluate_all(
+        "items => items.map(li => { const r = li.getBoundingClientRect();"
+        " return {text: li.textContent.trim(), top: r.top, left: r.left, right: r.right,"
+        " height: r.height}; })"
+    )
+
+
+def test_the_menu_is_one_row_on_a_1280px_screen(server, desktop):
+    """In English "Search" sat alone on a second row at 1280 px: the seven
+    links needed 1,158 px, the row has 1,120."""
+    for path in ["/en/", "/it/"]:
+        desktop.goto(server.url + path)
+        boxes = menu_boxes(desktop)
+        assert len(boxes) == 7, boxes
+        assert {box["top"] for box in boxes} == {boxes[0]["top"]}, (path, boxes)
+    # The first link's text lines up with the logo.
+    logo = desktop.locator(".brand img").bounding_box()
+    first = desktop.locator(".main-nav #main-menu a").first
+    text_left = first.evaluate(
+        "a => a.getBoundingClientRect().left + parseFloat(getComputedStyle(a).paddingLeft)"
+    )
+    assert abs(text_left - logo["x"]) <= 1, (text_left, logo)
+
+
+@pytest.mark.parametrize("width", [1024, 1100])
+def test_where_the_menu_cannot_be_one_row_it_wraps_tidily(server, browser, width):
+    """Below about 1,120 px the English links do not fit one row: they wrap
+    whole (no link broken over two lines), every row starts at the first
+    row's left edge, and "Search" stays in the first row's right corner
+    instead of being left alone on the last row. Italian still fits one row."""
+    context = browser.new_context(viewport={"width": width, "height": 800}, locale="it-IT")
+    page = context.new_page()
+    rows = {}
+    for path in ["/it/", "/en/"]:
+        page.goto(server.url + path)
+        boxes = menu_boxes(page)
+        *links, search = boxes
+        assert {box["height"] for box in boxes} == {links[0]["height"]}, (path, boxes)
+        assert search["top"] == links[0]["top"], (path, search)
+        assert abs(search["right"] - max(box["right"] for box in boxes)) < 1, (path, boxes)
+        tops = sorted({box["top"] for box in links})
+        for top in tops:
+            row = [box for box in links if box["top"] == top]
+            assert row[0]["left"] == links[0]["left"], (path, row)
+            assert max(box["right"] for box in row) < search["left"], (path, row, search)
+        rows[path] = len(tops)
+    assert rows == {"/it/": 1, "/en/": 2}, rows
+    context.close()
+
+
 HOLD = "/the-rest-of-the-page-is-late.js"
 
 
