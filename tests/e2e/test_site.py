@@ -163,6 +163,32 @@ def test_where_the_menu_cannot_be_one_row_it_wraps_tidily(server, browser, width
     context.close()
 
 
+@pytest.mark.parametrize("width", [320, 390])
+def test_on_a_phone_the_language_link_shares_the_header_row(server, browser, width):
+    """At 320 and 390 px the language switcher took a row of its own under
+    the site's name. It sits on the name's row, at its right, the link to
+    the other language a finger's size; the "Menu" button comes right under
+    that row."""
+    context = browser.new_context(viewport={"width": width, "height": 640}, locale="it-IT")
+    page = context.new_page()
+    for path, other in [("/it/", "English"), ("/en/", "Italiano")]:
+        page.goto(server.url + path)
+        header = page.locator(".site-header")
+        brand = header.locator(".brand").bounding_box()
+        switcher = header.get_by_role("link", name=other)
+        link = switcher.bounding_box()
+        assert link["y"] < brand["y"] + brand["height"], (path, brand, link)
+        assert link["y"] + link["height"] > brand["y"], (path, brand, link)
+        assert link["x"] >= brand["x"] + brand["width"], (path, brand, link)
+        assert link["x"] + link["width"] <= width, (path, link)
+        assert link["height"] >= 44 and link["width"] >= 44, (path, link)
+        row = header.locator(".header-row").bounding_box()
+        button = header.get_by_role("button", name="Menu").bounding_box()
+        assert row["height"] <= 64, (path, row)
+        assert button["y"] < row["y"] + row["height"] + 16, (path, row, button)
+    context.close()
+
+
 HOLD = "/the-rest-of-the-page-is-late.js"
 
 
