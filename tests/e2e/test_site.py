@@ -189,6 +189,57 @@ def test_on_a_phone_the_language_link_shares_the_header_row(server, browser, wid
     context.close()
 
 
+# Links that stand alone, not in a sentence, on a phone: each a 44 x 44 px
+# target (WCAG 2.5.5). Each selector must be found on at least one page.
+STANDALONE_LINKS = {
+    "logo and name": ".site-header .brand",
+    "language switcher": ".language-switcher a",
+    "breadcrumb": ".breadcrumbs a",
+    "card title": ".card h2 a, .card h3 a",
+    "next dates on the home page": ".session-row a",
+    "'back to' line": ".standalone-link a",
+    "ask for a course": ".ask-link a",
+    "past courses and open data": ".catalogue-links a",
+    "pagination": ".pagination a",
+    "course contact": ".course-contact a",
+    "footer": ".site-footer .plain-list a",
+}
+STANDALONE_PAGES = [
+    "/it/",
+    "/en/",
+    "/it/corsi/",
+    "/en/courses/",
+    "/it/rete/artigiani-martesana/avviare-attivita-artigiana/",
+    "/en/network/artigiani-martesana/starting-a-craft-business/",
+]
+
+
+def test_standalone_links_are_a_fingers_size_on_a_phone(server, browser):
+    """Card titles were 21-23 px high, breadcrumbs 17 px, "CSV" 34 px wide.
+    Links in running text keep their size (WCAG 2.5.5 leaves them out)."""
+    context = browser.new_context(viewport={"width": 320, "height": 568}, locale="it-IT")
+    page = context.new_page()
+    found = set()
+    for path in STANDALONE_PAGES:
+        page.goto(server.url + path)
+        for name, selector in STANDALONE_LINKS.items():
+            sizes = page.locator(selector).evaluate_all(
+                "links => links.filter(a => a.getClientRects().length).map(a =>"
+                " [a.textContent.trim().slice(0, 30), a.getBoundingClientRect().width,"
+                " a.getBoundingClientRect().height])"
+            )
+            small = [size for size in sizes if size[1] < 44 or size[2] < 44]
+            assert not small, (path, name, small)
+            if sizes:
+                found.add(name)
+    assert found == set(STANDALONE_LINKS), set(STANDALONE_LINKS) - found
+    # A link inside a line of text stays in the line.
+    page.goto(server.url + STANDALONE_PAGES[4])
+    organiser = page.locator("main p.meta a").first
+    expect(organiser).to_have_css("display", "inline")
+    context.close()
+
+
 HOLD = "/the-rest-of-the-page-is-late.js"
 
 
