@@ -111,6 +111,135 @@ def links_show_without_javascript(browser, server, width, height, names):
     context.close()
 
 
+def menu_boxes(page):
+    """The top-level menu items' boxes, in order; "Search" is the last."""
+    return page.locator(".main-nav #main-menu > li").evaluate_all(
+        "items => items.map(li => { const r = li.getBoundingClientRect();"
+        " return {text: li.textContent.trim(), top: r.top, left: r.left, right: r.right,"
+        " height: r.height}; })"
+    )
+
+
+def test_the_menu_is_one_row_on_a_1280px_screen(server, desktop):
+    """In English "Search" sat alone on a second row at 1280 px: the seven
+    links needed 1,158 px, the row has 1,120."""
+    for path in ["/en/", "/it/"]:
+        desktop.goto(server.url + path)
+        boxes = menu_boxes(desktop)
+        assert len(boxes) == 7, boxes
+        assert {box["top"] for box in boxes} == {boxes[0]["top"]}, (path, boxes)
+    # The first link's text lines up with the logo.
+    logo = desktop.locator(".brand img").bounding_box()
+    first = desktop.locator(".main-nav #main-menu a").first
+    text_left = first.evaluate(
+        "a => a.getBoundingClientRect().left + parseFloat(getComputedStyle(a).paddingLeft)"
+    )
+    assert abs(text_left - logo["x"]) <= 1, (text_left, logo)
+
+
+@pytest.mark.parametrize("width", [1024, 1100])
+def test_where_the_menu_cannot_be_one_row_it_wraps_tidily(server, browser, width):
+    """Below about 1,120 px the English links do not fit one row: they wrap
+    whole (no link broken over two lines), every row starts at the first
+    row's left edge, and "Search" stays in the first row's right corner
+    instead of being left alone on the last row. Italian still fits one row."""
+    context = browser.new_context(viewport={"width": width, "height": 800}, locale="it-IT")
+    page = context.new_page()
+    rows = {}
+    for path in ["/it/", "/en/"]:
+        page.goto(server.url + path)
+        boxes = menu_boxes(page)
+        *links, search = boxes
+        assert {box["height"] for box in boxes} == {links[0]["height"]}, (path, boxes)
+        assert search["top"] == links[0]["top"], (path, search)
+        assert abs(search["right"] - max(box["right"] for box in boxes)) < 1, (path, boxes)
+        tops = sorted({box["top"] for box in links})
+        for top in tops:
+            row = [box for box in links if box["top"] == top]
+            assert row[0]["left"] == links[0]["left"], (path, row)
+            assert max(box["right"] for box in row) < search["left"], (path, row, search)
+        rows[path] = len(tops)
+    assert rows == {"/it/": 1, "/en/": 2}, rows
+    context.close()
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_on_a_phone_the_language_link_shares_the_header_row(server, browser, width):
+    """At 320 and 390 px the language switcher took a row of its own under
+    the site's name. It sits on the name's row, at its right, the link to
+    the other language a finger's size; the "Menu" button comes right under
+    that row."""
+    context = browser.new_context(viewport={"width": width, "height": 640}, locale="it-IT")
+    page = context.new_page()
+    for path, other in [("/it/", "English"), ("/en/", "Italiano")]:
+        page.goto(server.url + path)
+        header = page.locator(".site-header")
+        brand = header.locator(".brand").bounding_box()
+        switcher = header.get_by_role("link", name=other)
+        link = switcher.bounding_box()
+        assert link["y"] < brand["y"] + brand["height"], (path, brand, link)
+        assert link["y"] + link["height"] > brand["y"], (path, brand, link)
+        assert link["x"] >= brand["x"] + brand["width"], (path, brand, link)
+        assert link["x"] + link["width"] <= width, (path, link)
+        assert link["height"] >= 44 and link["width"] >= 44, (path, link)
+        row = header.locator(".header-row").bounding_box()
+        button = header.get_by_role("button", name="Menu").bounding_box()
+        assert row["height"] <= 64, (path, row)
+        assert button["y"] < row["y"] + row["height"] + 16, (path, row, button)
+    context.close()
+
+
+# Links that stand alone, not in a sentence, on a phone: each a 44 x 44 px
+# target (WCAG 2.5.5). Each selector must be found on at least one page.
+STANDALONE_LINKS = {
+    "logo and name": ".site-header .brand",
+    "language switcher": ".language-switcher a",
+    "breadcrumb": ".breadcrumbs a",
+    "card title": ".card h2 a, .card h3 a",
+    "next dates on the home page": ".session-row a",
+    "'back to' line": ".standalone-link a",
+    "ask for a course": ".ask-link a",
+    "past courses and open data": ".catalogue-links a",
+    "pagination": ".pagination a",
+    "course contact": ".course-contact a",
+    "footer": ".site-footer .plain-list a",
+}
+STANDALONE_PAGES = [
+    "/it/",
+    "/en/",
+    "/it/corsi/",
+    "/en/courses/",
+    "/it/rete/artigiani-martesana/avviare-attivita-artigiana/",
+    "/en/network/artigiani-martesana/starting-a-craft-business/",
+]
+
+
+def test_standalone_links_are_a_fingers_size_on_a_phone(server, browser):
+    """Card titles were 21-23 px high, breadcrumbs 17 px, "CSV" 34 px wide.
+    Links in running text keep their size (WCAG 2.5.5 leaves them out)."""
+    context = browser.new_context(viewport={"width": 320, "height": 568}, locale="it-IT")
+    page = context.new_page()
+    found = set()
+    for path in STANDALONE_PAGES:
+        page.goto(server.url + path)
+        for name, selector in STANDALONE_LINKS.items():
+            sizes = page.locator(selector).evaluate_all(
+                "links => links.filter(a => a.getClientRects().length).map(a =>"
+                " [a.textContent.trim().slice(0, 30), a.getBoundingClientRect().width,"
+                " a.getBoundingClientRect().height])"
+            )
+            small = [size for size in sizes if size[1] < 44 or size[2] < 44]
+            assert not small, (path, name, small)
+            if sizes:
+                found.add(name)
+    assert found == set(STANDALONE_LINKS), set(STANDALONE_LINKS) - found
+    # A link inside a line of text stays in the line.
+    page.goto(server.url + STANDALONE_PAGES[4])
+    organiser = page.locator("main p.meta a").first
+    expect(organiser).to_have_css("display", "inline")
+    context.close()
+
+
 HOLD = "/the-rest-of-the-page-is-late.js"
 
 
