@@ -461,6 +461,10 @@ def test_the_monthly_donor_manages_the_gift_in_stripes_portal(client, monthly_gi
     assert portal.form["customer"] == "cus_maria"
     assert portal.form["locale"] == "it"
     assert portal.form["return_url"].endswith("/it/fondo-solidale/")
+    # A browser follows a form's redirect only to where form-action allows.
+    policy = client.get(url)["Content-Security-Policy"]
+    [form_action] = [d.split()[1:] for d in policy.split(";") if d.split()[0] == "form-action"]
+    assert "https://billing.stripe.com" in form_action
     assert client.get(f"/donations/manage/{uuid.uuid4()}/", follow=True).status_code == 404
     assert client.post(f"/donations/manage/{uuid.uuid4()}/").status_code == 404
 
