@@ -487,7 +487,7 @@ def test_opening_the_manage_link_asks_nothing_of_stripe(client, monthly_gift, st
         page,
     )
     # Nothing more personal than the amount and the date.
-    personal = ("Maria", "Rossi", "maria@example.org", "RSSMRA85T10A562S", "Via Roma", "20096")
+    personal = ("Maria", "Rossi", "maria@example.org", "RSSMRA85T10A562S", "Via Roma 1")
     assert [detail for detail in personal if detail in page] == []
     assert client.head(url).status_code == 200
     assert portal_requests(stripe_double) == []
