@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from home.throttle import client_ip
 
 # Public pages run no inline script and load nothing from other hosts. The
-# only other origin is Stripe Checkout, reached by a redirect after the
-# donation form is posted (form-action covers that redirect).
+# only other origins are Stripe's Checkout and customer portal, reached by a
+# redirect after the donation form, or the monthly donor's "manage" button,
+# is posted (form-action covers that redirect: Chromium blocks it otherwise).
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -23,7 +24,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-src 'self'",
         "object-src 'none'",
         "base-uri 'self'",
-        "form-action 'self' https://checkout.stripe.com",
+        "form-action 'self' https://checkout.stripe.com https://billing.stripe.com",
         "frame-ancestors 'none'",
     ]
 )

@@ -7,13 +7,13 @@ import stripe
 from django.conf import settings
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import gateway, progress, stripe_events, throttle
 from .choices import DonationStatus, Frequency
@@ -216,14 +216,21 @@ def stripe_webhook(request):
     return JsonResponse({"received": True, "duplicate": not handled})
 
 
-@require_GET
+@require_http_methods(["GET", "HEAD", "POST"])
+@transaction.non_atomic_requests
 def manage_monthly_gift(request, reference):
-    """From the receipt e-mail: Stripe's customer portal, where a monthly
-    donor changes the card or stops the gift."""
+    """The receipt's and renewal e-mail's "manage" link: GET and HEAD show a
+    page whose one button (POST) opens Stripe's customer portal, where a
+    monthly donor changes the card or stops the gift. Mail scanners open
+    every link of a message; opening this one asks nothing of Stripe
+    (docs/decisions.md). Nothing is written here, hence no transaction
+    held open while Stripe answers."""
     donation = get_object_or_404(Donation, uuid=reference, frequency=Frequency.MONTHLY)
     if not donation.stripe_customer_id or not gateway.is_configured():
         raise Http404
     page = page_for(donation)
+    if request.method != "POST":
+        return _manage_page(request, donation, page)
     return_url = page.get_full_url(request) if page else request.build_absolute_uri("/")
     try:
         session = gateway.create_portal_session(
@@ -231,9 +238,37 @@ def manage_monthly_gift(request, reference):
         )
     except stripe.StripeError:
         logger.exception("Stripe customer portal session failed")
-        return HttpResponse(
-            _("The payment service cannot be reached right now. Please try again later."),
-            status=503,
-            content_type="text/plain; charset=utf-8",
+        return _manage_page(request, donation, page, unreachable=True, status=503)
+    # 303: the browser goes to Stripe's page with a GET.
+    response = HttpResponse(status=303)
+    response["Location"] = session.url
+    return response
+
+
+def _manage_page(request, donation, page, unreachable=False, status=200):
+    """The manage page in the gift's language (that of the e-mails with the
+    link), or in the one the visitor chose with the language switcher: the
+    address is outside the language prefixes. It names the amount and the
+    dates only, nothing else about the donor."""
+    languages = dict(settings.LANGUAGES)
+    language = request.GET.get("lang", "")
+    if language not in languages:
+        language = donation.language if donation.language in languages else settings.LANGUAGE_CODE
+    first_paid = donation.payments.order_by("paid_at").values_list("paid_at", flat=True).first()
+    with translation.override(language):
+        response = render(
+            request,
+            "donations/manage.html",
+            {
+                "donation": donation,
+                "fund": page.localized if page else None,
+                "since": first_paid or donation.checkout_completed_at or donation.created_at,
+                "unreachable": unreachable,
+                # The switcher's links (site_tags.language_links): this
+                # address has no language prefix to change.
+                "language_urls": {code: f"{request.path}?lang={code}" for code in languages},
+            },
+            status=status,
         )
-    return redirect(session.url)
+    response["Content-Language"] = language
+    return response

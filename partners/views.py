@@ -70,6 +70,9 @@ def invite(request):
             "action_url": reverse("partners_invite"),
             "pending_invitee": form.pending_invitee and describe(form.pending_invitee),
             "pending_count": pending_invitees().count(),
+            # The pending invitee's last e-mail, at the Academy's time as
+            # the list of invitations shows it.
+            "time_zone": settings.TIME_ZONE,
             "submit_button_label": _("Send the invitation"),
             "submit_button_active_label": _("Sending…"),
         },

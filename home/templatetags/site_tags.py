@@ -53,7 +53,9 @@ def language_links(context):
 
     A page links to its live translation; a language the page has not been
     translated into gets no link (url is None). Views that are not pages
-    (search, forms) link to the same URL in the other language. `switch_url`,
+    (search, forms) link to the same URL in the other language, or where
+    their context's `language_urls` says (a view outside the language
+    prefixes, as the donor's "manage" page). `switch_url`,
     for the switcher, keeps the query string too (the catalogue's filters
     mean the same in every language) and a page's own sub-address (a
     challenge's application form); `url` is the page alone (hreflang).
@@ -88,6 +90,9 @@ def language_links(context):
             switch_url = f"{url}{subpath}" if url else url
             if switch_url and request.GET:
                 switch_url = f"{switch_url}?{request.GET.urlencode()}"
+        elif code in (context.get("language_urls") or {}):
+            # A view outside the language prefixes names its own.
+            url = switch_url = context["language_urls"][code]
         else:
             url = switch_url = translate_url(request.get_full_path(), code)
         links.append(

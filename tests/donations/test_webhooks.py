@@ -2,8 +2,11 @@
 in whatever order they arrive; only they change money state."""
 
 import json
+import re
 import time
 import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 import stripe
@@ -18,6 +21,8 @@ from . import stripe_double as sd
 from .conftest import WEBHOOK_SECRET, WEBHOOK_URL, form_data
 
 pytestmark = pytest.mark.django_db
+
+ROME = ZoneInfo("Europe/Rome")
 
 
 def start_gift(client, double, **overrides):
@@ -428,20 +433,129 @@ def test_an_instalment_before_the_session_event_still_counts(
     assert stripe_double.last("/v1/invoice_payments") is None
 
 
-def test_the_monthly_donor_manages_the_gift_in_stripes_portal(
-    client, fund, stripe_double, send_event
-):
+@pytest.fixture
+def monthly_gift(client, fund, stripe_double, send_event):
+    """Maria's € 25 a month, its checkout completed (Stripe knows her as a
+    customer) and its first instalment paid on 3 March 2026."""
     donation, session = start_gift(client, stripe_double, frequency="monthly")
-    send_event(
-        sd.event("checkout.session.completed", sd.completed_session(session, customer="cus_maria"))
-    )
-    response = client.get(f"/donations/manage/{donation.uuid}/")
-    assert response.status_code == 302
+    completed = sd.completed_session(session, customer="cus_maria")
+    send_event(sd.event("checkout.session.completed", completed))
+    invoice = sd.paid_invoice(completed["subscription"], 2500, {"donation_id": str(donation.pk)})
+    stripe_double.invoice_payment_intents[invoice["id"]] = "pi_manage_1"
+    send_event(sd.event("invoice.paid", invoice))
+    donation.payments.update(paid_at=datetime(2026, 3, 3, 10, 0, tzinfo=ROME))
+    stripe_double.requests.clear()
+    return donation
+
+
+def portal_requests(double):
+    return [r for r in double.requests if r.path == "/v1/billing_portal/sessions"]
+
+
+def test_the_monthly_donor_manages_the_gift_in_stripes_portal(client, monthly_gift, stripe_double):
+    url = f"/donations/manage/{monthly_gift.uuid}/"
+    response = client.post(url)
+    assert response.status_code == 303
     assert response["Location"] == "https://billing.stripe.com/p/session/test_portal"
-    portal = stripe_double.last("/v1/billing_portal/sessions")
+    [portal] = portal_requests(stripe_double)
     assert portal.form["customer"] == "cus_maria"
+    assert portal.form["locale"] == "it"
     assert portal.form["return_url"].endswith("/it/fondo-solidale/")
+    # A browser follows a form's redirect only to where form-action allows.
+    policy = client.get(url)["Content-Security-Policy"]
+    [form_action] = [d.split()[1:] for d in policy.split(";") if d.split()[0] == "form-action"]
+    assert "https://billing.stripe.com" in form_action
     assert client.get(f"/donations/manage/{uuid.uuid4()}/", follow=True).status_code == 404
+    assert client.post(f"/donations/manage/{uuid.uuid4()}/").status_code == 404
+
+
+def test_opening_the_manage_link_asks_nothing_of_stripe(client, monthly_gift, stripe_double):
+    """Mail scanners open every link of an e-mail: GET and HEAD show the
+    page with its button, and Stripe hears nothing until it is pressed."""
+    url = f"/donations/manage/{monthly_gift.uuid}/"
+    response = client.get(url)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert response["Content-Language"] == "it"
+    assert '<html lang="it">' in page
+    assert "La tua donazione mensile" in page
+    assert "€ 25,00 al mese, dal giorno 3 marzo 2026." in page
+    assert "puoi cambiare la carta o il conto" in page
+    assert re.search(
+        r'<form method="post">\s*<input type="hidden" name="csrfmiddlewaretoken"[^>]*>\s*'
+        r'<button type="submit" class="button button--large">Gestisci la mia donazione mensile',
+        page,
+    )
+    # Nothing more personal than the amount and the date.
+    personal = ("Maria", "Rossi", "maria@example.org", "RSSMRA85T10A562S", "Via Roma 1")
+    assert [detail for detail in personal if detail in page] == []
+    assert client.head(url).status_code == 200
+    assert portal_requests(stripe_double) == []
+    for method in (client.put, client.patch, client.delete):
+        assert method(url).status_code == 405
+    assert portal_requests(stripe_double) == []
+
+
+def test_the_manage_page_in_english_and_by_the_switcher(client, monthly_gift, stripe_double):
+    Donation.objects.filter(pk=monthly_gift.pk).update(language="en")
+    url = f"/donations/manage/{monthly_gift.uuid}/"
+    # The gift's language, whatever the browser asks for.
+    response = client.get(url, headers={"Accept-Language": "it"})
+    page = response.content.decode()
+    assert response["Content-Language"] == "en"
+    assert "€ 25.00 a month, since 3 March 2026." in page
+    assert "On Stripe's secure page you can change the card" in page
+    assert ">Manage my monthly gift</button>" in page
+    # The language switcher leads to this page in Italian, not elsewhere.
+    assert f'href="{url}?lang=it" hreflang="it"' in page
+    page = client.get(f"{url}?lang=it").content.decode()
+    assert "Gestisci la mia donazione mensile" in page
+    assert f'href="{url}?lang=en" hreflang="en"' in page
+    assert portal_requests(stripe_double) == []
+
+    response = client.post(url)
+    assert response.status_code == 303
+    [portal] = portal_requests(stripe_double)
+    assert portal.form["locale"] == "en"
+
+
+def test_an_ended_gift_says_when_it_ended(client, monthly_gift):
+    Donation.objects.filter(pk=monthly_gift.pk).update(
+        cancelled_at=datetime(2026, 6, 5, 9, 0, tzinfo=ROME)
+    )
+    page = client.get(f"/donations/manage/{monthly_gift.uuid}/").content.decode()
+    assert "€ 25,00 al mese, dal giorno 3 marzo 2026 al giorno 5 giugno 2026." in page
+
+
+def test_stripe_unreachable_the_page_says_so(client, monthly_gift, stripe_double):
+    stripe_double.fail_with = (500, "api_error")
+    response = client.post(f"/donations/manage/{monthly_gift.uuid}/")
+    assert response.status_code == 503
+    assert response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert "Il servizio di pagamento non è raggiungibile in questo momento." in page
+    assert "Gestisci la mia donazione mensile" in page  # to try again
+
+
+def test_a_one_off_gift_or_one_without_a_customer_has_no_manage_page(
+    client, fund, stripe_double, monthly_gift
+):
+    one_off, _session = start_gift(client, stripe_double)
+    Donation.objects.filter(pk=one_off.pk).update(stripe_customer_id="cus_once")
+    assert client.get(f"/donations/manage/{one_off.uuid}/").status_code == 404
+    assert client.post(f"/donations/manage/{one_off.uuid}/").status_code == 404
+    Donation.objects.filter(pk=monthly_gift.pk).update(stripe_customer_id="")
+    assert client.get(f"/donations/manage/{monthly_gift.uuid}/").status_code == 404
+    assert portal_requests(stripe_double) == []
+
+
+def test_the_page_cache_never_keeps_the_manage_page(client, monthly_gift, settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    url = f"/donations/manage/{monthly_gift.uuid}/"
+    for _ in range(2):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "X-Page-Cache" not in response
 
 
 def test_the_receipt_is_sent_by_the_worker_not_the_webhook(

@@ -4,13 +4,17 @@ course through the Academy's moderation; apply to a challenge with a file;
 start a gift and reach Stripe; read every page type in both languages."""
 
 import datetime
+import json
 import re
 import time
+import urllib.request
 
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import DESKTOP, wait_as_a_person_would
+from tests.donations import stripe_double as sd
+
+from .conftest import DESKTOP, PHONE, wait_as_a_person_would
 
 pytestmark = pytest.mark.e2e
 
@@ -290,6 +294,89 @@ def test_start_a_donation_and_reach_the_stripe_checkout(server, phone):
     assert created.form["line_items[0][price_data][unit_amount]"] == "1500"
     assert created.form["customer_email"] == "maria.e2e@example.org"
     assert created.form["success_url"].startswith(server.url)
+
+
+def send_stripe_event(server, event):
+    """A webhook, signed with the server's secret as Stripe signs it."""
+    payload = json.dumps(event)
+    request = urllib.request.Request(  # noqa: S310 - the local test server
+        server.url + "/donations/stripe/webhook/",
+        data=payload.encode(),
+        headers={
+            "Content-Type": "application/json",
+            "Stripe-Signature": sd.sign(payload, "whsec_test_local_double"),
+        },
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        assert response.status == 200
+
+
+@pytest.fixture
+def phone_with_csp(browser):
+    """A phone that applies the site's Content-Security-Policy (the other
+    journeys' browsers bypass it to inject axe-core)."""
+    context = browser.new_context(viewport=PHONE, locale="it-IT")
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
+
+
+def test_a_monthly_donor_opens_the_manage_link_and_reaches_stripes_portal(server, phone_with_csp):
+    """The receipt's "manage" link only shows a page (mail scanners open
+    every link); its button takes the donor to Stripe's customer portal,
+    which the page's Content-Security-Policy (form-action) must allow:
+    Chromium applies it to the redirect that follows the button's POST."""
+    phone = phone_with_csp
+    reached = []
+
+    def stripe_page(route):
+        reached.append(route.request.url)
+        route.fulfill(status=200, content_type="text/html", body="<title>Stripe</title>")
+
+    phone.route("https://checkout.stripe.com/**", stripe_page)
+    phone.route("https://billing.stripe.com/**", stripe_page)
+    email = "monthly.e2e@example.org"
+    phone.goto(server.url + "/it/fondo-solidale/")
+    form = phone.locator("form.donation-form")
+    form.locator("input[name=frequency][value=monthly]").check()
+    form.locator("#id_preset_4").check()
+    form.locator("#id_custom_amount").fill("12")
+    form.locator("#id_first_name").fill("Marta")
+    form.locator("#id_last_name").fill("Bianchi")
+    form.locator("#id_tax_code").fill("BNCMRT85T50A562V")
+    form.locator("#id_street").fill("Via Milano 2")
+    form.locator("#id_postcode").fill("20096")
+    form.locator("#id_city").fill("Pioltello")
+    form.locator("#id_province").fill("MI")
+    form.locator("#id_email").fill(email)
+    form.locator("#id_privacy").check()
+    form.locator("button[type=submit]").click()
+    phone.wait_for_url(re.compile(r"^https://checkout\.stripe\.com/c/pay/cs_"))
+
+    # Stripe tells the site the gift started and its first month was paid.
+    key = server.stripe.last("/v1/checkout/sessions").headers["Idempotency-Key"]
+    completed = sd.completed_session(server.stripe.sessions_by_key[key], customer="cus_e2e")
+    send_stripe_event(server, sd.event("checkout.session.completed", completed))
+    invoice = sd.paid_invoice(completed["subscription"], 1200, completed["metadata"])
+    server.stripe.invoice_payment_intents[invoice["id"]] = "pi_e2e_month_1"
+    send_stripe_event(server, sd.event("invoice.paid", invoice))
+    [receipt] = server.mails_to(email)
+
+    portals_before = len(
+        [r for r in server.stripe.requests if r.path == "/v1/billing_portal/sessions"]
+    )
+    phone.goto(server.link_in(receipt, "/donations/manage/"))
+    expect(phone.locator("main")).to_contain_text("€ 12,00 al mese")
+    assert "Marta" not in phone.locator("main").inner_text()
+    portals = [r for r in server.stripe.requests if r.path == "/v1/billing_portal/sessions"]
+    assert len(portals) == portals_before  # opening the link asked nothing of Stripe
+
+    phone.get_by_role("button", name="Gestisci la mia donazione mensile").click()
+    phone.wait_for_url("https://billing.stripe.com/p/session/test_portal")
+    assert reached[-1] == "https://billing.stripe.com/p/session/test_portal"
+    portal = server.stripe.last("/v1/billing_portal/sessions")
+    assert portal.form["customer"] == "cus_e2e"
+    assert portal.form["return_url"] == server.url + "/it/fondo-solidale/"
 
 
 # --- Every page type in the other language ---------------------------------

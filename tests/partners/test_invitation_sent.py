@@ -249,3 +249,70 @@ def test_people_pending_before_the_records_get_their_invitation_date(
         1,
     )
     assert rows[recorded.pk].last_sent_at == rome(2026, 12, 3, 10, 15)
+
+
+INVITE = "/admin/partners/invite/"
+
+
+def invite_again(client, email):
+    """Staff type a pending person's address into the invite form again."""
+    data = {"email": email, "name": "Altro", "partner_type": "artisan", "language": "it"}
+    response = client.post(INVITE, data)
+    assert response.status_code == 400
+    return response.content.decode()
+
+
+def test_the_invite_form_says_when_the_last_e_mail_went_and_whether_its_link_works(
+    client, directory, staff_user
+):
+    anna = invite("anna@example.org", rome(2026, 12, 3, 23, 59), language="en")
+    User.objects.filter(pk=anna.pk).update(date_joined=rome(2026, 12, 3, 12, 0))
+    client.force_login(staff_user)  # whose admin reads Italian
+
+    with at(rome(2026, 12, 5, 8, 0)):
+        page = invite_again(client, "anna@example.org")
+    assert "è stata invitata il giorno 3 dicembre 2026 (e-mail in inglese)" in page
+    assert (
+        "L'e-mail di invito è partita il giorno 3 dicembre 2026, 23:59; "
+        "il suo link è valido fino al giorno 6 dicembre 2026, 23:59." in page
+    )
+    # Where else to send it again: the list of pending invitations.
+    assert f'dagli <a href="{INVITATIONS}">inviti in attesa della password</a>' in page
+
+    with at(rome(2026, 12, 8, 9, 30)):
+        resend_invitation(anna)
+        resend_invitation(anna)
+    with at(rome(2026, 12, 12, 10, 0)):
+        page = invite_again(client, "anna@example.org")
+    assert (
+        "L'ultima delle 3 e-mail di invito è partita il giorno 8 dicembre 2026, 09:30; "
+        "il suo link è scaduto il giorno 11 dicembre 2026, 09:30." in page
+    )
+    assert "3 dicembre 2026, 23:59" not in page
+
+
+def test_the_invite_form_says_plainly_when_no_e_mail_was_ever_sent(client, directory):
+    never = invite_partner(
+        "mai@example.org", name="Bottega Mai", partner_type="artisan", send_email=False
+    ).user
+    User.objects.filter(pk=never.pk).update(date_joined=rome(2026, 12, 1, 9, 0))
+    client.force_login(english_staff())
+    page = invite_again(client, "mai@example.org")
+    assert "mai@example.org was invited on 1 December 2026 (e-mail in Italian)" in page
+    assert (
+        "No invitation e-mail was ever sent to them: they have no link to choose a password."
+        in page
+    )
+    assert "went on" not in page
+    assert f'from the <a href="{INVITATIONS}">invitations waiting for a password</a>' in page
+
+
+def test_the_invite_form_in_english_after_one_e_mail(client, directory):
+    invite("anna@example.org", rome(2026, 12, 4, 0, 0))
+    client.force_login(english_staff())
+    with at(rome(2026, 12, 5, 8, 0)):
+        page = invite_again(client, "anna@example.org")
+    assert (
+        "The invitation e-mail went on 4 December 2026, 00:00; "
+        "its link works until 7 December 2026, 00:00." in page
+    )
