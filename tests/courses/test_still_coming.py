@@ -1,25 +1,35 @@
 """The reminder's "yes, I'm still coming", recorded per date: each date's
-reminder names its date and its answer is kept on that reminder."""
+reminder names its date and its answer is kept on that reminder, shown to
+the partner in the session's list and in the export."""
 
+import csv
 import datetime
+import io
 import re
+from unittest import mock
 
 import pytest
 from bs4 import BeautifulSoup
 
+from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from academy_site.short_dates import short_date
 from courses import booking
 from courses.choices import SignupMode
 from courses.models import CourseSession, SignupReminder
 from courses.signup_links import action_url
+from home.exports import local_datetime
 from home.models import HomePage
 
 from .signup_factories import (
+    STAFF_GROUP,
     SignupFactory,
     make_course,
     make_partner,
@@ -133,6 +143,89 @@ def test_a_link_sent_before_links_named_a_date_answers_for_the_next_reminded_dat
     assert response.status_code == 409 and "già passato" in response.content.decode()
     assert client.post(date_one).status_code == 409
     assert answers(holder)[series[0].pk] is None
+
+
+@pytest.fixture
+def staff_user(django_user_model):
+    staff = Group.objects.get_or_create(name=STAFF_GROUP)[0]
+    staff.permissions.add(Permission.objects.get(codename="access_admin"))
+    user = django_user_model.objects.create_user("staff", password="pw")
+    user.groups.add(staff)
+    return user
+
+
+def row_text(response, signup):
+    page = BeautifulSoup(response.content, "html.parser")
+    row = page.select_one(f"tr.signup-row[data-signup='{signup.pk}']")
+    return " ".join(row.get_text(" ").split())
+
+
+def session_list(client, session):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("course_signups:session", args=[session.pk]))
+    assert response.status_code == 200
+    return response, len(queries)
+
+
+def answer_first_reminder(client, signup):
+    """Press "still coming" in the sign-up's first reminder, at a known
+    time (returned)."""
+    message = next(m for m in mail.outbox if m.to == [signup.email])
+    at = timezone.now().replace(microsecond=0) - datetime.timedelta(minutes=5)
+    with mock.patch("django.utils.timezone.now", return_value=at):
+        press_the_button(client, coming_link(message))
+    return at
+
+
+def test_the_session_list_shows_each_sign_ups_answer_for_its_own_date(
+    client, series, staff_user, committed
+):
+    client.force_login(staff_user)
+    anna = SignupFactory(session=series[0], first_name="Anna")
+    _first, few = session_list(client, series[0])
+    bruno = SignupFactory(session=series[0], first_name="Bruno")
+    remind_before(series[0], committed)
+    carla = SignupFactory(session=series[0], first_name="Carla")  # signed up since
+    when = answer_first_reminder(client, anna)
+    remind_before(series[1], committed)
+    SignupReminder.objects.filter(session=series[1]).exclude(signup=anna).delete()
+
+    response, many = session_list(client, series[0])
+    confirmed = f"Confermato dal promemoria il {short(when)}"
+    assert confirmed in row_text(response, anna)
+    assert "Promemoria inviato, ancora nessuna risposta" in row_text(response, bruno)
+    assert "promemoria" not in row_text(response, carla).lower()
+    assert many == few  # one query for every row's reminder
+
+    # Date 2 lists the same sign-ups (the series' first date carries them),
+    # each with date 2's reminder: Anna's answer for date 1 is not date 2's.
+    response, _queries = session_list(client, series[1])
+    assert "Promemoria inviato, ancora nessuna risposta" in row_text(response, anna)
+    assert "Confermato" not in response.content.decode()
+    assert "promemoria" not in row_text(response, bruno).lower()
+
+
+def short(value):
+    with translation.override("it"):
+        return short_date(timezone.localtime(value), "day_time")
+
+
+def test_the_export_has_each_reminded_date_and_its_answer(client, series, staff_user, committed):
+    client.force_login(staff_user)
+    anna = SignupFactory(session=series[0], first_name="Anna")
+    remind_before(series[0], committed)
+    SignupFactory(session=series[0], first_name="Bruno")  # signed up since
+    when = answer_first_reminder(client, anna)
+    remind_before(series[1], committed)
+    url = reverse("course_signups:export", args=["csv"]) + f"?session={series[0].pk}"
+    rows = list(csv.reader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
+    column = rows[0].index("Presenza confermata (dal promemoria)")
+    cells = {row[4]: row[column] for row in rows[1:]}
+    assert cells == {
+        "Anna": f"{local_datetime(series[0].start)}: confermata il {local_datetime(when)}; "
+        f"{local_datetime(series[1].start)}: ancora nessuna risposta",
+        "Bruno": f"{local_datetime(series[1].start)}: ancora nessuna risposta",
+    }
 
 
 @pytest.mark.django_db(transaction=True)
