@@ -349,7 +349,7 @@ def test_the_still_coming_link_only_asks(client, course_and_session, committed):
     assert course.title in html.get_text() and date_line(session) in html.get_text()
     (form,) = html.find_all("form", method="post")
     day = day_of(session)
-    assert form.find("button", type="submit").get_text(strip=True) == f"Sì, vengo {day}"
+    assert form.find("button", type="submit").get_text(strip=True) == f"Sì, vengo il {day}"
     assert client.head(url).status_code == 200
     assert client.put(url).status_code == 405
     assert (unchanged(signup), SignupReminder.objects.values().get()) == before
@@ -371,7 +371,7 @@ def test_the_still_coming_link_only_asks(client, course_and_session, committed):
 def day_of(session, language="it"):
     """A session's day as the "still coming" button names it."""
     with translation.override(language):
-        return date_format(timezone.localtime(session.start), "l j F")
+        return date_format(timezone.localtime(session.start), "j F")
 
 
 @pytest.mark.parametrize("action", ["confirm", "cancel", "release", "coming", "done", "mine"])

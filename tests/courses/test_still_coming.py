@@ -61,7 +61,7 @@ def coming_link(message):
 
 def day_of(session):
     with translation.override("it"):
-        return date_format(timezone.localtime(session.start), "l j F")
+        return date_format(timezone.localtime(session.start), "j F")
 
 
 def button(response):
@@ -81,7 +81,7 @@ def test_a_series_sign_up_answers_each_dates_reminder_on_its_own(client, series,
     holder = SignupFactory(session=series[0])
     remind_before(series[0], committed)
     first = coming_link(mail.outbox[-1])
-    assert button(client.get(first)) == f"Sì, vengo {day_of(series[0])}"
+    assert button(client.get(first)) == f"Sì, vengo il {day_of(series[0])}"
     press_the_button(client, first)
     assert answers(holder)[series[0].pk] is not None
 
@@ -93,7 +93,7 @@ def test_a_series_sign_up_answers_each_dates_reminder_on_its_own(client, series,
     # it (GET, HEAD) records nothing.
     before = answers(holder)
     page = client.get(fourth)
-    assert page.status_code == 200 and button(page) == f"Sì, vengo {day_of(series[3])}"
+    assert page.status_code == 200 and button(page) == f"Sì, vengo il {day_of(series[3])}"
     assert client.head(fourth).status_code == 200
     assert answers(holder) == before
     assert before[series[3].pk] is None
@@ -118,7 +118,7 @@ def test_a_link_sent_before_links_named_a_date_answers_for_the_next_reminded_dat
     holder = SignupFactory(session=series[0])
     remind_before(series[0])
     old_link = action_url(holder, "coming").removeprefix("http://testserver")
-    assert button(client.get(old_link)) == f"Sì, vengo {day_of(series[0])}"
+    assert button(client.get(old_link)) == f"Sì, vengo il {day_of(series[0])}"
 
     remind_before(series[1])
     # Date 1 is over (moved a month back, so it stays the first).
@@ -126,7 +126,7 @@ def test_a_link_sent_before_links_named_a_date_answers_for_the_next_reminded_dat
         start=series[0].start - datetime.timedelta(days=30),
         end=series[0].end - datetime.timedelta(days=30),
     )
-    assert button(client.get(old_link)) == f"Sì, vengo {day_of(series[1])}"
+    assert button(client.get(old_link)) == f"Sì, vengo il {day_of(series[1])}"
     press_the_button(client, old_link)
     got = answers(holder)
     assert got[series[1].pk] is not None and got[series[0].pk] is None
