@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from home.exports import CSV, XLSX, local_datetime, spreadsheet_response, yes_no
 
 from . import booking
-from .models import CourseSession, Participant, Signup, SignupStatus
+from .models import CourseSession, Participant, Signup, SignupReminder, SignupStatus
 from .models.bookings import Attendance, Channel
 from .signup_forms import AssistedSignupForm, CapacityForm
 
@@ -166,6 +166,7 @@ EXPORT_COLUMNS = [
     ("channel", gettext_lazy("Channel")),
     ("entered_by", gettext_lazy("Entered by")),
     ("created_at", gettext_lazy("Signed up at")),
+    ("still_coming", gettext_lazy("Still coming (from the reminder)")),
 ]
 
 
@@ -192,7 +193,22 @@ def export_rows(signups):
             signup.get_channel_display(),
             signup.entered_by.get_username() if signup.entered_by else "",
             local_datetime(signup.created_at),
+            still_coming_cell(signup.reminders.all()),
         ]
+
+
+def still_coming_cell(reminders):
+    """Each date reminded and its answer, "10/12/2026 18:00: confirmed
+    09/12/2026 09:12" (a series has one per date; none before any reminder)."""
+    return "; ".join(
+        f"{local_datetime(r.session.start)}: "
+        + (
+            _("confirmed %(date)s") % {"date": local_datetime(r.still_coming_at)}
+            if r.still_coming_at
+            else _("no answer yet")
+        )
+        for r in reminders
+    )
 
 
 def export(request, fmt):
@@ -200,6 +216,12 @@ def export(request, fmt):
     if fmt not in (CSV, XLSX):
         raise Http404
     _form, signups = _filtered(request)
+    signups = signups.prefetch_related(
+        Prefetch(
+            "reminders",
+            queryset=SignupReminder.objects.select_related("session").order_by("session__start"),
+        )
+    )
     header = [str(label) for _name, label in EXPORT_COLUMNS]
     return spreadsheet_response(
         header, export_rows(signups), file_format=fmt, name="signups", sheet_title=_("Sign-ups")
@@ -306,12 +328,27 @@ def session_detail(request, session_id):
                         % {"name": signup.full_name, "position": signup.waitlist_position()},
                     )
                 return redirect("course_signups:session", session_id=session.pk)
-    signups = (
+    # A later date of a series: its places are the sign-ups its first
+    # session carries (as `booking.session_cancelled` tells them).
+    carriers = {session.pk, booking.series_anchor(session).pk}
+    signups = list(
         visible_signups(request.user)
-        .filter(session=session)
+        .filter(session_id__in=carriers)
         .select_related("session__page", "entered_by")
         .order_by("id")
     )
+    if len(carriers) > 1:
+        session.seats_taken = sum(s.holds_seat for s in signups)
+        session.waiting = sum(s.status == SignupStatus.WAITLISTED for s in signups)
+    # This date's reminder and its "still coming" answer, in one query.
+    reminders = dict(
+        SignupReminder.objects.filter(session=session, signup__in=signups).values_list(
+            "signup_id", "still_coming_at"
+        )
+    )
+    for signup in signups:
+        signup.reminded = signup.pk in reminders
+        signup.still_coming_at = reminders.get(signup.pk)
     return render(
         request,
         "courses/signup/admin/session.html",

@@ -400,21 +400,62 @@ def release(signup_id, now=None):
     return cancel(signup_id, status=SignupStatus.RELEASED, now=now)
 
 
-def still_coming(signup_id, now=None):
+def reminder_answered(signup, session_id=None, now=None):
+    """The reminder a "still coming" link answers for, with its session, or
+    None: the one of the date the link names. A link sent before links
+    named a date (`session_id` None) answers for the sign-up's reminded
+    date that has not ended yet, the soonest (the reminder that carried the
+    link, unless the next one went out since), else its latest reminder."""
+    reminders = SignupReminder.objects.filter(signup_id=signup.pk).select_related("session")
+    if session_id is not None:
+        return reminders.filter(session_id=session_id).first()
+    now = now or timezone.now()
+    ahead = reminders.filter(session__end__gt=now).order_by("session__start").first()
+    return ahead or reminders.order_by("-session__start").first()
+
+
+def coming_refused(signup, reminder, now=None):
+    """Why "still coming" cannot be recorded for this reminder's date, as
+    the BookingError `still_coming` would raise, or None. Reads only (the
+    page asks first). An answer already given is no refusal: the page
+    shows it."""
+    now = now or timezone.now()
+    if not signup.holds_seat:
+        return BookingError(NO_SEAT_MESSAGE, "inactive")
+    if reminder is None:
+        return BookingError(_("No reminder was sent for this date."), "no_reminder")
+    if reminder.still_coming_at:
+        return None
+    if reminder.session.status == SessionStatus.CANCELLED:
+        return BookingError(_("This date was cancelled."), "cancelled")
+    if reminder.session.end <= now:
+        return BookingError(_("This date is over: there is nothing to answer."), "past")
+    return None
+
+
+def still_coming(signup_id, session_id=None, now=None):
+    """The reminder's "yes, I'm still coming", for the date its link names
+    (`reminder_answered`): recorded once on that date's reminder, so a
+    series sign-up answers each date's reminder on its own. Returns the
+    reminder, its `signup` the sign-up as stored."""
     now = now or timezone.now()
     with transaction.atomic():
         _session, signup = _locked_signup(signup_id)
-        if not signup.holds_seat:
-            raise BookingError(NO_SEAT_MESSAGE, "inactive")
-        if signup.still_coming_at is None:
-            signup.still_coming_at = now
+        reminder = reminder_answered(signup, session_id, now)
+        refusal = coming_refused(signup, reminder, now)
+        if refusal:
+            raise refusal
+        reminder.signup = signup
+        if reminder.still_coming_at is None:
+            reminder.still_coming_at = now
+            reminder.save(update_fields=["still_coming_at"])
             if signup.status == SignupStatus.RESERVED:
                 # Answering the reminder proves the address works.
                 signup.status = SignupStatus.CONFIRMED
                 signup.email_confirmed_at = signup.email_confirmed_at or now
                 signup.expires_at = None
-            signup.save()
-    return signup
+                signup.save()
+    return reminder
 
 
 def lapse_expired(now=None):
@@ -584,6 +625,7 @@ def person_data(participant):
                     {
                         "session_start": timezone.localtime(r.session.start).isoformat(),
                         "sent_at": r.sent_at.isoformat(),
+                        "still_coming_at": r.still_coming_at and r.still_coming_at.isoformat(),
                     }
                     for r in s.reminders.all()
                 ],

@@ -178,7 +178,6 @@ def build_message(signup, kind, about=None):
             "position": signup.waitlist_position(),
             "confirm_url": action_url(signup, "confirm"),
             "cancel_url": action_url(signup, "cancel"),
-            "coming_url": action_url(signup, "coming"),
             "release_url": action_url(signup, "release"),
             "mine_url": my_signups_url(signup.participant) if signup.participant else "",
             "hours": _hours(signup),
@@ -186,6 +185,8 @@ def build_message(signup, kind, about=None):
         }
         about = about or session
         context.update(_date_in_series(about, sessions))
+        # The reminder's "still coming" answers for the date it is about.
+        context["coming_url"] = action_url(signup, "coming", session=about)
         subject = str(SUBJECTS[kind] % {"course": course.title})
         if kind == "reminder" and context["number"]:
             subject = str(

@@ -29,7 +29,7 @@ from .emails import localized_course, series_sessions
 from .models import CourseSession, Participant, Signup, SignupStatus
 from .models.bookings import ACTIVE_STATUSES
 from .signup_forms import SignupForm, started_token
-from .signup_links import make_token, read_participant_token, read_token
+from .signup_links import make_token, read_dated_token, read_participant_token, read_token
 
 
 def public_session(uid):
@@ -144,7 +144,10 @@ def session_signup(request, uid):
 
 
 def _signup_from(token, action, max_age=None):
-    signup_id = read_token(token, action, max_age=max_age)
+    return _signup(read_token(token, action, max_age=max_age))
+
+
+def _signup(signup_id):
     if signup_id is None:
         return None
     return (
@@ -266,25 +269,30 @@ def release(request, token):
 @transaction.non_atomic_requests
 def coming(request, token):
     """The reminder's "yes, I'm still coming": like confirm, GET asks and
-    POST records the answer."""
-    signup = _signup_from(token, "coming")
+    POST records the answer, for the date the link names (a series
+    sign-up answers each date's reminder on its own; a link sent before
+    links named a date answers for the one `booking.reminder_answered`
+    picks). The page names that date."""
+    signup_id, session_id = read_dated_token(token, "coming") or (None, None)
+    signup = _signup(signup_id)
     if signup is None:
         return bad_link(request)
     if request.method == "POST":
         try:
-            signup = booking.still_coming(signup.pk)
+            reminder = booking.still_coming(signup.pk, session_id)
         except booking.BookingError as error:
             return message(request, _("We could not record your answer"), error.message, status=409)
-    elif not signup.holds_seat:
-        return message(
-            request,
-            _("We could not record your answer"),
-            booking.NO_SEAT_MESSAGE,
-            status=409,
-        )
+        signup = reminder.signup
+    else:
+        reminder = booking.reminder_answered(signup, session_id)
+        refusal = booking.coming_refused(signup, reminder)
+        if refusal:
+            return message(
+                request, _("We could not record your answer"), refusal.message, status=409
+            )
     context = result_context(signup)
-    context["mine_url"] = mine_url(signup)
-    if signup.still_coming_at:
+    context.update(mine_url=mine_url(signup), about=reminder.session, reminder=reminder)
+    if reminder.still_coming_at:
         return render(request, "courses/signup/coming.html", context)
     return render(request, "courses/signup/coming_ask.html", context)
 

@@ -134,7 +134,6 @@ class Signup(models.Model):
         _("lapses at"), null=True, blank=True, help_text=_("Unless the e-mail is confirmed.")
     )
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
-    still_coming_at = models.DateTimeField(_("said still coming at"), null=True, blank=True)
     attendance = models.CharField(
         _("attendance"), max_length=10, choices=Attendance.choices, blank=True, default=""
     )
@@ -193,7 +192,9 @@ class SignupReminder(models.Model):
     sign-up and session, so a series sign-up is reminded before each of its
     dates, once. The unique pair is the claim: a run inserts the rows it is
     about to send (a concurrent run's insert of the same pair is ignored),
-    then reads back the rows bearing its own `run`, and sends only those."""
+    then reads back the rows bearing its own `run`, and sends only those.
+    The person's "yes, I'm still coming" answers this reminder, so it is
+    kept here, for this date (`still_coming_at`)."""
 
     signup = models.ForeignKey(
         Signup, verbose_name=_("sign-up"), on_delete=models.CASCADE, related_name="reminders"
@@ -205,6 +206,7 @@ class SignupReminder(models.Model):
         related_name="+",
     )
     sent_at = models.DateTimeField(_("reminder sent at"))
+    still_coming_at = models.DateTimeField(_("said still coming at"), null=True, blank=True)
     run = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from wagtail.models import GroupPagePermission
 
+from courses import booking
 from courses.choices import SignupMode
 from courses.models import Participant, Signup, SignupStatus
 from courses.models.bookings import SignupQuestion
@@ -83,6 +84,17 @@ def press_the_button(client, url):
     assert page.status_code == 200, page.status_code
     assert '<form method="post">' in page.content.decode()
     return client.post(url)
+
+
+def remind_before(session, committed=None):
+    """Run the reminders as the cron job would 20 hours before `session`
+    (the dates are a day apart: only that one is due); with `committed`
+    (the fixture), the e-mails go to the outbox."""
+    now = session.start - datetime.timedelta(hours=20)
+    within = datetime.timedelta(hours=24)
+    if committed is None:
+        return booking.send_reminders(within=within, now=now)
+    return committed(booking.send_reminders, within=within, now=now)
 
 
 class ParticipantFactory(factory.django.DjangoModelFactory):

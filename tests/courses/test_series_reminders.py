@@ -22,7 +22,13 @@ from courses.emails import still_applies
 from courses.models import CourseSession, Signup, SignupReminder, SignupStatus
 from home.models import HomePage
 
-from .signup_factories import SignupFactory, make_course, make_partner, press_the_button
+from .signup_factories import (
+    SignupFactory,
+    make_course,
+    make_partner,
+    press_the_button,
+    remind_before,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,15 +42,6 @@ def series(home):
         make_partner(home), capacity=1, signup_mode=SignupMode.SERIES, sessions=6
     )
     return sessions
-
-
-def remind_before(session, committed=None):
-    """Run the reminders as the cron job would 20 hours before `session`
-    (the dates are a day apart: only that one is due)."""
-    now = session.start - datetime.timedelta(hours=20)
-    if committed is None:
-        return booking.send_reminders(within=WITHIN, now=now)
-    return committed(booking.send_reminders, within=WITHIN, now=now)
 
 
 def test_each_date_of_a_series_gets_its_reminder_once(series, committed):

@@ -14,9 +14,11 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 
+from courses import booking
 from courses.choices import SessionStatus, SignupMode
-from courses.models import Signup, SignupStatus
+from courses.models import Signup, SignupReminder, SignupStatus
 from courses.signup_links import action_url, participant_token
 
 from .signup_factories import (
@@ -330,30 +332,32 @@ def test_the_confirm_page_speaks_english(client, course_and_session):
     assert "You have a seat" in client.post(url).content.decode()
 
 
-def test_the_still_coming_link_only_asks(client, course_and_session):
-    """The reminder's "yes, I'm still coming": opening it records nothing."""
+def test_the_still_coming_link_only_asks(client, course_and_session, committed):
+    """The reminder's "yes, I'm still coming": opening it records nothing;
+    the page and its button name the date it answers for."""
     course, session = course_and_session
     client.post(signup_url(session), form_data())
     press_the_button(client, link(mail.outbox[0], "confirm"))
     signup = Signup.objects.get()
-    before = unchanged(signup)
-    from courses.signup_links import action_url
-
-    url = action_url(signup, "coming").removeprefix("http://testserver")
+    committed(booking.send_reminders, within=datetime.timedelta(days=8))
+    reminder = SignupReminder.objects.get()
+    before = unchanged(signup), SignupReminder.objects.values().get()
+    url = link(mail.outbox[-1], "coming")
     page = client.get(url)
     assert page.status_code == 200
     html = BeautifulSoup(page.content, "html.parser")
     assert course.title in html.get_text() and date_line(session) in html.get_text()
     (form,) = html.find_all("form", method="post")
-    assert form.find("button", type="submit").get_text(strip=True) == "Sì, vengo"
+    day = day_of(session)
+    assert form.find("button", type="submit").get_text(strip=True) == f"Sì, vengo il {day}"
     assert client.head(url).status_code == 200
     assert client.put(url).status_code == 405
-    assert unchanged(signup) == before
+    assert (unchanged(signup), SignupReminder.objects.values().get()) == before
 
-    answered = client.post(url)
-    assert "Grazie, a presto" in answered.content.decode()
-    signup.refresh_from_db()
-    assert signup.still_coming_at is not None
+    answered = client.post(url).content.decode()
+    assert "Grazie, a presto" in answered and day in answered
+    reminder.refresh_from_db()
+    assert reminder.still_coming_at is not None
     # Opened again, the link shows the answer given, without a button.
     again = client.get(url).content.decode()
     assert "Grazie, a presto" in again and "<form" not in again
@@ -362,6 +366,12 @@ def test_the_still_coming_link_only_asks(client, course_and_session):
     for response in (client.get(url), client.post(url)):
         assert response.status_code == 409
         assert "non ha più un posto" in response.content.decode()
+
+
+def day_of(session, language="it"):
+    """A session's day as the "still coming" button names it."""
+    with translation.override(language):
+        return date_format(timezone.localtime(session.start), "j F")
 
 
 @pytest.mark.parametrize("action", ["confirm", "cancel", "release", "coming", "done", "mine"])
