@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from home.exports import CSV, XLSX, local_datetime, spreadsheet_response, yes_no
 
 from . import booking
+from .choices import SignupMode
 from .models import CourseSession, Participant, Signup, SignupReminder, SignupStatus
 from .models.bookings import Attendance, Channel
 from .signup_forms import AssistedSignupForm, CapacityForm
@@ -117,15 +118,45 @@ def _require_access(request):
         raise PermissionDenied
 
 
+def with_series_seats(sessions):
+    """`sessions` (with their seats) where a later date of a course whose one
+    sign-up covers the whole series shows the places of the course's first
+    session, which carries that series' sign-ups (`booking.series_anchor`):
+    on its own it has none, and read "0 / 12". Such a date gets
+    `carried_by`, the first session (others None). One more query, only
+    when a series is listed."""
+    for session in sessions:
+        session.carried_by = None
+    series = {s.page_id for s in sessions if s.page.signup_mode == SignupMode.SERIES}
+    if not series:
+        return sessions
+    firsts = {}
+    for first in (
+        CourseSession.objects.with_seats()
+        .filter(page_id__in=series)
+        .order_by("page_id", "start", "sort_order")
+    ):
+        firsts.setdefault(first.page_id, first)
+    for session in sessions:
+        first = firsts.get(session.page_id)
+        if first is not None and first.pk != session.pk:
+            session.seats_taken, session.waiting = first.seats_taken, first.waiting
+            session.capacity = first.capacity
+            session.carried_by = first
+    return sessions
+
+
 def sessions_overview(request):
     _require_access(request)
     now = timezone.now()
-    sessions = (
-        visible_sessions(request.user)
-        .with_seats()
-        .select_related("page", "venue")
-        .filter(end__gte=now - timezone.timedelta(days=30))
-        .order_by("start")
+    sessions = with_series_seats(
+        list(
+            visible_sessions(request.user)
+            .with_seats()
+            .select_related("page", "venue")
+            .filter(end__gte=now - timezone.timedelta(days=30))
+            .order_by("start")
+        )
     )
     return render(
         request,
@@ -268,6 +299,10 @@ def session_detail(request, session_id):
         visible_sessions(request.user).with_seats().select_related("page", "venue"),
         pk=session_id,
     )
+    # A later date of a series: its places, sign-ups and seats are those of
+    # the course's first session (`carried_by`), and so is its capacity.
+    with_series_seats([session])
+    places = session.carried_by or session
     questions = list(session.page.signup_questions.all())
     capacity_form = CapacityForm(initial={"capacity": session.capacity})
     assisted_form = AssistedSignupForm(questions=questions, language="it")
@@ -275,7 +310,7 @@ def session_detail(request, session_id):
         capacity_form = CapacityForm(request.POST)
         if capacity_form.is_valid():
             try:
-                promoted = booking.set_capacity(session.pk, capacity_form.cleaned_data["capacity"])
+                promoted = booking.set_capacity(places.pk, capacity_form.cleaned_data["capacity"])
             except booking.BookingError as error:
                 capacity_form.add_error("capacity", error.message)
             else:
@@ -328,18 +363,12 @@ def session_detail(request, session_id):
                         % {"name": signup.full_name, "position": signup.waitlist_position()},
                     )
                 return redirect("course_signups:session", session_id=session.pk)
-    # A later date of a series: its places are the sign-ups its first
-    # session carries (as `booking.session_cancelled` tells them).
-    carriers = {session.pk, booking.series_anchor(session).pk}
     signups = list(
         visible_signups(request.user)
-        .filter(session_id__in=carriers)
+        .filter(session_id__in={session.pk, places.pk})
         .select_related("session__page", "entered_by")
         .order_by("id")
     )
-    if len(carriers) > 1:
-        session.seats_taken = sum(s.holds_seat for s in signups)
-        session.waiting = sum(s.status == SignupStatus.WAITLISTED for s in signups)
     # This date's reminder and its "still coming" answer, in one query.
     reminders = dict(
         SignupReminder.objects.filter(session=session, signup__in=signups).values_list(

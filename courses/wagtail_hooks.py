@@ -67,16 +67,18 @@ class UpcomingSessionsPanel(Component):
 def add_upcoming_sessions_panel(request, panels):
     from django.utils import timezone
 
-    from .admin_views import can_see_signups, visible_sessions
+    from .admin_views import can_see_signups, visible_sessions, with_series_seats
 
     if not can_see_signups(request.user):
         return
-    sessions = list(
-        visible_sessions(request.user)
-        .with_seats()
-        .select_related("page")
-        .filter(start__gte=timezone.now())
-        .order_by("start")[:8]
+    sessions = with_series_seats(
+        list(
+            visible_sessions(request.user)
+            .with_seats()
+            .select_related("page")
+            .filter(start__gte=timezone.now())
+            .order_by("start")[:8]
+        )
     )
     panels.append(UpcomingSessionsPanel(sessions))
 
