@@ -59,6 +59,10 @@ def test_every_date_shows_the_whole_courses_places(partner_client, series):
     assert "Posti occupati: 2 / 2" in text and "In attesa: 1" in text
     assert "le persone e i posti sono gli stessi a ogni incontro" in text
     assert f"?session={series[0].pk}" in page.content.decode()  # the export's rows
+    # Each row's sign-up was made on the first date, for the whole course.
+    rows = BeautifulSoup(page.content, "html.parser").select("tr.signup-row")
+    assert len(rows) == 3
+    assert all("· tutto il corso" in " ".join(row.get_text(" ").split()) for row in rows)
 
 
 def test_seats_changed_on_a_later_date_are_the_courses(partner_client, series):
