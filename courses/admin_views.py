@@ -77,6 +77,7 @@ class SignupFilterForm(forms.Form):
     def __init__(self, data, sessions):
         super().__init__(data)
         sessions = list(sessions.select_related("page").order_by("-start"))
+        self.sessions = {s.pk: s for s in sessions}
         courses = {s.page_id: s.page.title for s in sessions}
         self.fields["course"].choices = [
             ("", _("All courses")),
@@ -98,10 +99,24 @@ class SignupFilterForm(forms.Form):
         if data["course"]:
             signups = signups.filter(session__page_id=data["course"])
         if data["session"]:
-            signups = signups.filter(session_id=data["session"])
+            signups = signups.filter(session_id__in=self._carriers(data["session"]))
         if data["status"]:
             signups = signups.filter(status=data["status"])
         return signups
+
+    def _carriers(self, session_id):
+        """The sessions whose sign-ups give a place at `session_id`: itself
+        and, for a later date of a whole-course series, the course's first
+        session (`booking.series_anchor`, from the sessions at hand)."""
+        session = self.sessions[session_id]
+        if session.page.signup_mode != SignupMode.SERIES:
+            return {session_id}
+        dates = [s for s in self.sessions.values() if s.page_id == session.page_id]
+        return {session_id, booking.series_anchor(session, sorted(dates, key=_in_order)).pk}
+
+
+def _in_order(session):
+    return (session.start, session.sort_order)
 
 
 def _filtered(request):
