@@ -12,12 +12,39 @@ from django.utils import translation
 from academy_site.date_articles import date_with_article
 
 # How an Italian reads each day of the month: the article elides before a vowel.
-DAY_NAMES = (
-    "uno due tre quattro cinque sei sette otto nove dieci undici dodici tredici "
-    "quattordici quindici sedici diciassette diciotto diciannove venti ventuno "
-    "ventidue ventitré ventiquattro venticinque ventisei ventisette ventotto "
-    "ventinove trenta trentuno"
-).split()
+DAY_NAMES = [
+    "uno",
+    "due",
+    "tre",
+    "quattro",
+    "cinque",
+    "sei",
+    "sette",
+    "otto",
+    "nove",
+    "dieci",
+    "undici",
+    "dodici",
+    "tredici",
+    "quattordici",
+    "quindici",
+    "sedici",
+    "diciassette",
+    "diciotto",
+    "diciannove",
+    "venti",
+    "ventuno",
+    "ventidue",
+    "ventitré",
+    "ventiquattro",
+    "venticinque",
+    "ventisei",
+    "ventisette",
+    "ventotto",
+    "ventinove",
+    "trenta",
+    "trentuno",
+]
 ARTICLES = {
     "il": "l'",
     "al": "all'",
