@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from academy_site.date_articles import date_with_article
 from home.exports import CSV, XLSX, local_datetime, spreadsheet_response, yes_no
 
 from . import booking
@@ -249,7 +250,8 @@ def still_coming_cell(reminders):
     return "; ".join(
         f"{local_datetime(r.session.start)}: "
         + (
-            _("confirmed %(date)s") % {"date": local_datetime(r.still_coming_at)}
+            _("confirmed %(date)s")
+            % {"date": date_with_article(local_datetime(r.still_coming_at), "il")}
             if r.still_coming_at
             else _("no answer yet")
         )

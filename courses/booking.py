@@ -29,6 +29,7 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from academy_site.date_articles import date_with_article
 from home.cache import bump_content_generation_now_and_on_commit
 
 from .choices import SessionStatus, SignupMode
@@ -186,7 +187,9 @@ def closed_reason(session, now=None):
         return _("This session has already started or taken place.")
     if session.signup_deadline and session.signup_deadline <= now:
         return _("Sign-ups for this session closed on %(date)s.") % {
-            "date": timezone.localtime(session.signup_deadline).strftime("%d/%m/%Y %H:%M")
+            "date": date_with_article(
+                timezone.localtime(session.signup_deadline).strftime("%d/%m/%Y %H:%M"), "il"
+            )
         }
     return None
 

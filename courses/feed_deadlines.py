@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from wagtail.models import Locale, Page
 
+from academy_site.date_articles import date_with_article
 from home.fields import ChoiceListField
 from home.request_memo import locales_by_code
 from partners.choices import OpportunityKind
@@ -104,7 +105,7 @@ def with_translations(sources, locale):
 def closing_text(moment):
     local = timezone.localtime(moment, ical.TZ)
     return _("Closes on %(date)s at %(time)s (Italian time).") % {
-        "date": date_format(local, "DATE_FORMAT"),
+        "date": date_with_article(date_format(local, "DATE_FORMAT"), "il"),
         "time": date_format(local, "TIME_FORMAT"),
     }
 

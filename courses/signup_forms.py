@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils.translation import gettext_lazy as _
 
+from academy_site.date_articles import date_with_article
 from home.cache import per_visitor, per_visitor_value
 from home.email_address import EmailAddressField
 
@@ -198,7 +199,7 @@ def check_booked_sessions(page_form):
                         "The session of %(date)s has sign-ups and cannot be removed: "
                         "cancel it instead (set its status to 'Cancelled'), so people are told."
                     ),
-                    params={"date": _day(form.instance.start)},
+                    params={"date": date_with_article(_day(form.instance.start), "del")},
                     code="session_has_signups",
                 )
             )
@@ -217,7 +218,7 @@ def check_booked_sessions(page_form):
                             "it cannot have fewer seats."
                         ),
                         params={
-                            "date": _day(form.instance.start),
+                            "date": date_with_article(_day(form.instance.start), "del"),
                             "seats": entry["seats"],
                         },
                         code="capacity_below_seats",

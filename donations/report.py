@@ -17,6 +17,7 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.reports import ReportView
 
+from academy_site.date_articles import date_with_article
 from home.exports import SpreadsheetExport
 
 from .choices import DisputeStatus, DonationStatus, DonorType, Frequency
@@ -76,11 +77,11 @@ def attention(item):
     notes = []
     if item.renewal_failed_at:
         failed = gettext("Monthly payment failed on %(day)s") % {
-            "day": _day(item.renewal_failed_at)
+            "day": date_with_article(_day(item.renewal_failed_at), "il")
         }
         if item.renewal_next_attempt_at:
             retry = gettext("Stripe tries again on %(day)s") % {
-                "day": _day(item.renewal_next_attempt_at)
+                "day": date_with_article(_day(item.renewal_next_attempt_at), "il")
             }
         else:
             retry = gettext("Stripe will not try again")

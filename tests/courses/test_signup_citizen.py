@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from academy_site.date_articles import date_with_article
 from courses import booking
 from courses.choices import SessionStatus, SignupMode
 from courses.models import Signup, SignupReminder, SignupStatus
@@ -349,7 +350,9 @@ def test_the_still_coming_link_only_asks(client, course_and_session, committed):
     assert course.title in html.get_text() and date_line(session) in html.get_text()
     (form,) = html.find_all("form", method="post")
     day = day_of(session)
-    assert form.find("button", type="submit").get_text(strip=True) == f"Sì, vengo il {day}"
+    with translation.override("it"):
+        on_day = date_with_article(day, "il")
+    assert form.find("button", type="submit").get_text(strip=True) == f"Sì, vengo {on_day}"
     assert client.head(url).status_code == 200
     assert client.put(url).status_code == 405
     assert (unchanged(signup), SignupReminder.objects.values().get()) == before

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from academy_site.date_articles import date_with_article
 from academy_site.short_dates import short_date
 from courses import booking
 from courses.choices import SignupMode
@@ -64,6 +65,12 @@ def day_of(session):
         return date_format(timezone.localtime(session.start), "j F")
 
 
+def on_day(session):
+    """The day after "vengo": "il 14 dicembre", "l'8 dicembre"."""
+    with translation.override("it"):
+        return date_with_article(day_of(session), "il")
+
+
 def button(response):
     page = BeautifulSoup(response.content, "html.parser")
     (form,) = page.find_all("form", method="post")
@@ -81,7 +88,7 @@ def test_a_series_sign_up_answers_each_dates_reminder_on_its_own(client, series,
     holder = SignupFactory(session=series[0])
     remind_before(series[0], committed)
     first = coming_link(mail.outbox[-1])
-    assert button(client.get(first)) == f"Sì, vengo il {day_of(series[0])}"
+    assert button(client.get(first)) == f"Sì, vengo {on_day(series[0])}"
     press_the_button(client, first)
     assert answers(holder)[series[0].pk] is not None
 
@@ -93,7 +100,7 @@ def test_a_series_sign_up_answers_each_dates_reminder_on_its_own(client, series,
     # it (GET, HEAD) records nothing.
     before = answers(holder)
     page = client.get(fourth)
-    assert page.status_code == 200 and button(page) == f"Sì, vengo il {day_of(series[3])}"
+    assert page.status_code == 200 and button(page) == f"Sì, vengo {on_day(series[3])}"
     assert client.head(fourth).status_code == 200
     assert answers(holder) == before
     assert before[series[3].pk] is None
@@ -118,7 +125,7 @@ def test_a_link_sent_before_links_named_a_date_answers_for_the_next_reminded_dat
     holder = SignupFactory(session=series[0])
     remind_before(series[0])
     old_link = action_url(holder, "coming").removeprefix("http://testserver")
-    assert button(client.get(old_link)) == f"Sì, vengo il {day_of(series[0])}"
+    assert button(client.get(old_link)) == f"Sì, vengo {on_day(series[0])}"
 
     remind_before(series[1])
     # Date 1 is over (moved a month back, so it stays the first).
@@ -126,7 +133,7 @@ def test_a_link_sent_before_links_named_a_date_answers_for_the_next_reminded_dat
         start=series[0].start - datetime.timedelta(days=30),
         end=series[0].end - datetime.timedelta(days=30),
     )
-    assert button(client.get(old_link)) == f"Sì, vengo il {day_of(series[1])}"
+    assert button(client.get(old_link)) == f"Sì, vengo {on_day(series[1])}"
     press_the_button(client, old_link)
     got = answers(holder)
     assert got[series[1].pk] is not None and got[series[0].pk] is None
@@ -205,6 +212,11 @@ def test_the_session_list_shows_each_sign_ups_answer_for_its_own_date(
     assert "promemoria" not in row_text(response, bruno).lower()
 
 
+def on(text):
+    with translation.override("it"):
+        return date_with_article(text, "il")
+
+
 def short(value):
     with translation.override("it"):
         return short_date(timezone.localtime(value), "day_time")
@@ -222,7 +234,7 @@ def test_the_export_has_each_reminded_date_and_its_answer(client, series, staff_
     column = rows[0].index("Presenza confermata (dal promemoria)")
     cells = {row[4]: row[column] for row in rows[1:]}
     assert cells == {
-        "Anna": f"{local_datetime(series[0].start)}: confermata il {local_datetime(when)}; "
+        "Anna": f"{local_datetime(series[0].start)}: confermata {on(local_datetime(when))}; "
         f"{local_datetime(series[1].start)}: ancora nessuna risposta",
         "Bruno": f"{local_datetime(series[1].start)}: ancora nessuna risposta",
     }

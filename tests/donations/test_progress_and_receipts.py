@@ -192,3 +192,23 @@ def test_a_receipt_the_mail_server_refused_is_sent_later_and_once(fund, mailoutb
     # Wholly refunded: no receipt; just paid: left to the queued task.
     assert Payment.objects.get(pk=refunded.pk).receipt_sent_at is None
     assert Payment.objects.get(pk=just_paid.pk).receipt_sent_at is None
+
+
+def test_the_sponsors_end_date_on_the_eighth_reads_fino_all_8(client, fund, english):
+    """Italian elides the article before the 1st, 8th and 11th ("fino
+    all'08 dicembre", not "fino al 08"); English reads "until"."""
+    fund.campaign_sponsor = "Banca di Credito Cooperativo"
+    fund.campaign_cap_eur = 100
+    year = timezone.localdate().year + 1
+    fund.campaign_ends_on = datetime.date(year, 12, 8)
+    fund.save_revision().publish()
+    fund_en = fund.copy_for_translation(english)
+    fund_en.slug = "solidarity-fund"
+    fund_en.save_revision().publish()
+
+    def legend(url):
+        soup = BeautifulSoup(client.get(url).content, "html.parser")
+        return soup.select_one(".fund-progress").get_text(" ", strip=True)
+
+    assert f"(fino a € 100, fino all'08 dicembre {year})" in legend("/it/fondo-solidale/")
+    assert f"(up to € 100, until Dec. 8, {year})" in legend("/en/solidarity-fund/")

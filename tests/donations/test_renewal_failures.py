@@ -3,7 +3,9 @@ recorded on the gift for staff, the donor told once per invoice in their
 language, cleared by a later payment; someone else's invoices ignored."""
 
 import datetime
+import html
 import io
+import re
 
 import pytest
 
@@ -70,7 +72,7 @@ def test_a_failed_instalment_is_recorded_and_the_donor_told_once_in_italian(
     assert "interrompere" in mail.body
 
     report = admin_client.get(REPORT).content.decode()
-    assert "Pagamento mensile non riuscito il" in report
+    assert re.search(r"Pagamento mensile non riuscito (il |l&#x27;)\d\d/\d\d/\d{4}", report)
     assert "Stripe riprova il 18/03/2030" in report
     DonationFactory(page=fund, first_name="Luca", last_name="Bianchi", status="paid")
     filtered = admin_client.get(REPORT, {"attention": "renewal_failed"}).content.decode()
@@ -82,9 +84,38 @@ def test_a_failed_instalment_is_recorded_and_the_donor_told_once_in_italian(
     assert send_event(sd.event("invoice.paid", paid)).status_code == 200
     failure.refresh_from_db()
     assert failure.resolved_at is not None
-    assert "Pagamento mensile non riuscito il" not in admin_client.get(REPORT).content.decode()
+    assert "Stripe riprova" not in admin_client.get(REPORT).content.decode()
     assert donation.payments.count() == 2
     assert len(mailoutbox) == 2  # the receipt of the instalment paid at last
+
+
+def test_a_retry_on_the_eighth_reads_l_8_in_italian_and_on_8_in_english(
+    monthly, send_event, mailoutbox, admin_client
+):
+    """Italian elides the article before the 1st, 8th and 11th: "riproverà
+    l'8 marzo", "non riuscito l'08/03" (not "il 8")."""
+    donation, subscription, metadata = monthly
+    eighth = datetime.datetime(2030, 3, 8, 10, tzinfo=datetime.UTC)
+    mailoutbox.clear()
+    invoice = sd.failed_invoice(subscription, 1000, metadata, next_attempt=int(eighth.timestamp()))
+    send_event(sd.event("invoice.payment_failed", invoice, created=int(eighth.timestamp())))
+    (mail,) = mailoutbox
+    for text in (mail.body, html.unescape(mail.alternatives[0][0])):
+        assert "Stripe, il nostro servizio di pagamento, riproverà l'8 marzo 2030." in text
+    report = admin_client.get(REPORT).content.decode()
+    assert (
+        "Pagamento mensile non riuscito l&#x27;08/03/2030: Stripe riprova l&#x27;08/03/2030"
+        in report
+    )
+
+    donation.language = "en"
+    donation.save(update_fields=["language"])
+    mailoutbox.clear()
+    retried = dict(invoice, id="in_retried", next_payment_attempt=int(eighth.timestamp()))
+    send_event(sd.event("invoice.payment_failed", retried))
+    (mail,) = mailoutbox
+    for text in (mail.body, mail.alternatives[0][0]):
+        assert "Stripe, our payment service, will try again on 8 March 2030." in text
 
 
 def test_an_english_donor_is_told_in_english_that_stripe_will_not_retry(

@@ -146,7 +146,7 @@ def test_expired_links_come_first_flagged_and_resends_are_counted(client, direct
     client.force_login(staff_user)
     with at(rome(2026, 12, 3, 12, 0)):
         page = client.get(INVITATIONS).content.decode()
-    assert "Invito del 1 dicembre 2026, e-mail in italiano" in page
+    assert "Invito dell&#x27;1 dicembre 2026, e-mail in italiano" in page
     assert "Ultimo invio: 2 dicembre 2026, 18:30 (3 invii)" in page
     assert "link valido fino al giorno 5 dicembre 2026, 18:30" in page
     assert "Ultimo invio: 20 novembre 2026, 09:00 ·" in page  # sent once: no count
