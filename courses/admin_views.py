@@ -26,7 +26,14 @@ from home.exports import CSV, XLSX, local_datetime, spreadsheet_response, yes_no
 
 from . import booking
 from .choices import SignupMode
-from .models import CourseSession, Participant, Signup, SignupReminder, SignupStatus
+from .models import (
+    CourseSession,
+    Participant,
+    SessionAttendance,
+    Signup,
+    SignupReminder,
+    SignupStatus,
+)
 from .models.bookings import Attendance, Channel
 from .signup_forms import AssistedSignupForm, CapacityForm
 
@@ -181,10 +188,25 @@ def sessions_overview(request):
     )
 
 
+def _markable(signup, session):
+    """`session`, if the attendance buttons show for `signup` at it: a seat,
+    a date started and not cancelled (`booking.mark_attendance` checks again)."""
+    if signup.holds_seat and session.has_started and not session.is_cancelled:
+        return session
+    return None
+
+
 def signup_list(request):
     _require_access(request)
     form, signups = _filtered(request)
     page = Paginator(signups, 50).get_page(request.GET.get("p"))
+    records = booking.attendance_records(page.object_list)
+    for signup in page.object_list:
+        signup.attendance_record = records[signup.pk]
+        # A sign-up for one date is marked here; a series sign-up, at each
+        # date's own page.
+        one_date = signup.session.page.signup_mode != SignupMode.SERIES
+        signup.mark_at = _markable(signup, signup.session) if one_date else None
     return render(
         request,
         "courses/signup/admin/signups.html",
@@ -210,6 +232,7 @@ EXPORT_COLUMNS = [
     ("answers", gettext_lazy("Answers")),
     ("future_courses", gettext_lazy("Wants news of future courses")),
     ("attendance", gettext_lazy("Attendance")),
+    ("attendance_dates", gettext_lazy("Attendance per date")),
     ("channel", gettext_lazy("Channel")),
     ("entered_by", gettext_lazy("Entered by")),
     ("created_at", gettext_lazy("Signed up at")),
@@ -218,6 +241,8 @@ EXPORT_COLUMNS = [
 
 
 def export_rows(signups):
+    signups = list(signups)
+    records = booking.attendance_records(signups)
     positions = {}
     for signup in signups:
         position = None
@@ -236,7 +261,8 @@ def export_rows(signups):
             signup.comune,
             "; ".join(f"{a['question']}: {a['answer']}" for a in signup.answers),
             yes_no(signup.future_courses_consent),
-            signup.get_attendance_display() if signup.attendance else "",
+            attendance_cell(records[signup.pk]),
+            attendance_dates_cell(records[signup.pk]),
             signup.get_channel_display(),
             signup.entered_by.get_username() if signup.entered_by else "",
             local_datetime(signup.created_at),
@@ -256,6 +282,27 @@ def still_coming_cell(reminders):
             else _("no answer yet")
         )
         for r in reminders
+    )
+
+
+def attendance_cell(record):
+    """Dates attended of those held so far, "3/4" (none before the first)."""
+    return f"{record.attended}/{record.held}" if record.held else ""
+
+
+ATTENDANCE_WORDS = {
+    Attendance.ATTENDED: gettext_lazy("present"),
+    Attendance.ABSENT: gettext_lazy("absent"),
+    None: gettext_lazy("not recorded"),
+}
+
+
+def attendance_dates_cell(record):
+    """Each date held so far and its mark, "10/12/2026 18:00: present", as
+    the "still coming" column writes its dates."""
+    return "; ".join(
+        f"{local_datetime(session.start)}: {ATTENDANCE_WORDS[mark]}"
+        for session, mark in record.dates
     )
 
 
@@ -283,15 +330,28 @@ def _back(request, default):
     return redirect(target)
 
 
+def _posted_session(request):
+    try:
+        return int(request.POST.get("session", ""))
+    except ValueError:
+        return None
+
+
 @require_POST
 def signup_action(request, signup_id, action):
     _require_access(request)
     signup = get_object_or_404(visible_signups(request.user), pk=signup_id)
     try:
-        if action == "attended":
-            booking.mark_attendance(signup.pk, Attendance.ATTENDED)
-        elif action == "absent":
-            booking.mark_attendance(signup.pk, Attendance.ABSENT)
+        if action in ("attended", "absent"):
+            # The date comes with the buttons: a series sign-up is marked
+            # at each date of the course (`booking.mark_attendance` checks
+            # the sign-up covers it).
+            booking.mark_attendance(
+                signup.pk,
+                _posted_session(request),
+                Attendance.ATTENDED if action == "attended" else Attendance.ABSENT,
+                by=request.user,
+            )
         elif action == "seat":
             booking.move_to_seat(signup.pk)
             messages.success(request, _("%(name)s now has a seat.") % {"name": signup.full_name})
@@ -392,14 +452,23 @@ def session_detail(request, session_id):
             "signup_id", "still_coming_at"
         )
     )
+    # This date's marks, in one query.
+    marks = dict(
+        SessionAttendance.objects.filter(session=session, signup__in=signups).values_list(
+            "signup_id", "status"
+        )
+    )
     for signup in signups:
         signup.reminded = signup.pk in reminders
         signup.still_coming_at = reminders.get(signup.pk)
+        signup.date_mark = Attendance(marks[signup.pk]).label if signup.pk in marks else None
+        signup.mark_at = _markable(signup, session)
     return render(
         request,
         "courses/signup/admin/session.html",
         {
             "session": session,
+            "date": session,
             "signups": signups,
             "capacity_form": capacity_form,
             "assisted_form": assisted_form,

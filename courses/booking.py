@@ -37,6 +37,7 @@ from .models import (
     CoursePage,
     CourseSession,
     Participant,
+    SessionAttendance,
     Signup,
     SignupReminder,
     SignupStatus,
@@ -524,23 +525,77 @@ def move_to_seat(signup_id, now=None):
     return signup
 
 
-def mark_attendance(signup_id, attendance, now=None):
-    """Mark someone holding a seat as present or absent, once the session
-    has started (before, nobody can know)."""
+def mark_attendance(signup_id, session_id, attendance, *, by=None, now=None):
+    """Mark someone holding a seat as present or absent at one date, once it
+    has started (before, nobody can know): the sign-up's own session or,
+    for a series sign-up, any date of the course it covers
+    (`sessions_covered`), unless that date was cancelled. Marking again
+    changes the mark. Returns the `SessionAttendance`."""
     now = now or timezone.now()
     with transaction.atomic():
-        session, signup = _locked_signup(signup_id)
+        _carrier, signup = _locked_signup(signup_id)
         if not signup.holds_seat:
             raise BookingError(_("Only people holding a seat can be marked."), "inactive")
+        covered = {session.pk: session for _s, session in sessions_covered([signup])}
+        session = covered.get(session_id)
+        if session is None:
+            raise BookingError(_("This sign-up has no place at that date."), "not_covered")
+        if session.status == SessionStatus.CANCELLED:
+            raise BookingError(_("This date was cancelled."), "cancelled")
         if session.start > now:
             raise BookingError(
                 _("Attendance can be marked only once the session has started."), "not_started"
             )
         if attendance not in Attendance.values:
             raise BookingError(_("Unknown attendance value."), "bad_value")
-        signup.attendance = attendance
-        signup.save(update_fields=["attendance", "updated_at"])
-    return signup
+        mark, _created = SessionAttendance.objects.update_or_create(
+            signup=signup,
+            session=session,
+            defaults={"status": attendance, "marked_at": now, "marked_by": by},
+        )
+    return mark
+
+
+@dataclass
+class AttendanceRecord:
+    """A sign-up's register: `dates`, (session, mark or None) for each of
+    its dates held so far (started, not cancelled), in order; `attended` of
+    them marked present."""
+
+    dates: list
+
+    @property
+    def held(self):
+        return len(self.dates)
+
+    @property
+    def attended(self):
+        return sum(1 for _session, mark in self.dates if mark == Attendance.ATTENDED)
+
+    @property
+    def marked(self):
+        return any(mark is not None for _session, mark in self.dates)
+
+
+def attendance_records(signups, now=None):
+    """{sign-up id: AttendanceRecord} in two queries however many sign-ups
+    (the course dates of series, the marks); the sign-ups come with
+    `session__page`."""
+    now = now or timezone.now()
+    signups = list(signups)
+    marks = {
+        (signup_id, session_id): status
+        for signup_id, session_id, status in SessionAttendance.objects.filter(
+            signup__in=signups
+        ).values_list("signup_id", "session_id", "status")
+    }
+    records = {signup.pk: AttendanceRecord([]) for signup in signups}
+    for signup, session in sessions_covered(signups):
+        if session.start <= now and session.status != SessionStatus.CANCELLED:
+            records[signup.pk].dates.append((session, marks.get((signup.pk, session.pk))))
+    for record in records.values():
+        record.dates.sort(key=lambda date: (date[0].start, date[0].sort_order))
+    return records
 
 
 def session_cancelled(session_id):
@@ -632,11 +687,18 @@ def person_data(participant):
                     }
                     for r in s.reminders.all()
                 ],
-                "attendance": s.attendance,
+                "attendance": [
+                    {
+                        "session_start": timezone.localtime(a.session.start).isoformat(),
+                        "status": a.status,
+                        "marked_at": a.marked_at.isoformat(),
+                    }
+                    for a in sorted(s.attendances.all(), key=lambda a: a.session.start)
+                ],
                 "created_at": s.created_at.isoformat(),
             }
             for s in participant.signups.select_related("session__page")
-            .prefetch_related("reminders__session")
+            .prefetch_related("reminders__session", "attendances__session")
             .order_by("id")
         ],
     }

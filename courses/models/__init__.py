@@ -3,6 +3,7 @@ and venues. One module per concept, re-exported here."""
 
 from .bookings import (
     Participant,
+    SessionAttendance,
     Signup,
     SignupQuestion,
     SignupReminder,
@@ -17,6 +18,7 @@ __all__ = [
     "CoursePage",
     "CourseSession",
     "Participant",
+    "SessionAttendance",
     "Signup",
     "SignupQuestion",
     "SignupReminder",

@@ -34,7 +34,6 @@ ACTIVE_STATUSES = (*SEAT_STATUSES, SignupStatus.WAITLISTED)
 
 
 class Attendance(models.TextChoices):
-    UNKNOWN = "", _("Not recorded")
     ATTENDED = "attended", _("Attended")
     ABSENT = "absent", _("Absent")
 
@@ -134,9 +133,6 @@ class Signup(models.Model):
         _("lapses at"), null=True, blank=True, help_text=_("Unless the e-mail is confirmed.")
     )
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
-    attendance = models.CharField(
-        _("attendance"), max_length=10, choices=Attendance.choices, blank=True, default=""
-    )
     created_at = models.DateTimeField(_("signed up at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
@@ -221,6 +217,46 @@ class SignupReminder(models.Model):
 
     def __str__(self):
         return f"{self.signup_id} / {self.session_id}"
+
+
+class SessionAttendance(models.Model):
+    """Whether a sign-up's person came to one session, marked by the
+    partner once it started: the register of presences, one row per sign-up
+    and date, so a series sign-up (one for every date of the course) is
+    marked date by date. Marking again changes the row. Written only by
+    `courses.booking.mark_attendance`."""
+
+    signup = models.ForeignKey(
+        Signup, verbose_name=_("sign-up"), on_delete=models.CASCADE, related_name="attendances"
+    )
+    session = models.ForeignKey(
+        "courses.CourseSession",
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    status = models.CharField(_("attendance"), max_length=10, choices=Attendance.choices)
+    marked_at = models.DateTimeField(_("marked at"))
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("marked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("attendance at a date")
+        verbose_name_plural = _("attendance at dates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["signup", "session"], name="one_attendance_per_signup_and_session"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.signup_id} / {self.session_id}: {self.status}"
 
 
 class QuestionKind(models.TextChoices):

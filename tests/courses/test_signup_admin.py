@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses import booking
-from courses.models import CourseSession, Signup, SignupStatus
+from courses.models import CourseSession, SessionAttendance, Signup, SignupStatus
 from courses.models.bookings import Attendance
 
 from .signup_factories import STAFF_GROUP, SignupFactory, make_course, make_partner
@@ -141,11 +141,20 @@ def test_mark_attendance_and_move_from_the_waiting_list(client, world):
     assert "posto" in mail.outbox[-1].subject or "seat" in mail.outbox[-1].subject
     started(session)  # the session took place
     url = reverse("course_signups:action", args=[world["a1"].pk, "attended"])
-    assert client.post(url).status_code == 302
-    assert Signup.objects.get(pk=world["a1"].pk).attendance == Attendance.ATTENDED
+    assert client.post(url, {"session": session.pk}).status_code == 302
+    assert mark(world["a1"], session) == Attendance.ATTENDED
     url = reverse("course_signups:action", args=[waiting.pk, "absent"])
-    assert client.post(url).status_code == 302
-    assert Signup.objects.get(pk=waiting.pk).attendance == Attendance.ABSENT
+    assert client.post(url, {"session": session.pk}).status_code == 302
+    assert mark(waiting, session) == Attendance.ABSENT
+
+
+def mark(signup, session):
+    """The sign-up's attendance at the session, None if not marked."""
+    return (
+        SessionAttendance.objects.filter(signup=signup, session=session)
+        .values_list("status", flat=True)
+        .first()
+    )
 
 
 def test_attendance_cannot_be_marked_before_the_session_starts(client, world):
@@ -159,16 +168,19 @@ def test_attendance_cannot_be_marked_before_the_session_starts(client, world):
         assert action_forms(client.get(page), anna) == ["cancel"]
     for action in ("attended", "absent"):
         url = reverse("course_signups:action", args=[anna.pk, action])
-        response = client.post(url, {"next": session_url}, follow=True)
+        response = client.post(url, {"session": session.pk, "next": session_url}, follow=True)
         assert "Le presenze si possono segnare solo dopo l'inizio dell'incontro." in text(response)
-        assert Signup.objects.get(pk=anna.pk).attendance == ""
+        assert mark(anna, session) is None
     with pytest.raises(booking.BookingError) as refused:
         booking.mark_attendance(
-            anna.pk, Attendance.ATTENDED, now=session.start - datetime.timedelta(minutes=1)
+            anna.pk,
+            session.pk,
+            Attendance.ATTENDED,
+            now=session.start - datetime.timedelta(minutes=1),
         )
     assert refused.value.code == "not_started"
-    booking.mark_attendance(anna.pk, Attendance.ATTENDED, now=session.start)
-    assert Signup.objects.get(pk=anna.pk).attendance == Attendance.ATTENDED
+    booking.mark_attendance(anna.pk, session.pk, Attendance.ATTENDED, now=session.start)
+    assert mark(anna, session) == Attendance.ATTENDED
     started(session, hours_ago=0)
     assert action_forms(client.get(session_url), anna) == ["attended", "absent", "cancel"]
 
