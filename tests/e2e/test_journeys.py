@@ -263,6 +263,29 @@ def test_apply_to_a_challenge_with_an_attachment(server, phone):
 # --- Start a gift and reach Stripe's checkout -------------------------------
 
 
+def give_through_the_form(phone, server, *, amount, donor, email, monthly=False):
+    """Fill the Fund's form as a donor in Pioltello and send it, up to
+    Stripe's hosted checkout (its page stood in for by the test's route)."""
+    first_name, last_name, tax_code, street = donor
+    phone.goto(server.url + "/it/fondo-solidale/")
+    form = phone.locator("form.donation-form")
+    if monthly:
+        form.locator("input[name=frequency][value=monthly]").check()
+    form.locator("#id_preset_4").check()
+    form.locator("#id_custom_amount").fill(amount)
+    form.locator("#id_first_name").fill(first_name)
+    form.locator("#id_last_name").fill(last_name)
+    form.locator("#id_tax_code").fill(tax_code)
+    form.locator("#id_street").fill(street)
+    form.locator("#id_postcode").fill("20096")
+    form.locator("#id_city").fill("Pioltello")
+    form.locator("#id_province").fill("MI")
+    form.locator("#id_email").fill(email)
+    form.locator("#id_privacy").check()
+    form.locator("button[type=submit]").click()
+    phone.wait_for_url(re.compile(r"^https://checkout\.stripe\.com/c/pay/cs_"))
+
+
 def test_start_a_donation_and_reach_the_stripe_checkout(server, phone):
     reached = []
 
@@ -272,21 +295,13 @@ def test_start_a_donation_and_reach_the_stripe_checkout(server, phone):
         route.fulfill(status=200, content_type="text/html", body="<title>Stripe Checkout</title>")
 
     phone.route("https://checkout.stripe.com/**", stripe_checkout)
-    phone.goto(server.url + "/it/fondo-solidale/")
-    form = phone.locator("form.donation-form")
-    form.locator("#id_preset_4").check()
-    form.locator("#id_custom_amount").fill("15")
-    form.locator("#id_first_name").fill("Maria")
-    form.locator("#id_last_name").fill("Rossi")
-    form.locator("#id_tax_code").fill("RSSMRA85T10A562S")
-    form.locator("#id_street").fill("Via Roma 1")
-    form.locator("#id_postcode").fill("20096")
-    form.locator("#id_city").fill("Pioltello")
-    form.locator("#id_province").fill("MI")
-    form.locator("#id_email").fill("maria.e2e@example.org")
-    form.locator("#id_privacy").check()
-    form.locator("button[type=submit]").click()
-    phone.wait_for_url(re.compile(r"^https://checkout\.stripe\.com/c/pay/cs_"))
+    give_through_the_form(
+        phone,
+        server,
+        amount="15",
+        donor=("Maria", "Rossi", "RSSMRA85T10A562S", "Via Roma 1"),
+        email="maria.e2e@example.org",
+    )
 
     assert len(reached) == 1
     created = server.stripe.last("/v1/checkout/sessions")
@@ -338,22 +353,14 @@ def test_a_monthly_donor_opens_the_manage_link_and_reaches_stripes_portal(
     phone.route("https://checkout.stripe.com/**", stripe_page)
     phone.route("https://billing.stripe.com/**", stripe_page)
     email = "monthly.e2e@example.org"
-    phone.goto(server.url + "/it/fondo-solidale/")
-    form = phone.locator("form.donation-form")
-    form.locator("input[name=frequency][value=monthly]").check()
-    form.locator("#id_preset_4").check()
-    form.locator("#id_custom_amount").fill("12")
-    form.locator("#id_first_name").fill("Marta")
-    form.locator("#id_last_name").fill("Bianchi")
-    form.locator("#id_tax_code").fill("BNCMRT85T50A562V")
-    form.locator("#id_street").fill("Via Milano 2")
-    form.locator("#id_postcode").fill("20096")
-    form.locator("#id_city").fill("Pioltello")
-    form.locator("#id_province").fill("MI")
-    form.locator("#id_email").fill(email)
-    form.locator("#id_privacy").check()
-    form.locator("button[type=submit]").click()
-    phone.wait_for_url(re.compile(r"^https://checkout\.stripe\.com/c/pay/cs_"))
+    give_through_the_form(
+        phone,
+        server,
+        amount="12",
+        donor=("Marta", "Bianchi", "BNCMRT85T50A562V", "Via Milano 2"),
+        email=email,
+        monthly=True,
+    )
 
     # Stripe tells the site the gift started and its first month was paid.
     key = server.stripe.last("/v1/checkout/sessions").headers["Idempotency-Key"]
