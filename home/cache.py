@@ -57,6 +57,8 @@ IGNORED_MODELS = {
     ("wagtailusers", "userprofile"),
     # Queued background tasks (django-tasks-db): queued, claimed, finished.
     ("django_tasks_database", "dbtaskresult"),
+    # The partner's register of presences: shown in the admin only.
+    ("courses", "sessionattendance"),
 }
 
 

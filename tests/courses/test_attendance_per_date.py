@@ -21,6 +21,7 @@ from courses import booking
 from courses.choices import SessionStatus, SignupMode
 from courses.models import CourseSession, SessionAttendance, SignupStatus
 from courses.models.bookings import Attendance
+from home.cache import content_generation
 from home.exports import local_datetime
 from home.models import HomePage
 
@@ -294,3 +295,13 @@ def test_the_migration_moves_each_mark_to_the_sign_ups_session(site_after_flush)
     assert back == {"A": "attended", "B": "absent", "C": ""}
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_a_mark_leaves_the_public_pages_cached(series, anna):
+    """Attendance shows on no public page: marking a date does not make
+    every cached page and fragment of the site stale."""
+    generation = content_generation()
+    booking.mark_attendance(anna.pk, series[0].pk, Attendance.ATTENDED)
+    booking.mark_attendance(anna.pk, series[0].pk, Attendance.ABSENT)
+    assert content_generation() == generation
+    assert marks(anna) == {series[0].pk: Attendance.ABSENT}
