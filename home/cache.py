@@ -6,7 +6,9 @@ Any change to content that public pages show (a page published, a session
 edited, a seat taken, a gift confirmed, a snippet or setting saved) bumps one
 counter in the cache; cached pages are keyed by it, so they all go stale at
 once. Coarse, but always correct, and cheap: a busy day has a few hundred
-changes against tens of thousands of page views.
+changes against tens of thousands of page views. Saves of models no public
+page shows (``IGNORED_MODELS``, ``IGNORED_APPS``) and saves of a page's
+draft alone (``DRAFT_FIELDS``) bump nothing.
 
 The structure generation keys what every page reads before its own content:
 the sites and their root pages (home/sites.py), the locales and the home
@@ -59,7 +61,69 @@ IGNORED_MODELS = {
     ("django_tasks_database", "dbtaskresult"),
     # The partner's register of presences: shown in the admin only.
     ("courses", "sessionattendance"),
+    # Personal data and private records, shown to nobody on a public page:
+    # people who sign up, reminders and their answers, applications to
+    # challenges, enquiries, partners' invitations, Stripe's events, failed
+    # renewals, receipt numbers, searches that found nothing, course requests.
+    ("courses", "participant"),
+    ("courses", "signupreminder"),
+    ("partners", "challengeapplication"),
+    ("partners", "applicationattachment"),
+    ("partners", "enquiry"),
+    ("partners", "invitationemail"),
+    ("donations", "stripeevent"),
+    ("donations", "renewalfailure"),
+    ("donations", "receiptsequence"),
+    ("search", "missedquery"),
+    ("search", "courserequest"),
+    # The editors' side of Wagtail: comments, form states, workflows and
+    # their tasks, permissions, uploads in progress, API tokens, search
+    # promotions' counters, form submissions.
+    ("wagtailcore", "comment"),
+    ("wagtailcore", "commentreply"),
+    ("wagtailadmin", "formstate"),
+    ("wagtailadmin", "admin"),
+    ("wagtailcore", "workflow"),
+    ("wagtailcore", "workflowtask"),
+    ("wagtailcore", "workflowpage"),
+    ("wagtailcore", "workflowcontenttype"),
+    ("wagtailcore", "task"),
+    ("wagtailcore", "groupapprovaltask"),
+    ("wagtailcore", "grouppagepermission"),
+    ("wagtailcore", "groupcollectionpermission"),
+    ("wagtailcore", "groupsitepermission"),
+    ("auth", "permission"),
+    ("wagtailcore", "uploadedfile"),
+    ("wagtailcore", "apitoken"),
+    ("wagtailsearchpromotions", "query"),
+    ("wagtailsearchpromotions", "querydailyhits"),
+    ("wagtailforms", "formsubmission"),
 }
+
+# wagtail-localize's own records (sources, segments, translations typed in
+# its editor, one save per field): what they translate reaches the public
+# only when the translated page or snippet is saved, which bumps.
+IGNORED_APPS = {"wagtail_localize"}
+
+# A page saved with only these fields changed its draft, not what the public
+# sees: a revision saved (Wagtail's save_revision), a comment, a lock.
+DRAFT_FIELDS = frozenset(
+    {
+        "wagtail_admin_comments",
+        "latest_revision_created_at",
+        "draft_title",
+        "latest_revision",
+        "has_unpublished_changes",
+        "locked",
+        "locked_at",
+        "locked_by",
+    }
+)
+
+
+def draft_only(update_fields):
+    """Whether a save with `update_fields` changed nothing the public sees."""
+    return bool(update_fields) and DRAFT_FIELDS.issuperset(update_fields)
 
 
 def content_generation():
@@ -243,8 +307,13 @@ def fill_per_visitor(content, request):
 
 @receiver(post_save)
 @receiver(post_delete)
-def _content_changed(sender, **kwargs):
+def _content_changed(sender, update_fields=None, **kwargs):
     meta = getattr(sender, "_meta", None)
-    if meta is None or (meta.app_label, meta.model_name) in IGNORED_MODELS:
+    if (
+        meta is None
+        or (meta.app_label, meta.model_name) in IGNORED_MODELS
+        or meta.app_label in IGNORED_APPS
+        or draft_only(update_fields)
+    ):
         return
     bump_content_generation_now_and_on_commit()

@@ -25,6 +25,9 @@ page):
 - an alias created, at any depth;
 - the footer's privacy or accessibility page, or a translation of it, saved.
 
+A save that changes only a page's draft state (a revision saved, a comment, a
+lock: ``home.cache.DRAFT_FIELDS``) bumps nothing: the public sees none of it.
+
 Wagtail's unpublish, scheduled publishing and expiry, revert, copy, and
 wagtail-localize's translations all save the pages they change (so they
 send post_save); its moves send ``post_page_move`` and copies save the view
@@ -38,7 +41,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.models import Locale, Page, PageViewRestriction, Site
 from wagtail.signals import page_slug_changed, post_page_move
 
-from .cache import bump_structure_generation_now_and_on_commit
+from .cache import bump_structure_generation_now_and_on_commit, draft_only
 
 MENU_DEPTH = 3
 
@@ -47,8 +50,8 @@ def _structure_changed(**kwargs):
     bump_structure_generation_now_and_on_commit()
 
 
-def _page_saved(sender, instance, created=False, raw=False, **kwargs):
-    if not isinstance(instance, Page) or raw:
+def _page_saved(sender, instance, created=False, raw=False, update_fields=None, **kwargs):
+    if not isinstance(instance, Page) or raw or draft_only(update_fields):
         return
     if (
         instance.depth <= MENU_DEPTH
