@@ -17,6 +17,8 @@ cookie on that response exactly as a fresh render would. No JavaScript is
 involved, so the form works on any browser.
 """
 
+import uuid
+
 from django.conf import settings
 from django.core.cache import cache
 from django.middleware.csrf import get_token
@@ -24,15 +26,18 @@ from django.utils.cache import has_vary_header, patch_response_headers
 from django.utils.functional import lazy
 from django.utils.translation import get_language
 
+from courses.seat_marks import filled_page
 from home.cache import (
     GENERATION_KEY,
     PER_VISITOR,
+    SEATS_KEY,
     content_generation,
     fill_per_visitor,
     per_visitor,
     per_visitor_value,
     placeholder,
     rendering_for_cache,
+    seats_generation,
 )
 
 
@@ -92,15 +97,18 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not _cacheable_request(request):
             return self.get_response(request)
-        # One round trip for the generation and the page: the page is kept
-        # with the generation it was rendered in, and served only if that
-        # is still the current one.
+        # One round trip for the generations and the page: the page is kept
+        # with the content generation it was rendered in, and served only if
+        # that is still the current one; its places (courses/seat_marks.py)
+        # are filled for the seats generation, once per process.
         key = f"page:{request.get_host()}:{get_language()}:{request.get_full_path()}"
-        found = cache.get_many([GENERATION_KEY, key])
+        found = cache.get_many([GENERATION_KEY, SEATS_KEY, key])
         generation = found.get(GENERATION_KEY) or content_generation()
+        seats = found.get(SEATS_KEY) or seats_generation()
         kept = found.get(key)
-        if kept is not None and kept[0] == generation:
-            cached = kept[1]
+        if kept is not None and len(kept) == 3 and kept[0] == generation:
+            _generation, cached, version = kept
+            _fill_seats(cached, filled_page(version, (generation, seats), cached.content))
             _fill(cached, request)
             cached["X-Page-Cache"] = "hit"
             return cached
@@ -113,10 +121,19 @@ class PageCacheMiddleware:
             response["Cache-Control"] = "no-cache"
             # With its placeholders, under the generation read before rendering:
             # a change made meanwhile leaves it stale on arrival, never served.
-            cache.set(key, (generation, response), settings.PAGE_CACHE_SECONDS)
+            version = uuid.uuid4().hex
+            cache.set(key, (generation, response, version), settings.PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"
+            _fill_seats(response, filled_page(version, (generation, seats), response.content))
         _fill(response, request)
         return response
+
+
+def _fill_seats(response, content):
+    if content is not None:
+        response.content = content
+        if response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(content))
 
 
 def _forms_allow_caching(request, response):

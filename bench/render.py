@@ -93,9 +93,12 @@ def main():
     print("after the content generation moved (every per-content-generation cache cold);")
     print("structural: the first after the structure generation moved (header, footer,")
     print("sites, locales, home pages and view restrictions cold too); empty: the first")
-    print("with every cache emptied (a new Redis: renditions and long-lived entries too)")
+    print("with every cache emptied (a new Redis: renditions and long-lived entries too);")
+    print("sign-up: the first after the seats generation moved, which is all that a sign-up,")
+    print("a cancellation or a seat given changes (courses/seat_marks.py)")
     print(
         f"{'page':<44} {'status':>6} {'median ms':>10} {'min ms':>7} {'queries':>8}"
+        f" {'sign-up: ms':>12} {'queries':>8}"
         f" {'after a change: ms':>19} {'queries':>8} {'structural: ms':>15} {'queries':>8}"
         f" {'empty: ms':>10} {'queries':>8}"
     )
@@ -103,7 +106,11 @@ def main():
 
     from django.core.cache import caches
 
-    from home.cache import bump_content_generation, bump_structure_generation
+    from home.cache import (
+        bump_content_generation,
+        bump_seats_generation,
+        bump_structure_generation,
+    )
 
     def empty_every_cache():
         for each in caches.all(initialized_only=False):
@@ -114,6 +121,9 @@ def main():
     for label, page_url in [("bare view /healthz", "/healthz"), *page_paths()]:
         cache.clear()
         median, fastest, queries, status = measure(page_url, args.repeat)
+        signed, _fastest, signed_queries, _status = measure(
+            page_url, args.repeat, bump_seats_generation
+        )
         changed, _fastest, changed_queries, _status = measure(
             page_url, args.repeat, bump_content_generation
         )
@@ -125,6 +135,7 @@ def main():
         )
         print(
             f"{label[:44]:<44} {status:>6} {median:>10.1f} {fastest:>7.1f} {queries:>8}"
+            f" {signed:>12.1f} {signed_queries:>8}"
             f" {changed:>19.1f} {changed_queries:>8} {moved:>15.1f} {moved_queries:>8}"
             f" {emptied:>10.1f} {emptied_queries:>8}"
         )

@@ -9,5 +9,8 @@ class CoursesConfig(AppConfig):
     def ready(self):
         from . import (
             feed_signals,  # noqa: F401 - calendar feeds' cache invalidation
+            seat_marks,
             signup_forms,  # noqa: F401 - registers the form's per-visitor value
         )
+
+        seat_marks.connect()

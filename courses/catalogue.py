@@ -294,9 +294,10 @@ class CourseCard:
         return bool(upcoming) and all(s.status == SessionStatus.CANCELLED for s in upcoming)
 
     @property
-    def all_full(self):
-        open_ = [s for s in self.upcoming if s.status != SessionStatus.CANCELLED]
-        return bool(open_) and all(s.is_full for s in open_)
+    def open_upcoming(self):
+        """The dates ahead not cancelled: the card is marked full when all
+        are (courses/seat_marks.py, as the page is served)."""
+        return [s for s in self.upcoming if s.status != SessionStatus.CANCELLED]
 
 
 def per_generation(name, build):

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods
 from home.localize import localized_specific
 
 from . import booking, throttle
-from .choices import SessionStatus, SignupMode
+from .choices import SignupMode
 from .emails import localized_course, series_sessions
 from .models import CourseSession, Participant, Signup, SignupStatus
 from .models.bookings import ACTIVE_STATUSES
@@ -58,11 +58,9 @@ def signup_context(request, session, form, known_sessions=None, course=None):
     language = get_language()
     if known_sessions:
         session = booking.series_anchor(session, known_sessions)
-        seats = session
         series = known_sessions if session.page.signup_mode == SignupMode.SERIES else [session]
     else:
         session = booking.series_anchor(session)
-        seats = CourseSession.objects.with_seats().get(pk=session.pk)
         series = series_sessions(session)
     return {
         "session": session,
@@ -70,9 +68,6 @@ def signup_context(request, session, form, known_sessions=None, course=None):
         "course": course or localized_course(session.page, language),
         "form": form,
         "closed_reason": booking.closed_reason(session),
-        # A session its organiser marked full gives no seat (courses/booking.py).
-        "free_seats": seats.seats_left if session.status == SessionStatus.SCHEDULED else 0,
-        "waiting": seats.waiting,
         "privacy_url": privacy_url(request),
         "action": reverse("signups:session", args=[session.uid]),
     }

@@ -3,12 +3,16 @@ slower structure generation for what every page reads and almost nothing
 changes.
 
 Any change to content that public pages show (a page published, a session
-edited, a seat taken, a gift confirmed, a snippet or setting saved) bumps one
-counter in the cache; cached pages are keyed by it, so they all go stale at
-once. Coarse, but always correct, and cheap: a busy day has a few hundred
+edited, a gift confirmed, a snippet or setting saved) bumps one counter in
+the cache; cached pages are keyed by it, so they all go stale at once.
+Coarse, but always correct, and cheap: a busy day has a few dozen such
 changes against tens of thousands of page views. Saves of models no public
-page shows (``IGNORED_MODELS``, ``IGNORED_APPS``) and saves of a page's
-draft alone (``DRAFT_FIELDS``) bump nothing.
+page shows (``IGNORED_MODELS``) bump nothing.
+
+Sign-ups, the most frequent change, change only the places shown: they move
+a third counter, the seats generation, and the places are written into each
+page as it is served (courses/seat_marks.py), so a sign-up leaves every
+cached page and fragment warm.
 
 The structure generation keys what every page reads before its own content:
 the sites and their root pages (home/sites.py), the locales and the home
@@ -37,6 +41,7 @@ from .request_memo import forget_structure, remember, remembered
 
 GENERATION_KEY = "content-generation"
 STRUCTURE_KEY = "structure-generation"
+SEATS_KEY = "seats-generation"
 _STRUCTURE_MEMO = ("structure-generation",)
 
 # Saves that change nothing the public sees.
@@ -61,6 +66,9 @@ IGNORED_MODELS = {
     ("django_tasks_database", "dbtaskresult"),
     # The partner's register of presences: shown in the admin only.
     ("courses", "sessionattendance"),
+    # Sign-ups change only the places shown, which no cache keeps: they move
+    # the seats generation (courses/seat_marks.py) and nothing else.
+    ("courses", "signup"),
     # Personal data and private records, shown to nobody on a public page:
     # people who sign up, reminders and their answers, applications to
     # challenges, enquiries, partners' invitations, Stripe's events, failed
@@ -143,6 +151,32 @@ def bump_content_generation():
 
 def _bump_on_commit():
     bump_content_generation()
+
+
+def seats_generation():
+    """The seats generation: moved by every sign-up, cancellation or seat
+    given (courses/seat_marks.py keeps the places shown under it)."""
+    generation = cache.get(SEATS_KEY)
+    if generation is None:
+        cache.add(SEATS_KEY, _fresh_generation(), None)
+        generation = cache.get(SEATS_KEY) or _fresh_generation()
+    return generation
+
+
+def bump_seats_generation():
+    try:
+        cache.incr(SEATS_KEY)
+    except ValueError:
+        cache.set(SEATS_KEY, _fresh_generation(), None)
+
+
+def _bump_seats_on_commit():
+    bump_seats_generation()
+
+
+def bump_seats_generation_now_and_on_commit():
+    """As bump_content_generation_now_and_on_commit, for the seats generation."""
+    _bump_now_and_on_commit(bump_seats_generation, _bump_seats_on_commit)
 
 
 def _fresh_generation():

@@ -124,6 +124,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "partners.admin_reports.SiteWideReportsGuard",  # two admin reports, not for partners
+    "courses.seat_marks.SeatMarksMiddleware",  # places left, written as pages leave
     "academy_site.page_cache.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",

@@ -57,6 +57,20 @@ def new_token():
 
 
 class SessionQuerySet(models.QuerySet):
+    def _fetch_all(self):
+        # Seats counted in a request are kept for the page's seat marks
+        # (courses/seat_marks.py), so showing them costs no second query.
+        counted = self._result_cache is None and "seats_taken" in self.query.annotations
+        if counted:
+            from ..seat_marks import before_reading
+
+            before_reading()
+        super()._fetch_all()
+        if counted and self._iterable_class is models.query.ModelIterable:
+            from ..seat_marks import note_fresh
+
+            note_fresh(self._result_cache)
+
     def with_seats(self):
         """Annotate `seats_taken` and `waiting` in the same query."""
         return self.annotate(

@@ -12,6 +12,7 @@ from wagtail.models import Locale
 from home import home_lists
 from home.cache import content_generation
 
+from .. import seat_marks
 from ..catalogue import (
     attach_cards,
     card_queryset,
@@ -23,6 +24,13 @@ from ..catalogue import (
 from ..models import CoursePage
 
 register = template.Library()
+
+
+@register.simple_tag
+def seats(variant, sessions):
+    """What sign-ups change about `sessions` (courses/seat_marks.py): a mark
+    filled in as the page is served, so no cache keeps it."""
+    return seat_marks.mark(variant, sessions)
 
 
 @register.simple_tag

@@ -38,7 +38,6 @@ SHOWN = {
     ("partners", "opportunityindexpage"),
     ("partners", "opportunitypage"),
     ("partners", "opportunityrelatedpage"),
-    ("courses", "signup"),  # the places shown
     ("courses", "signupquestion"),
     ("courses", "courseindexpage"),
     ("courses", "coursepage"),

@@ -1,0 +1,153 @@
+"""Places written as pages are served (courses/seat_marks.py): a sign-up
+leaves every cached page and fragment warm, yet every page shows the places
+left as they are now."""
+
+import pytest
+from bs4 import BeautifulSoup
+
+from django.utils.translation import override
+
+from courses import booking, seat_marks
+from courses.models import CourseSession, SignupStatus
+from home.cache import content_generation, seats_generation
+from home.models import SiteFooter
+
+from .signup_factories import SignupFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    SiteFooter.load()  # created on first use, which counts as a change
+
+
+def _pages(world):
+    return [
+        (world.catalogue.url, ".course-card"),
+        (world.artisan.url, ".course-card"),
+        ("/it/", ".featured .course-card"),
+        ("/it/", ".upcoming-sessions .session-row"),
+        (world.saldatura.url, ".course-sessions"),
+    ]
+
+
+def _item(content, selector, title):
+    soup = BeautifulSoup(content, "html.parser")
+    if selector == ".course-sessions":
+        return soup.select_one("main")
+    for item in soup.select(selector):
+        if title in item.get_text(" ", strip=True):
+            return item
+    raise AssertionError(f"{title} not in {selector}")
+
+
+def _sign_up(session, email):
+    return booking.sign_up(
+        session, first_name="Anna", last_name="Verdi", email=email, comune="rodano"
+    ).signup
+
+
+def test_a_sign_up_leaves_cached_pages_warm_and_their_places_current(client, world):
+    [session] = world.saldatura.sessions.all()
+    session.capacity = 1
+    session.save()
+    for url, _selector in _pages(world):
+        client.get(url)
+    content, seats = content_generation(), seats_generation()
+
+    _sign_up(session, "anna@example.org")
+
+    assert content_generation() == content  # nothing cached went stale
+    assert seats_generation() != seats
+    for url, selector in _pages(world):
+        response = client.get(url)
+        assert response["X-Page-Cache"] == "hit", url
+        assert b"[[seats:" not in response.content
+        text = _item(response.content, selector, "Saldatura a filo").get_text(" ", strip=True)
+        assert "Completo" in text, (url, selector, text)
+        assert "1 posto" not in text, (url, selector, text)
+    card = _item(client.get(world.catalogue.url).content, ".course-card", "Saldatura a filo")
+    assert "course-card--full" in card["class"]
+    page = BeautifulSoup(client.get(world.saldatura.url).content, "html.parser")
+    assert page.select_one(".signup-form button").get_text(strip=True) == (
+        "Mettimi in lista d'attesa"
+    )
+    assert "Al completo" in page.select_one(".signup-seats").get_text()
+
+    # A cancellation frees the seat again, on the same cached pages.
+    booking.cancel(session.signups.get().pk)
+    for url, selector in _pages(world):
+        response = client.get(url)
+        assert response["X-Page-Cache"] == "hit", url
+        text = _item(response.content, selector, "Saldatura a filo").get_text(" ", strip=True)
+        assert "Completo" not in text, (url, selector, text)
+    card = _item(client.get(world.catalogue.url).content, ".course-card", "Saldatura a filo")
+    assert "course-card--full" not in card["class"]
+    assert "1 posto libero su 1" in card.get_text(" ", strip=True)
+    page = BeautifulSoup(client.get(world.saldatura.url).content, "html.parser")
+    assert page.select_one(".signup-form button").get_text(strip=True) == "Iscrivimi"
+
+
+def test_a_cached_page_reads_the_places_once_after_a_sign_up(
+    client, world, django_assert_num_queries
+):
+    [session] = world.saldatura.sessions.all()
+    client.get(world.saldatura.url)
+    client.get(world.catalogue.url)
+    with django_assert_num_queries(0):
+        assert client.get(world.saldatura.url)["X-Page-Cache"] == "hit"
+    SignupFactory(session=session)
+    with django_assert_num_queries(1):  # its sessions' places, for every page
+        assert client.get(world.saldatura.url)["X-Page-Cache"] == "hit"
+    with django_assert_num_queries(0):  # kept under the new seats generation
+        assert client.get(world.saldatura.url)["X-Page-Cache"] == "hit"
+    with django_assert_num_queries(1):  # the other cards' sessions; this one's is kept
+        assert client.get(world.catalogue.url)["X-Page-Cache"] == "hit"
+
+
+def test_places_are_written_in_the_language_of_the_page(world):
+    [session] = CourseSession.objects.with_seats().filter(page=world.saldatura)
+    SignupFactory(session=session, status=SignupStatus.WAITLISTED)
+    token = seat_marks._token.value
+    page = (
+        f"<p>[[seats:{token}:places:it:{session.pk}]]</p>"
+        f"<p>[[seats:{token}:places:en:{session.pk}]]</p>"
+        f"<p>[[seats:{token}:form-button:en:{session.pk}]]</p>"
+        f'<li class="card{""}[[seats:{token}:card-full:it:{session.pk}]]">'
+    ).encode()
+    filled = seat_marks.fill(page).decode()
+    assert "12 posti liberi su 12" in filled
+    assert "12 places left of 12" in filled
+    assert "Sign me up" in filled
+    assert 'class="card"' in filled
+
+
+def test_text_that_looks_like_a_mark_is_left_as_written(client, world):
+    [session] = world.saldatura.sessions.all()
+    typed = f"[[seats:0123456789abcdef:places:it:{session.pk}]]"
+    world.saldatura.intro = f"Scrivete {typed} per provare."
+    world.saldatura.save_revision().publish()
+    assert typed in client.get(world.saldatura.url).content.decode()
+
+
+def test_outside_a_request_the_places_are_written_directly(world):
+    [session] = CourseSession.objects.with_seats().filter(page=world.saldatura)
+    assert not seat_marks.marking()
+    with override("it"):
+        assert seat_marks.mark("places", session).strip() == "12 posti liberi su 12"
+        assert seat_marks.mark("card-full", [session]) == ""
+
+
+def test_a_state_kept_is_never_older_than_its_generations(client, world):
+    """The rows a request reads are kept under the generations read before
+    them: a sign-up committed after the read moves the seats generation, so
+    the state read before it is never served under the new one."""
+    [session] = world.saldatura.sessions.all()
+    client.get(world.saldatura.url)
+    before = seats_generation()
+    SignupFactory(session=session)
+    assert seats_generation() != before
+    text = _item(client.get(world.saldatura.url).content, ".course-sessions", "").get_text()
+    assert "11 posti liberi su 12" in text
