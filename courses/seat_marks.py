@@ -41,7 +41,6 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
-from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, override
 
@@ -53,6 +52,8 @@ from home.cache import (
     seats_generation,
 )
 from home.request_memo import recall, remember, remembered
+
+from .choices import SessionStatus
 
 STATE_SECONDS = 3600
 
@@ -95,8 +96,6 @@ class SeatState:
 
     @property
     def is_full(self):
-        from .choices import SessionStatus
-
         return self.status == SessionStatus.FULL or self.seats_left == 0
 
     @classmethod
@@ -106,27 +105,15 @@ class SeatState:
         )
 
 
-class _Token:
-    @cached_property
-    def value(self):
-        return salted_hmac("courses.seat_marks", "mark").hexdigest()[:16]
+@lru_cache(maxsize=1)
+def _token():
+    return salted_hmac("courses.seat_marks", "mark").hexdigest()[:16]
 
 
-_token = _Token()
-
-
+@lru_cache(maxsize=1)
 def _pattern():
-    token = re.escape(_token.value)
+    token = re.escape(_token())
     return re.compile(rf"\[\[seats:{token}:([a-z-]+):([A-Za-z-]+):([0-9,]+)\]\]".encode())
-
-
-class _Pattern:
-    @cached_property
-    def value(self):
-        return _pattern()
-
-
-_compiled = _Pattern()
 
 
 def marking():
@@ -142,7 +129,7 @@ def mark(variant, sessions):
     if not marking():
         return _render(variant, get_language(), [_as_state(s) for s in listed])
     ids = ",".join(str(session.pk) for session in listed) or "0"
-    return mark_safe(f"[[seats:{_token.value}:{variant}:{get_language()}:{ids}]]")  # noqa: S308
+    return mark_safe(f"[[seats:{_token()}:{variant}:{get_language()}:{ids}]]")  # noqa: S308
 
 
 def _as_state(session):
@@ -162,8 +149,6 @@ class _Uncounted:
 
     @property
     def is_full(self):
-        from .choices import SessionStatus
-
         return self.status == SessionStatus.FULL
 
 
@@ -263,7 +248,7 @@ def fill(content, generations=None):
     (`generations` as for `states`)."""
     if MARKED not in content:
         return content
-    pattern = _compiled.value
+    pattern = _pattern()
     marks = set(pattern.findall(content))
     if not marks:
         return content

@@ -134,19 +134,31 @@ def draft_only(update_fields):
     return bool(update_fields) and DRAFT_FIELDS.issuperset(update_fields)
 
 
-def content_generation():
-    generation = cache.get(GENERATION_KEY)
+def _read(key):
+    """The generation kept under `key`, started from the clock if missing."""
+    generation = cache.get(key)
     if generation is None:
-        cache.add(GENERATION_KEY, _fresh_generation(), None)
-        generation = cache.get(GENERATION_KEY) or _fresh_generation()
+        cache.add(key, _fresh_generation(), None)
+        generation = cache.get(key) or _fresh_generation()
     return generation
 
 
-def bump_content_generation():
+def _bump(key):
+    """Move the generation kept under `key` on; its new value."""
     try:
-        cache.incr(GENERATION_KEY)
+        return cache.incr(key)
     except ValueError:
-        cache.set(GENERATION_KEY, _fresh_generation(), None)
+        generation = _fresh_generation()
+        cache.set(key, generation, None)
+        return generation
+
+
+def content_generation():
+    return _read(GENERATION_KEY)
+
+
+def bump_content_generation():
+    _bump(GENERATION_KEY)
 
 
 def _bump_on_commit():
@@ -156,18 +168,11 @@ def _bump_on_commit():
 def seats_generation():
     """The seats generation: moved by every sign-up, cancellation or seat
     given (courses/seat_marks.py keeps the places shown under it)."""
-    generation = cache.get(SEATS_KEY)
-    if generation is None:
-        cache.add(SEATS_KEY, _fresh_generation(), None)
-        generation = cache.get(SEATS_KEY) or _fresh_generation()
-    return generation
+    return _read(SEATS_KEY)
 
 
 def bump_seats_generation():
-    try:
-        cache.incr(SEATS_KEY)
-    except ValueError:
-        cache.set(SEATS_KEY, _fresh_generation(), None)
+    _bump(SEATS_KEY)
 
 
 def _bump_seats_on_commit():
@@ -193,21 +198,13 @@ def structure_generation():
 
 
 def _read_structure_generation():
-    generation = cache.get(STRUCTURE_KEY)
-    if generation is None:
-        cache.add(STRUCTURE_KEY, _fresh_generation(), None)
-        generation = cache.get(STRUCTURE_KEY) or _fresh_generation()
-    return generation
+    return _read(STRUCTURE_KEY)
 
 
 def bump_structure_generation():
     """A new structure generation and a new content generation; the request
     making it sees it at once."""
-    try:
-        generation = cache.incr(STRUCTURE_KEY)
-    except ValueError:
-        generation = _fresh_generation()
-        cache.set(STRUCTURE_KEY, generation, None)
+    generation = _bump(STRUCTURE_KEY)
     forget_structure()
     remember(_STRUCTURE_MEMO, generation)
     bump_content_generation()

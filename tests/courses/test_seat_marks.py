@@ -110,7 +110,7 @@ def test_a_cached_page_reads_the_places_once_after_a_sign_up(
 def test_places_are_written_in_the_language_of_the_page(world):
     [session] = CourseSession.objects.with_seats().filter(page=world.saldatura)
     SignupFactory(session=session, status=SignupStatus.WAITLISTED)
-    token = seat_marks._token.value
+    token = seat_marks._token()
     page = (
         f"<p>[[seats:{token}:places:it:{session.pk}]]</p>"
         f"<p>[[seats:{token}:places:en:{session.pk}]]</p>"
