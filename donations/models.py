@@ -335,6 +335,13 @@ class Donation(models.Model):
     def __str__(self):
         return f"{self.donor_name} — {self.amount_display}"
 
+    def shown_publicly(self):
+        """Whether a public page can show this gift (home/cache.py): only
+        through its payments (the fund's progress, the donor wall), so a
+        checkout opened, abandoned or failed before any payment shows
+        nowhere and moves no cache."""
+        return self.pk is not None and self.payments.exists()
+
     @property
     def donor_name(self):
         if self.donor_type == DonorType.INDIVIDUAL:
@@ -428,6 +435,13 @@ class Payment(models.Model):
                 name="refund_and_loss_within_amount",
             ),
         ]
+
+    # What the fund's progress reads (donations/progress.py); a save of
+    # other fields only (a receipt sent, Stripe's ids, a dispute's
+    # progress) moves no cache (home/cache.py).
+    public_fields = frozenset(
+        {"donation", "amount_cents", "refunded_cents", "paid_at", "lost_cents"}
+    )
 
     def __str__(self):
         return self.receipt_label

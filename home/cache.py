@@ -338,13 +338,25 @@ def fill_per_visitor(content, request):
 
 @receiver(post_save)
 @receiver(post_delete)
-def _content_changed(sender, update_fields=None, **kwargs):
+def _content_changed(sender, update_fields=None, instance=None, **kwargs):
     meta = getattr(sender, "_meta", None)
     if (
         meta is None
         or (meta.app_label, meta.model_name) in IGNORED_MODELS
         or meta.app_label in IGNORED_APPS
         or draft_only(update_fields)
+        or not _may_show(sender, instance, update_fields)
     ):
         return
     bump_content_generation_now_and_on_commit()
+
+
+def _may_show(sender, instance, update_fields):
+    """What a model says of a save: `public_fields` (a save of none of them
+    changes nothing the public sees) and `shown_publicly()` (False: no
+    public page shows this row, e.g. a gift with no payment yet)."""
+    fields = getattr(sender, "public_fields", None)
+    if fields is not None and update_fields and fields.isdisjoint(update_fields):
+        return False
+    shown = getattr(instance, "shown_publicly", None)
+    return shown is None or shown()
