@@ -126,7 +126,8 @@ def mark(variant, sessions):
     outside a marking request, what it shows now from the sessions as read."""
     several = variant in SEVERAL
     listed = list(sessions) if several else [sessions]
-    if not marking():
+    if not marking() or any(session.pk is None for session in listed):
+        # (A session not saved yet, in a preview, has no state to read.)
         return _render(variant, get_language(), [_as_state(s) for s in listed])
     ids = ",".join(str(session.pk) for session in listed) or "0"
     return mark_safe(f"[[seats:{_token()}:{variant}:{get_language()}:{ids}]]")  # noqa: S308

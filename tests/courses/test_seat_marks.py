@@ -151,3 +151,21 @@ def test_a_state_kept_is_never_older_than_its_generations(client, world):
     assert seats_generation() != before
     text = _item(client.get(world.saldatura.url).content, ".course-sessions", "").get_text()
     assert "11 posti liberi su 12" in text
+
+
+def test_a_session_not_saved_yet_is_written_directly(rf):
+    """A preview can show sessions that have no row yet: no state to read,
+    so their places are written as they are, never left as a mark."""
+    from django.http import HttpResponse
+
+    from home.request_memo import RequestMemoMiddleware
+
+    unsaved = CourseSession(capacity=8, status="scheduled")
+
+    def view(request):
+        assert seat_marks.marking()
+        return HttpResponse(seat_marks.mark("places", unsaved))
+
+    with override("it"):
+        response = RequestMemoMiddleware(seat_marks.SeatMarksMiddleware(view))(rf.get("/"))
+    assert response.content.decode().strip() == "8 posti"
