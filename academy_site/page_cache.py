@@ -28,11 +28,12 @@ from django.utils.translation import get_language
 
 from courses.seat_marks import filled_page
 from home.cache import (
+    DOMAIN_KEYS,
     GENERATION_KEY,
     PER_VISITOR,
     SEATS_KEY,
-    content_generation,
     fill_per_visitor,
+    generation_from,
     per_visitor,
     per_visitor_value,
     placeholder,
@@ -102,13 +103,14 @@ class PageCacheMiddleware:
         # that is still the current one; its places (courses/seat_marks.py)
         # are filled for the seats generation, once per process.
         key = f"page:{request.get_host()}:{get_language()}:{request.get_full_path()}"
-        found = cache.get_many([GENERATION_KEY, SEATS_KEY, key])
-        generation = found.get(GENERATION_KEY) or content_generation()
-        seats = found.get(SEATS_KEY) or seats_generation()
+        found = cache.get_many([GENERATION_KEY, *DOMAIN_KEYS.values(), SEATS_KEY, key])
+        generation = generation_from(found, *DOMAIN_KEYS)
+        # The places are kept under what they depend on (courses/seat_marks.py).
+        seats = (generation_from(found, "courses"), found.get(SEATS_KEY) or seats_generation())
         kept = found.get(key)
         if kept is not None and len(kept) == 3 and kept[0] == generation:
             _generation, cached, version = kept
-            _fill_seats(cached, filled_page(version, (generation, seats), cached.content))
+            _fill_seats(cached, filled_page(version, seats, cached.content))
             _fill(cached, request)
             cached["X-Page-Cache"] = "hit"
             return cached
@@ -124,7 +126,7 @@ class PageCacheMiddleware:
             version = uuid.uuid4().hex
             cache.set(key, (generation, response, version), settings.PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"
-            _fill_seats(response, filled_page(version, (generation, seats), response.content))
+            _fill_seats(response, filled_page(version, seats, response.content))
         _fill(response, request)
         return response
 

@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from academy_site.date_articles import date_with_article
-from home.cache import bump_content_generation_now_and_on_commit
+from home.cache import bump_domain_now_and_on_commit
 
 from .choices import SessionStatus, SignupMode
 from .models import (
@@ -492,9 +492,14 @@ def set_capacity(session_id, capacity, now=None):
                 "below_taken",
             )
         CourseSession.objects.filter(pk=session.pk).update(capacity=capacity, modified_at=now)
-        bump_content_generation_now_and_on_commit()  # update() sends no post_save
+        _capacity_changed(session)  # update() sends no post_save
         session.capacity = capacity
         return _promote(session, now)
+
+
+def _capacity_changed(session):
+    """What a save of `session` would have moved in the caches (home/cache.py)."""
+    bump_domain_now_and_on_commit(session.cache_domain, session.cached_course_ids)
 
 
 def seats_changed(session_id, now=None):
@@ -519,7 +524,7 @@ def move_to_seat(signup_id, now=None):
             CourseSession.objects.filter(pk=session.pk).update(
                 capacity=session.capacity, modified_at=now
             )
-            bump_content_generation_now_and_on_commit()
+            _capacity_changed(session)
         _give_seat(signup, now)
         _notify(signup, "promoted")
     return signup

@@ -36,7 +36,7 @@ from django.utils import timezone
 
 from wagtail.models import Locale, Page
 
-from home.cache import content_generation, kept
+from home.cache import DOMAIN_KEYS, generation, kept
 from home.choices import Comune
 from home.fields import ChoiceListField
 from home.images import with_images
@@ -60,7 +60,7 @@ def default_locale_id():
     per content generation and remembered for the request."""
     return remembered(
         ("default-locale-id",),
-        lambda: per_generation("default-locale", lambda: Locale.get_default().pk),
+        lambda: per_generation("default-locale", lambda: Locale.get_default().pk, SITE_ONLY),
     )
 
 
@@ -159,7 +159,7 @@ def search_ids(query):
         return [page.pk for page in CoursePage.objects.search(query)[:MAX_SEARCH_RESULTS]]
 
     digest = hashlib.sha256(query.encode()).hexdigest()[:32]
-    return per_generation(f"search:{digest}", build)
+    return per_generation(f"search:{digest}", build, COURSES)
 
 
 def partner_key(partner_id):
@@ -168,7 +168,7 @@ def partner_key(partner_id):
     def build(ids):
         return dict(Page.objects.filter(pk__in=ids).values_list("pk", "translation_key"))
 
-    return per_generation_many("partner-key", [partner_id], build)[partner_id]
+    return per_generation_many("partner-key", [partner_id], build, SITE_ONLY)[partner_id]
 
 
 def filter_conditions(data, default_id, now=None, search=None):
@@ -300,9 +300,17 @@ class CourseCard:
         return [s for s in self.upcoming if s.status != SessionStatus.CANCELLED]
 
 
-def per_generation(name, build):
-    """`build()`, kept in the cache until public content changes (home.cache)."""
-    return kept(f"catalogue:{name}:{content_generation()}", build)
+# What the catalogue's caches show of the content domains (home/cache.py):
+# every cache here may show courses, none shows the fund; those that show
+# neither (topics' names, partners) say so with `SITE_ONLY`.
+COURSES = ("courses",)
+SITE_ONLY = ()
+
+
+def per_generation(name, build, domains=tuple(DOMAIN_KEYS)):
+    """`build()`, kept in the cache until public content changes (home.cache):
+    the site's content or that of `domains`."""
+    return kept(f"catalogue:{name}:{generation(*domains)}", build)
 
 
 def localized_topics(locale, default_id):
@@ -317,7 +325,7 @@ def localized_topics(locale, default_id):
                 names[topic.translation_key] = topic
         return names
 
-    return per_generation(f"topics:{locale.pk}:{default_id}", build)
+    return per_generation(f"topics:{locale.pk}:{default_id}", build, SITE_ONLY)
 
 
 def topic_rows():
@@ -352,15 +360,16 @@ def popular_topic_keys(limit):
         named = [key for key, count in counts.items() if count]
         return sorted(named, key=lambda key: (-counts[key], key))[:limit]
 
-    return per_generation(f"popular-topics:{limit}", build)
+    return per_generation(f"popular-topics:{limit}", build, COURSES)
 
 
-def per_generation_many(name, keys, build):
+def per_generation_many(name, keys, build, domains=tuple(DOMAIN_KEYS)):
     """{key: build's value} for each of `keys`, kept per key until public
-    content changes: one cache round trip, and one call of `build(missing)`
-    (which returns {key: value}) for the keys not in the cache yet."""
-    generation = content_generation()
-    names = {f"catalogue:{name}:{generation}:{key}": key for key in keys}
+    content (of the site or `domains`) changes: one cache round trip, and
+    one call of `build(missing)` (which returns {key: value}) for the keys
+    not in the cache yet."""
+    current = generation(*domains)
+    names = {f"catalogue:{name}:{current}:{key}": key for key in keys}
     found = cache.get_many(list(names)) if names else {}
     values = {names[cache_key]: boxed[0] for cache_key, boxed in found.items()}
     missing = [key for cache_key, key in names.items() if cache_key not in found]
@@ -369,19 +378,19 @@ def per_generation_many(name, keys, build):
         fresh = {key: built.get(key) for key in missing}
         values.update(fresh)
         kept = {
-            f"catalogue:{name}:{generation}:{key}": (value,)  # boxed: None is a value too
+            f"catalogue:{name}:{current}:{key}": (value,)  # boxed: None is a value too
             for key, value in fresh.items()
         }
         cache.set_many(kept, 3600)
     return values
 
 
-def keep_many(name, values):
-    """Keep `values` ({key: value}) as `per_generation_many(name, ...)` keeps
-    what it builds."""
-    generation = content_generation()
+def keep_many(name, values, domains=tuple(DOMAIN_KEYS)):
+    """Keep `values` ({key: value}) as `per_generation_many(name, ...,
+    domains)` keeps what it builds."""
+    current = generation(*domains)
     cache.set_many(
-        {f"catalogue:{name}:{generation}:{key}": (value,) for key, value in values.items()}, 3600
+        {f"catalogue:{name}:{current}:{key}": (value,) for key, value in values.items()}, 3600
     )
 
 
@@ -456,8 +465,8 @@ def attach_cards(
     sessions_by_key = _read_card_sessions(keys, default_id)
     known = partners or {}
     parent_paths = {course.path[: -Page.steplen] for course in courses} - known.keys()
-    partners = {**per_generation_many("partner", parent_paths, _partners), **known}
-    topic_keys = per_generation_many("topic-keys", [c.pk for c in courses], _topic_keys)
+    partners = {**per_generation_many("partner", parent_paths, _partners, SITE_ONLY), **known}
+    topic_keys = per_generation_many("topic-keys", [c.pk for c in courses], _topic_keys, COURSES)
     for course in courses:
         course_topics = [
             topics_by_key[key] for key in topic_keys.get(course.pk) or [] if key in topics_by_key
@@ -483,7 +492,9 @@ def filter_choices(locale, default_id, topics_by_key):
         ((topic.slug, topic.name) for topic in topics_by_key.values()), key=lambda c: c[1]
     )
     options = per_generation(
-        f"partners:{locale.pk}:{default_id}", lambda: _partner_choices(locale, default_id)
+        f"partners:{locale.pk}:{default_id}",
+        lambda: _partner_choices(locale, default_id),
+        SITE_ONLY,
     )
     return topics, options
 
@@ -510,7 +521,7 @@ def _partner_choices(locale, default_id):
         shown = versions.get(locale.pk, source)
         options.append((source.pk, shown.title))
     options.sort(key=lambda c: c[1].lower())
-    keep_many("partner", by_path)
+    keep_many("partner", by_path, SITE_ONLY)
     return options
 
 
@@ -539,7 +550,7 @@ def session_clock(now=None):
 
 
 def _clock_cache_key():
-    return f"catalogue:clock:{content_generation()}"
+    return f"catalogue:clock:{generation(*COURSES)}"
 
 
 def known_session_clock(now):
@@ -681,7 +692,7 @@ def matching_courses(form, data, request, locale, default_id, now, query_key):
     generation, language, session clock and query string (the page number
     aside): the same filters give the same list until content changes or a
     session ends (`query_key`: the session clock and the query)."""
-    key = f"catalogue:results:{content_generation()}:{locale.pk}:{default_id}:{query_key}"
+    key = f"catalogue:results:{generation(*COURSES)}:{locale.pk}:{default_id}:{query_key}"
     found = cache.get(key)
     topic_keys = None
     if found is None:
@@ -731,7 +742,7 @@ def catalogue_context(index_page, request):
     except EmptyPage:
         results = paginator.page(paginator.num_pages)
     if topic_keys is not None:  # read with the ids: the cards shown need not read them
-        keep_many("topic-keys", {pk: topic_keys[pk] for pk in results.object_list})
+        keep_many("topic-keys", {pk: topic_keys[pk] for pk in results.object_list}, COURSES)
     active = form.active_filters(data)
     return {
         "filter_form": form,

@@ -3,7 +3,8 @@
 Two kinds of data. What is the same for every visitor until someone changes
 content (the Italian source page with its sign-up questions, the partner,
 the topics, co-organisers and labour needs in the visitor's language, the
-image) is kept per content generation (home/cache.py): a page rendered
+image) is kept per the site's generation and the course's version
+(home/cache.py; a change to another course leaves it): a page rendered
 again costs none of those queries. The sessions and their seats are read at
 every render (one query), so seats and the split between dates to come and
 past dates are exact whatever the cache holds. A preview neither reads nor
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from wagtail.models import Locale, Page
 
+from home.cache import course_versions, generation, kept
 from home.images import SHARED_IMAGE_SPEC, image_with_renditions, read_renditions
 from partners.models import LabourNeed, PartnerPage
 
@@ -22,7 +24,6 @@ from .catalogue import (
     clock_key,
     default_locale_id,
     localized_topics,
-    per_generation,
     with_clock_read,
 )
 from .choices import SessionStatus
@@ -107,10 +108,15 @@ def course_facts(course, locale, default_id, preview=False):
 
 
 def cached_course_facts(course, request, locale, default_id):
+    """`course_facts`, kept per the site's generation and the course's
+    version: what they show of other pages (the partner, co-organisers,
+    topics, labour needs, the picture) is the site's content, so a change to
+    another course leaves them warm (home/cache.py)."""
     if getattr(request, "is_preview", False):
         return course_facts(course, locale, default_id, preview=True)
-    return per_generation(
-        f"course:{course.pk}:{locale.pk}",
+    version = course_versions([course.pk])[course.pk]
+    return kept(
+        f"course:facts:{generation()}:{course.pk}:{version}:{locale.pk}",
         lambda: course_facts(course, locale, default_id),
     )
 

@@ -45,10 +45,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, override
 
 from home.cache import (
+    COURSES_KEY,
     GENERATION_KEY,
     SEATS_KEY,
     bump_seats_generation_now_and_on_commit,
-    content_generation,
+    generation,
+    generation_from,
     seats_generation,
 )
 from home.request_memo import recall, remember, remembered
@@ -195,7 +197,7 @@ def note_fresh(sessions):
 def request_generations():
     """The content and seats generations, read once in the request (before
     any seats it reads, so a state kept under them is never newer than them)."""
-    return remembered(_GENERATIONS, lambda: (content_generation(), seats_generation()))
+    return remembered(_GENERATIONS, lambda: (generation("courses"), seats_generation()))
 
 
 def _key(generations, pk):
@@ -218,9 +220,9 @@ def states(ids, generations=None):
     missing = [pk for pk in ids if pk not in found]
     if missing:
         if generations is None:
-            current = cache.get_many([GENERATION_KEY, SEATS_KEY])
+            current = cache.get_many([GENERATION_KEY, COURSES_KEY, SEATS_KEY])
             generations = (
-                current.get(GENERATION_KEY) or content_generation(),
+                generation_from(current, "courses"),
                 current.get(SEATS_KEY) or seats_generation(),
             )
         kept = cache.get_many([_key(generations, pk) for pk in missing])

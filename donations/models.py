@@ -280,6 +280,8 @@ class Donation(models.Model):
     """A donor's gift as filled in on the form: once, or monthly. Its money
     is in its `payments`, which Stripe's webhooks create."""
 
+    cache_domain = "fund"  # a save moves only the fund's generation (home/cache.py)
+
     uuid = models.UUIDField(_("reference"), default=uuid.uuid4, unique=True, editable=False)
     fund = models.UUIDField(
         _("fund"), db_index=True, help_text=_("The donation page's translation key.")
@@ -399,6 +401,8 @@ class Donation(models.Model):
 class Payment(models.Model):
     """Money Stripe confirmed: a one-off gift, or one monthly instalment.
     Each has its own receipt, numbered progressively within its year."""
+
+    cache_domain = "fund"  # a save moves only the fund's generation (home/cache.py)
 
     donation = models.ForeignKey(Donation, on_delete=models.PROTECT, related_name="payments")
     amount_cents = models.PositiveIntegerField(_("amount (cents)"))

@@ -9,6 +9,16 @@ Coarse, but always correct, and cheap: a busy day has a few dozen such
 changes against tens of thousands of page views. Saves of models no public
 page shows (``IGNORED_MODELS``) bump nothing.
 
+The content generation has parts (``DOMAIN_KEYS``): a change to a course
+(its page, sessions, sign-up questions: models with ``cache_domain =
+"courses"``) moves the courses' part and that course's *version* (one per
+page, moved for all its translations); a gift (``cache_domain = "fund"``)
+moves the fund's part; anything else moves the site's part, which every
+key holds. ``content_generation()`` is every part, the safe default; a
+cache that shows less names what it shows (``generation("courses")``, or
+``generation()`` and ``course_versions`` for what shows one course and the
+site's content), so a change elsewhere leaves it warm.
+
 Sign-ups, the most frequent change, change only the places shown: they move
 a third counter, the seats generation, and the places are written into each
 page as it is served (courses/seat_marks.py), so a sign-up leaves every
@@ -42,6 +52,14 @@ from .request_memo import forget_structure, remember, remembered
 GENERATION_KEY = "content-generation"
 STRUCTURE_KEY = "structure-generation"
 SEATS_KEY = "seats-generation"
+# Domains of content with a generation of their own: a change to a course
+# (its page, sessions, sign-up questions) or to the fund (a gift, a payment)
+# moves only its domain's generation. A cache names the domains it shows
+# (``generation``); ``content_generation`` names them all.
+COURSES_KEY = "courses-generation"
+FUND_KEY = "fund-generation"
+DOMAIN_KEYS = {"courses": COURSES_KEY, "fund": FUND_KEY}
+COURSE_VERSION_PREFIX = "course-version:"
 _STRUCTURE_MEMO = ("structure-generation",)
 
 # Saves that change nothing the public sees.
@@ -153,8 +171,24 @@ def _bump(key):
         return generation
 
 
+def generation(*domains):
+    """The generation of a cache that shows the site's content but, of the
+    domains (``DOMAIN_KEYS``), only `domains`: the site's part and theirs,
+    read in one round trip. A change in another domain leaves it as it is."""
+    keys = [GENERATION_KEY, *(DOMAIN_KEYS[domain] for domain in domains)]
+    return generation_from(cache.get_many(keys), *domains)
+
+
+def generation_from(found, *domains):
+    """As `generation`, from `found` ({key: value}, a ``get_many`` that asked
+    for the keys it needs along with others)."""
+    keys = [GENERATION_KEY, *(DOMAIN_KEYS[domain] for domain in domains)]
+    return ".".join(str(found.get(key) or _read(key)) for key in keys)
+
+
 def content_generation():
-    return _read(GENERATION_KEY)
+    """The generation of a cache that may show anything public."""
+    return generation(*DOMAIN_KEYS)
 
 
 def bump_content_generation():
@@ -163,6 +197,35 @@ def bump_content_generation():
 
 def _bump_on_commit():
     bump_content_generation()
+
+
+def course_versions(ids):
+    """{page id: version} of the course pages `ids`: moved by every change to
+    the course or to any of its translations (its page, sessions, sign-up
+    questions). A cache of what one course shows and the site's content
+    (not the other courses) is keyed by ``generation()`` and its version."""
+    keys = {pk: f"{COURSE_VERSION_PREFIX}{pk}" for pk in ids}
+    found = cache.get_many(list(keys.values()))
+    return {pk: found.get(key) or _read(key) for pk, key in keys.items()}
+
+
+def bump_domain_now_and_on_commit(domain, course_ids=()):
+    """A change in `domain` ("courses", "fund"): its generation moves, and
+    with it the versions of the courses `course_ids` (a function giving
+    them, called only if the bump is not held back), now and on commit."""
+
+    def bump():
+        _bump(DOMAIN_KEYS[domain])
+        for pk in ids:
+            _bump(f"{COURSE_VERSION_PREFIX}{pk}")
+
+    if _bumps_held.get() is not None:
+        _bumps_held.get().append(True)
+        return
+    ids = list(course_ids()) if callable(course_ids) else list(course_ids)
+    bump()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(bump)
 
 
 def seats_generation():
@@ -348,7 +411,11 @@ def _content_changed(sender, update_fields=None, instance=None, **kwargs):
         or not _may_show(sender, instance, update_fields)
     ):
         return
-    bump_content_generation_now_and_on_commit()
+    domain = getattr(sender, "cache_domain", None)
+    if domain is None:
+        bump_content_generation_now_and_on_commit()
+    else:
+        bump_domain_now_and_on_commit(domain, getattr(instance, "cached_course_ids", ()))
 
 
 def _may_show(sender, instance, update_fields):

@@ -190,7 +190,7 @@ def _split(rows, locale):
 def read(locale, default_id, now):
     """Read the home page's lists for `locale` (see the module's docstring),
     remember them for this request's tags and return them ({name: list})."""
-    from courses.catalogue import keep_many, remember_card_sessions
+    from courses.catalogue import SITE_ONLY, keep_many, remember_card_sessions
 
     sessions = _sessions(locale, default_id, now)
     next_ones = [session for session in sessions if session.is_next]
@@ -200,7 +200,7 @@ def read(locale, default_id, now):
     lists = _split(_pages(locale, default_id, now, session_keys), locale)
     courses = lists["courses"]
     parents = {course.path[: -Page.steplen] for course in courses}
-    keep_many("partner", {path: lists["partners"].get(path) for path in parents})
+    keep_many("partner", {path: lists["partners"].get(path) for path in parents}, SITE_ONLY)
     remember_card_sessions({course.translation_key for course in courses}, default_id, sessions)
     remember_index_pages(index_locale_ids(), lists["index"])
     found = lists["translations"]

@@ -42,7 +42,7 @@ from wagtail.images.models import AbstractImage
 from wagtail.models import Locale, Page, Site
 
 from . import sites
-from .cache import content_generation
+from .cache import generation
 from .request_memo import in_request, locale_by_id, locales_known, remember_locales
 
 
@@ -203,11 +203,12 @@ def _is_page_at(routed, url_path):
 
 def _rows_key(root, locale, components):
     """The rows read for an address, kept per content generation (any saved
-    or deleted page starts a new one) under a digest of the address: only
+    or deleted page starts a new one; a gift, which moves only the fund's
+    part of it, leaves them) under a digest of the address: only
     addresses that end on a page are kept, so made-up addresses add
     nothing to the cache."""
     digest = hashlib.blake2b(_relative(components).encode(), digest_size=16).hexdigest()
-    return f"routing:rows:{content_generation()}:{root.pk}:{locale.pk}:{digest}"
+    return f"routing:rows:{generation('courses')}:{root.pk}:{locale.pk}:{digest}"
 
 
 def _path(page):

@@ -285,6 +285,13 @@ class SignupQuestion(Orderable):
     page = ParentalKey(
         "courses.CoursePage", on_delete=models.CASCADE, related_name="signup_questions"
     )
+    cache_domain = "courses"  # home/cache.py
+
+    def cached_course_ids(self):
+        from .pages import course_translation_ids
+
+        return course_translation_ids(self.page_id)
+
     label = models.CharField(_("question (Italian)"), max_length=200)
     label_en = models.CharField(_("question (English)"), max_length=200, blank=True)
     kind = models.CharField(

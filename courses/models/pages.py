@@ -76,8 +76,24 @@ class CourseIndexPage(RoutablePageMixin, BasePage):
         return export_response(request, file_format)
 
 
+def course_translation_ids(page_id):
+    """The ids of the course page `page_id` and of its translations."""
+    return CoursePage.objects.filter(
+        translation_key__in=CoursePage.objects.filter(pk=page_id).values("translation_key")
+    ).values_list("pk", flat=True)
+
+
 class CoursePage(BasePage):
     """A course offered by a partner; it lives in the partner's section."""
+
+    # A save moves the courses' generation and this course's version, not
+    # the whole site's content generation (home/cache.py).
+    cache_domain = "courses"
+
+    def cached_course_ids(self):
+        return CoursePage.objects.filter(translation_key=self.translation_key).values_list(
+            "pk", flat=True
+        )
 
     intro = models.TextField(
         _("summary"),

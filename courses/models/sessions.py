@@ -28,6 +28,13 @@ class CourseSession(Orderable):
     """
 
     page = ParentalKey("courses.CoursePage", on_delete=models.CASCADE, related_name="sessions")
+    cache_domain = "courses"  # home/cache.py
+
+    def cached_course_ids(self):
+        from .pages import course_translation_ids
+
+        return course_translation_ids(self.page_id)
+
     start = models.DateTimeField(_("starts at"), help_text=_("Date and time, Italian time."))
     end = models.DateTimeField(_("ends at"))
     format = models.CharField(

@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from wagtail.models import Locale
 
 from home import home_lists
-from home.cache import content_generation
+from home.cache import course_versions, generation
 
 from .. import seat_marks
 from ..catalogue import (
@@ -47,21 +47,26 @@ def course_card(course):
 CARD_TEMPLATE = "courses/includes/course_card.html"
 
 
-def card_cache_key(request, course_id, clock):
-    return (
-        f"course-card:{content_generation()}:{request.get_host()}:{get_language()}:"
-        f"{clock}:{course_id}"
-    )
+def card_cache_keys(request, ids, clock):
+    """{id: key} for the cards of the courses `ids`: a card shows its course
+    and the site's content (its partner, topics' names, venues, picture),
+    never another course, so it is kept per the site's generation and its
+    course's version (home/cache.py): a change to one course leaves the
+    other courses' cards warm."""
+    site, versions = generation(), course_versions(ids)
+    prefix = f"course-card:{site}:{request.get_host()}:{get_language()}:{clock}"
+    return {pk: f"{prefix}:{pk}:{versions[pk]}" for pk in ids}
 
 
 @register.simple_tag(takes_context=True)
 def course_cards(context, courses):
     """The cards of `courses` (course pages or their ids), in order.
 
-    A card is the same for every visitor until content changes or one of
-    the sessions it counts ends, so each is kept per content generation,
-    host, language and session clock (`catalogue.clock_key`): one cache
-    round trip for all, and only the cards not kept yet are gathered
+    A card is the same for every visitor until its course or the site's
+    content changes or one of the sessions it counts ends, so each is kept
+    per those (`card_cache_keys`), host, language and session clock
+    (`catalogue.clock_key`): two cache round trips for all (the versions,
+    the cards), and only the cards not kept yet are gathered
     (`attach_cards`) and rendered. A preview renders them afresh."""
     request = context["request"]
     courses = list(courses)
@@ -72,7 +77,7 @@ def course_cards(context, courses):
         pages = _card_pages(courses)
         return mark_safe("".join(_render_card(template, pages[_pk(c)], request) for c in courses))  # noqa: S308
     clock = clock_key()
-    keys = {_pk(course): card_cache_key(request, _pk(course), clock) for course in courses}
+    keys = card_cache_keys(request, [_pk(course) for course in courses], clock)
     found = cache.get_many(list(keys.values()))
     missing = [course for course in courses if keys[_pk(course)] not in found]
     if missing:
@@ -162,7 +167,7 @@ def featured_courses(context, limit=3):
     them)."""
     locale = Locale.get_active()
     default_id = default_locale_id()
-    key = f"featured-courses:{content_generation()}:{locale.pk}:{clock_key()}:{limit}"
+    key = f"featured-courses:{generation('courses')}:{locale.pk}:{clock_key()}:{limit}"
     courses = cache.get(key)
     if courses is None:
         # The pages themselves, ready for their cards (`course_cards` reads

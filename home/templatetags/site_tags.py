@@ -16,7 +16,9 @@ from home.cache import (
     PER_VISITOR,
     allow_cached_form,
     content_generation,
+    course_versions,
     fill_per_visitor,
+    generation,
     is_rendering_for_cache,
     placeholder,
     rendering_for_cache,
@@ -171,17 +173,28 @@ def site_chrome(context):
 
 
 @register.simple_tag(takes_context=True)
-def fragment_key(context, page, *more):
+def fragment_key(context, page, *more, shows=None, course=None):
     """A key for a fragment of `page` cached with `{% cache %}`: the content
     generation, host, language and page (and `more`, what else the fragment
     depends on); unique (never reused) in a preview, whose draft content is
-    not what the cache holds."""
+    not what the cache holds.
+
+    A fragment that shows less than everything says so, and a change
+    elsewhere leaves it warm (home/cache.py): `shows` names the content
+    domains it shows besides the site's ("" for none, "courses"), `course`
+    the one course it shows (its version keys it; other courses' changes
+    leave it)."""
     request = context["request"]
     if getattr(request, "is_preview", False):
         return uuid.uuid4().hex
+    if shows is None and course is None:
+        content = content_generation()
+    else:
+        content = generation(*(shows or "").split())
+        if course is not None:
+            content = f"{content}:{course_versions([course.pk])[course.pk]}"
     return ":".join(
-        str(part)
-        for part in (content_generation(), request.get_host(), get_language(), page.pk, *more)
+        str(part) for part in (content, request.get_host(), get_language(), page.pk, *more)
     )
 
 

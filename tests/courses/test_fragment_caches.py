@@ -78,19 +78,26 @@ def test_the_list_of_matches_follows_the_clock(client, courses, day):
 
 
 @pytest.mark.django_db
-def test_cards_are_rendered_once_per_content_generation(client, courses, day):
+def test_a_course_change_renders_its_own_card_again_and_no_other(client, courses, day, world):
     render = course_tags._render_card
     with mock.patch.object(course_tags, "_render_card", side_effect=render) as rendered:
         shown = len(cards(client.get(URL)))
-        assert rendered.call_count == shown > 0
+        assert rendered.call_count == shown > 1
         client.get(URL)
         assert rendered.call_count == shown  # all from the cache
         two, _one = courses
         two.title = "Due date, nuovo titolo"
         publish(two)
         response = client.get(URL)
-    assert "Due date, nuovo titolo" in cards(response)
-    assert rendered.call_count == 2 * shown
+        assert "Due date, nuovo titolo" in cards(response)
+        assert rendered.call_count == shown + 1  # its card alone
+        # The partner's name is on every card of its courses: all are new.
+        world.coop.title = "Cooperativa rinominata"
+        world.coop.save_revision().publish()
+        response = client.get(URL)
+    assert rendered.call_count == 2 * shown + 1
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert "Cooperativa rinominata" in soup.select_one(".course-card").get_text()
 
 
 @pytest.mark.django_db

@@ -36,9 +36,9 @@ def test_generations_are_bumped_once_when_the_bulk_load_ends(home):
         session.capacity += 1
         session.save()
         StandardPageFactory(parent=home, title="Un'altra pagina")
-        assert (cache.get(GENERATION_KEY), cache.get(feeds.GENERATION_KEY)) == before
+        assert (content_generation(), cache.get(feeds.GENERATION_KEY)) == before
     after = (cache.get(GENERATION_KEY), cache.get(feeds.GENERATION_KEY))
-    assert after[0] > before[0]
+    assert after[0] > int(before[0].split(".")[0])  # the site's: every cache is new
     assert after[1] != before[1]
 
 
