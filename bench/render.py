@@ -95,10 +95,17 @@ def main():
     print("sites, locales, home pages and view restrictions cold too); empty: the first")
     print("with every cache emptied (a new Redis: renditions and long-lived entries too);")
     print("sign-up: the first after the seats generation moved, which is all that a sign-up,")
-    print("a cancellation or a seat given changes (courses/seat_marks.py)")
+    print("a cancellation or a seat given changes (courses/seat_marks.py);")
+    print("its course: the first after a change to the course measured (its page, dates,")
+    print("seats): the courses' generation and its version moved (home/cache.py); for the")
+    print("other pages the same change (the first live course); other course: the first")
+    print("after a change to another course (the last live course); gift: the first after")
+    print("a gift confirmed (the fund's generation moved)")
     print(
         f"{'page':<44} {'status':>6} {'median ms':>10} {'min ms':>7} {'queries':>8}"
         f" {'sign-up: ms':>12} {'queries':>8}"
+        f" {'its course: ms':>15} {'queries':>8} {'other course: ms':>17} {'queries':>8}"
+        f" {'gift: ms':>9} {'queries':>8}"
         f" {'after a change: ms':>19} {'queries':>8} {'structural: ms':>15} {'queries':>8}"
         f" {'empty: ms':>10} {'queries':>8}"
     )
@@ -106,11 +113,22 @@ def main():
 
     from django.core.cache import caches
 
+    from courses.models import CoursePage
+    from courses.models.pages import course_translation_ids
     from home.cache import (
         bump_content_generation,
+        bump_domain_now_and_on_commit,
         bump_seats_generation,
         bump_structure_generation,
     )
+
+    def course_changed(page_id):
+        ids = list(course_translation_ids(page_id))
+        return lambda: bump_domain_now_and_on_commit("courses", ids)
+
+    courses = list(CoursePage.objects.live().order_by("path").values_list("pk", "url_path"))
+    first, last = course_changed(courses[0][0]), course_changed(courses[-1][0])
+    by_path = {url_path: pk for pk, url_path in courses}
 
     def empty_every_cache():
         for each in caches.all(initialized_only=False):
@@ -124,6 +142,14 @@ def main():
         signed, _fastest, signed_queries, _status = measure(
             page_url, args.repeat, bump_seats_generation
         )
+        own = next((pk for path, pk in by_path.items() if path.endswith(page_url[3:])), None)
+        its, _fastest, its_queries, _status = measure(
+            page_url, args.repeat, first if own is None else course_changed(own)
+        )
+        other, _fastest, other_queries, _status = measure(page_url, args.repeat, last)
+        gift, _fastest, gift_queries, _status = measure(
+            page_url, args.repeat, lambda: bump_domain_now_and_on_commit("fund")
+        )
         changed, _fastest, changed_queries, _status = measure(
             page_url, args.repeat, bump_content_generation
         )
@@ -136,6 +162,8 @@ def main():
         print(
             f"{label[:44]:<44} {status:>6} {median:>10.1f} {fastest:>7.1f} {queries:>8}"
             f" {signed:>12.1f} {signed_queries:>8}"
+            f" {its:>15.1f} {its_queries:>8} {other:>17.1f} {other_queries:>8}"
+            f" {gift:>9.1f} {gift_queries:>8}"
             f" {changed:>19.1f} {changed_queries:>8} {moved:>15.1f} {moved_queries:>8}"
             f" {emptied:>10.1f} {emptied_queries:>8}"
         )
