@@ -209,6 +209,24 @@ def course_versions(ids):
     return {pk: found.get(key) or _read(key) for pk, key in keys.items()}
 
 
+def courses_mark():
+    """The courses' part of the generation, read before rows that a course
+    version will key (`versions_since`)."""
+    return _read(COURSES_KEY)
+
+
+def versions_since(mark, ids):
+    """{id: version} of the course pages `ids`, read now, if no course
+    changed since `mark` (``courses_mark``) was read: what was read between
+    the two is then as new as these versions. None if one did (a cache
+    keyed by them might hold rows older than them)."""
+    keys = {pk: f"{COURSE_VERSION_PREFIX}{pk}" for pk in ids}
+    found = cache.get_many([COURSES_KEY, *keys.values()])
+    if found.get(COURSES_KEY) != mark:
+        return None
+    return {pk: found.get(key) or _read(key) for pk, key in keys.items()}
+
+
 def bump_domain_now_and_on_commit(domain, course_ids=()):
     """A change in `domain` ("courses", "fund"): its generation moves, and
     with it the versions of the courses `course_ids` (a function giving

@@ -9,8 +9,10 @@ read the page's translations. Here one query reads the home page in every
 language, every page along the address (by ``url_path``, below the home
 page's address in the visitor's language) and every translation of each of
 them; the page served is then made specific (one query). Those rows, with
-the page served made specific, are kept per content generation (any page
-saved or deleted starts a new one) for the addresses that end on a page,
+the page served made specific, are kept per the site's part of the content
+generation (any page saved or deleted starts a new one, but a course,
+whose change moves its version: the versions of the courses among the rows
+are kept with them and checked) for the addresses that end on a page,
 as read, before the page's view has run: a page rendered again is routed
 without a query, and a made-up address keeps nothing. The home page in
 every language (every site's, when there are several) is kept in the cache
@@ -42,7 +44,7 @@ from wagtail.images.models import AbstractImage
 from wagtail.models import Locale, Page, Site
 
 from . import sites
-from .cache import generation
+from .cache import course_versions, courses_mark, generation, versions_since
 from .request_memo import in_request, locale_by_id, locales_known, remember_locales
 
 
@@ -147,9 +149,10 @@ def _route(request, path):
     components = [component for component in path.split("/") if component]
     rows_key = _rows_key(root, locale, components)
     # (not kept when the site's root pages are not: the rows are read with them)
-    rows = None if homes is None else cache.get(rows_key)
+    rows = None if homes is None else _current(cache.get(rows_key))
     fresh = rows is None
     if fresh:
+        mark = courses_mark()
         rows = _read_rows(root, homes, home_urls.get(locale.pk, root.url_path), components)
     translations = {}
     for row in rows:
@@ -166,9 +169,30 @@ def _route(request, path):
     routed = walk(home, request, components, found)
     if fresh and _is_page_at(routed, home.url_path + _relative(components)):
         # With the page served made specific (Page.specific, kept on its row),
-        # before its view has touched it.
-        cache.set(rows_key, rows, 3600)
+        # before its view has touched it, and the versions of the courses
+        # among the rows (unless a course changed while they were read).
+        versions = versions_since(mark, _course_ids(rows))
+        if versions is not None:
+            cache.set(rows_key, (versions, rows), 3600)
     return routed
+
+
+def _course_ids(rows):
+    """The ids of the course pages among `rows` (home/cache.py: their changes
+    move their versions, not the site's generation)."""
+    return [
+        row.pk for row in rows if getattr(row.specific_class, "cache_domain", None) == "courses"
+    ]
+
+
+def _current(kept):
+    """The rows kept, if the courses among them are as they were read."""
+    if kept is None:
+        return None
+    versions, rows = kept
+    if versions and course_versions(list(versions)) != versions:
+        return None
+    return rows
 
 
 def _read_rows(root, homes, home_url, components):
@@ -202,13 +226,13 @@ def _is_page_at(routed, url_path):
 
 
 def _rows_key(root, locale, components):
-    """The rows read for an address, kept per content generation (any saved
-    or deleted page starts a new one; a gift, which moves only the fund's
-    part of it, leaves them) under a digest of the address: only
+    """The rows read for an address, kept per the site's generation (any
+    saved or deleted page but a course starts a new one; the courses among
+    the rows are checked against their versions, `_current`) under a digest of the address: only
     addresses that end on a page are kept, so made-up addresses add
     nothing to the cache."""
     digest = hashlib.blake2b(_relative(components).encode(), digest_size=16).hexdigest()
-    return f"routing:rows:{generation('courses')}:{root.pk}:{locale.pk}:{digest}"
+    return f"routing:rows:{generation()}:{root.pk}:{locale.pk}:{digest}"
 
 
 def _path(page):

@@ -220,7 +220,7 @@ def test_the_course_served_is_kept_for_routing_as_read_not_as_its_view_left_it(c
     next visitor."""
     client.get(world.saldatura.url)
     components = world.saldatura.url.strip("/").split("/")[1:]
-    rows = cache.get(_rows_key(home, home.locale, components))
+    _versions, rows = cache.get(_rows_key(home, home.locale, components))
     kept = next(row for row in rows if row.pk == world.saldatura.pk).__dict__["specific"]
     assert isinstance(kept, CoursePage)
     assert "source_page" not in kept.__dict__

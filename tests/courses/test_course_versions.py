@@ -10,7 +10,8 @@ from unittest import mock
 import pytest
 from bs4 import BeautifulSoup
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from courses import booking, detail
@@ -156,3 +157,50 @@ def test_a_change_inside_a_transaction_moves_the_versions_again_on_commit(
         during = course_versions([world.excel.pk])[world.excel.pk]
     after = course_versions([world.excel.pk])[world.excel.pk]
     assert before < during < after  # a render between the two saw the old data
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return [q["sql"] for q in captured if "SAVEPOINT" not in q["sql"]]
+
+
+def test_a_course_page_after_another_courses_change_costs_its_dates_alone(client, world):
+    client.get(world.excel.url)
+    rendered_again = _queries(client, world.excel.url)
+    session = world.sartoria.sessions.last()
+    session.note = "Portate ago e filo"
+    session.save()
+    # Routed, its facts and its article from the cache: the dates' query alone
+    # (which works the session clock out too, as it is kept per the courses).
+    [after] = _queries(client, world.excel.url)
+    assert len(rendered_again) == 1
+    assert 'FROM "courses_coursesession"' in after
+
+
+def test_a_new_translation_shows_in_the_language_links_at_once(client, world, english, home_en):
+    def english_link():
+        soup = BeautifulSoup(client.get(world.excel.url).content, "html.parser")
+        return soup.select_one('link[rel="alternate"][hreflang="en"]')
+
+    translate_section(world, english)
+    assert english_link() is None
+    english_excel = translate(world.excel, {"Excel per il lavoro": "Excel for work"}, english)
+    assert english_link()["href"].endswith(english_excel.url)
+
+
+def test_rows_read_while_a_course_changed_are_not_kept(client, world):
+    from home import routing
+
+    read = routing._read_rows
+
+    def read_while_a_course_changes(*args):
+        rows = read(*args)
+        world.excel.sessions.get().save()  # another request's change, meanwhile
+        return rows
+
+    with mock.patch.object(routing, "_read_rows", side_effect=read_while_a_course_changes):
+        client.get(world.excel.url)
+    assert len(_queries(client, world.excel.url)) > 1  # routed again: nothing was kept
+    assert len(_queries(client, world.excel.url)) == 1
