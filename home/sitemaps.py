@@ -6,7 +6,7 @@ from wagtail.contrib.sitemaps import Sitemap
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.models import Page
 
-from .cache import content_generation
+from .cache import generation
 
 BODY_TIMEOUT = 24 * 3600
 
@@ -33,7 +33,7 @@ class AllLocalesSitemap(Sitemap):
     def as_view(cls):
         def view(request):
             page = request.GET.get("p", "1")[:12]
-            key = f"sitemap:{request.get_host()}:{page}:{content_generation()}"
+            key = f"sitemap:{request.get_host()}:{page}:{generation('courses')}"
             body = cache.get(key)
             if body is None:
                 response = sitemap(request, sitemaps={"pages": cls})

@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from wagtail.models import Locale, Page, PageViewRestriction
 
-from home.cache import content_generation
+from home.cache import generation
 from home.index_pages import index_page
 from home.request_memo import locales_by_code
 
@@ -214,7 +214,7 @@ def more_links(partner, locale, source_pk=None):
     """{page type label: URL of the listing of all its pages for `partner`},
     in the visitor's language (else Italian); kept per content generation.
     `source_pk`: the partner's default-language profile, when known."""
-    key = f"partners:profile-links:{content_generation()}:{partner.pk}:{locale.pk}"
+    key = f"partners:profile-links:{generation('courses')}:{partner.pk}:{locale.pk}"
     links = cache.get(key)
     if links is None:
         links = _build_more_links(partner, locale, source_pk)

@@ -558,7 +558,7 @@ def catalogue_page(locale):
     def build():
         return CourseIndexPage.objects.live().public().filter(locale=locale).first()
 
-    return catalogue.per_generation(f"catalogue-page:{locale.pk}", build)
+    return catalogue.per_generation(f"catalogue-page:{locale.pk}", build, catalogue.SITE_ONLY)
 
 
 def results_for(kind, ids, finder, context):

@@ -16,7 +16,7 @@ from django.db.models import DateField, F, IntegerField, Value
 
 from wagtail.models import Page
 
-from home.cache import content_generation
+from home.cache import generation
 from home.choices import Comune
 from home.request_memo import locales_by_code
 
@@ -105,8 +105,8 @@ def promoted_queries(language):
 
 def _kept(language):
     """(vocabulary, promoted query strings) of `language`, kept per
-    content generation."""
-    key = f"search-vocabulary:{content_generation()}:{language}"
+    content generation (of the site and the courses: no gift changes them)."""
+    key = f"search-vocabulary:{generation('courses')}:{language}"
     kept = cache.get(key)
     if kept is None:
         locale = locales_by_code().get(language)  # (read once per request)

@@ -37,3 +37,23 @@ def test_a_gift_moves_the_caches_only_when_the_fund_can_show_it(fund):
     donation.public_name = "Maria R."
     donation.save(update_fields=["public_name"])  # the donor wall
     assert content_generation() != before
+
+
+def test_after_a_gift_the_home_page_renders_its_fund_progress_alone(client, fund):
+    from unittest import mock
+
+    from bs4 import BeautifulSoup
+
+    from donations import progress
+    from home import home_lists
+
+    def shown():
+        soup = BeautifulSoup(client.get("/it/").content, "html.parser")
+        return soup.select_one(".fund-progress").get_text(" ", strip=True)
+
+    assert "€ 80.000" in shown()
+    with mock.patch.object(home_lists, "read", side_effect=home_lists.read) as lists_read:
+        PaymentFactory(donation=DonationFactory(page=fund), amount_cents=123400)
+        progress.forget(fund.translation_key)  # as the webhook does on commit
+        assert "€ 81.234" in shown()
+    assert lists_read.call_count == 0  # the hero, courses and network fragments stayed warm
