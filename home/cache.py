@@ -432,8 +432,10 @@ def _content_changed(sender, update_fields=None, instance=None, **kwargs):
     domain = getattr(sender, "cache_domain", None)
     if domain is None:
         bump_content_generation_now_and_on_commit()
+    elif domain == "courses":  # each course model says which course pages it is part of
+        bump_domain_now_and_on_commit(domain, instance.cached_course_ids)
     else:
-        bump_domain_now_and_on_commit(domain, getattr(instance, "cached_course_ids", ()))
+        bump_domain_now_and_on_commit(domain)
 
 
 def _may_show(sender, instance, update_fields):

@@ -58,6 +58,27 @@ def test_every_model_of_the_project_is_sorted_for_the_caches():
         if model._meta.app_label in project
     }
     assert models - SHOWN - IGNORED_MODELS == set()
+
+
+def test_the_models_with_a_domain_of_their_own_are_those_checked():
+    """A domain narrows what a save makes cold (home/cache.py): each model in
+    one was checked against every cache that shows it. A course's model
+    names the course pages it belongs to (their versions move)."""
+    domains = {
+        (model._meta.app_label, model._meta.model_name): model.cache_domain
+        for model in apps.get_models()
+        if getattr(model, "cache_domain", None)
+    }
+    assert domains == {
+        ("courses", "coursepage"): "courses",
+        ("courses", "coursesession"): "courses",
+        ("courses", "signupquestion"): "courses",
+        ("donations", "donation"): "fund",
+        ("donations", "payment"): "fund",
+    }
+    for model in apps.get_models():
+        if getattr(model, "cache_domain", None) == "courses":
+            assert callable(getattr(model, "cached_course_ids", None)), model
     assert set() == SHOWN & IGNORED_MODELS
 
 
