@@ -47,7 +47,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .request_memo import forget_structure, remember, remembered
+from .request_memo import forget, forget_structure, recall, remember, remembered
 
 GENERATION_KEY = "content-generation"
 STRUCTURE_KEY = "structure-generation"
@@ -199,14 +199,28 @@ def _bump_on_commit():
     bump_content_generation()
 
 
+def _version_key(pk):
+    return f"{COURSE_VERSION_PREFIX}{pk}"
+
+
+def _versions(found, ids):
+    return {pk: found.get(_version_key(pk)) or _read(_version_key(pk)) for pk in ids}
+
+
 def course_versions(ids):
     """{page id: version} of the course pages `ids`: moved by every change to
     the course or to any of its translations (its page, sessions, sign-up
     questions). A cache of what one course shows and the site's content
-    (not the other courses) is keyed by ``generation()`` and its version."""
-    keys = {pk: f"{COURSE_VERSION_PREFIX}{pk}" for pk in ids}
-    found = cache.get_many(list(keys.values()))
-    return {pk: found.get(key) or _read(key) for pk, key in keys.items()}
+    (not the other courses) is keyed by ``generation()`` and its version.
+    Read from the cache once per request (routing, a course page's facts
+    and its article ask for the same one), before what it keys."""
+    found = {pk: recall(("course-version", pk)) for pk in ids}
+    missing = [pk for pk, version in found.items() if version is None]
+    if missing:
+        found.update(_versions(cache.get_many([_version_key(pk) for pk in missing]), missing))
+        for pk in missing:
+            remember(("course-version", pk), found[pk])
+    return found
 
 
 def courses_mark():
@@ -220,11 +234,10 @@ def versions_since(mark, ids):
     changed since `mark` (``courses_mark``) was read: what was read between
     the two is then as new as these versions. None if one did (a cache
     keyed by them might hold rows older than them)."""
-    keys = {pk: f"{COURSE_VERSION_PREFIX}{pk}" for pk in ids}
-    found = cache.get_many([COURSES_KEY, *keys.values()])
+    found = cache.get_many([COURSES_KEY, *(_version_key(pk) for pk in ids)])
     if found.get(COURSES_KEY) != mark:
         return None
-    return {pk: found.get(key) or _read(key) for pk, key in keys.items()}
+    return _versions(found, ids)
 
 
 def bump_domain_now_and_on_commit(domain, course_ids=()):
@@ -235,7 +248,8 @@ def bump_domain_now_and_on_commit(domain, course_ids=()):
     def bump():
         _bump(DOMAIN_KEYS[domain])
         for pk in ids:
-            _bump(f"{COURSE_VERSION_PREFIX}{pk}")
+            _bump(_version_key(pk))
+        forget(*(("course-version", pk) for pk in ids))
 
     if _bumps_held.get() is not None:
         _bumps_held.get().append(True)
