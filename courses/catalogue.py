@@ -592,10 +592,17 @@ def with_clock_read(sessions, now):
     session clock worked out by the same query when it is not kept
     (`with_session_clock`), and then kept: after a change, one query where
     there were two."""
+    return clock_read(
+        lambda clock_known: list(sessions if clock_known else with_session_clock(sessions, now)),
+        now,
+    )
+
+
+def clock_read(read, now):
+    """`with_clock_read` for `read(clock_known)`, which reads the sessions
+    (a list), with `with_session_clock` unless `clock_known`."""
     clock_known = known_session_clock(now) is not None
-    if not clock_known:
-        sessions = with_session_clock(sessions, now)
-    sessions = list(sessions)
+    sessions = read(clock_known)
     if sessions and not clock_known:
         keep_session_clock(now, [getattr(sessions[0], f"clock_{name}") for name in CLOCK_FIELDS])
     return sessions

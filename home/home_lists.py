@@ -28,27 +28,58 @@ The cards' topics are still read by the cards (``catalogue.attach_cards``).
 The request remembers each list (home/request_memo.py) for the tag that
 shows it; a tag whose list was not read (another limit) reads it alone, as
 before.
+
+The home page asks only for the lists of its fragments that are not kept
+(``names``: after a course's change, the next sessions and the new courses,
+not the opportunities, challenges and fund); each list's conditions, and
+the first query, are left out when their list is not asked for. The SQL of
+each query is compiled once per process for each set of lists, language and
+state of the session clock (home/prepared.py), and run with the request's
+time.
 """
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.apps import apps
 from django.db.models import (
     BooleanField,
     Case,
     ExpressionWrapper,
     F,
     Q,
+    Value,
     When,
 )
 
 from wagtail.models import Page
 
-from .index_pages import index_locale_ids, index_pages, is_index_page, remember_index_pages
+from . import prepared
+from .index_pages import (
+    INDEX_MODELS,
+    index_locale_ids,
+    index_pages,
+    is_index_page,
+    remember_index_pages,
+)
+from .prepared import hidden_inputs
 from .request_memo import recall, remember
 
 SESSIONS = 6
 OPPORTUNITIES = 3
 CHALLENGES = 3
 NEW_COURSES = 3
+# Every list `read` can read; the next sessions and the new courses are read
+# together (the first query), the others each as a condition of the second.
+NAMES = frozenset({"sessions", "courses", "opportunities", "challenges", "fund"})
+COURSE_LISTS = frozenset({"sessions", "courses"})
+# The page type each list shows, joined to its rows (select_related).
+JOINS = {
+    "opportunities": "opportunitypage",
+    "challenges": "challengepage__listing_image",
+    "fund": "donationpage",
+    "courses": "partnerpage__logo",  # the new courses' partners, for their cards
+}
+JOINED = frozenset(
+    {"opportunitypage", "challengepage", "donationpage", "coursepage", "partnerpage"}
+)
 
 
 def _key(name, locale, limit=None):
@@ -74,84 +105,101 @@ def _order():
     ]
 
 
-def _child(page, link):
-    """The specific row joined to `page` through `link`, or None."""
-    try:
-        return getattr(page, link)
-    except ObjectDoesNotExist:
-        return None
+def _shape(name, locale, default_id, *more):
+    """What the SQL of the query `name` depends on besides the time
+    (home/prepared.py)."""
+    models = [apps.get_model(label) for label in INDEX_MODELS]  # (`index_pages`)
+    return ("home-list", name, locale.pk, default_id, *more, hidden_inputs(*models))
 
 
 def _sessions(locale, default_id, now):
     """The next sessions and every session of the new courses (for their
     cards), in one query; with the session clock when it is not kept."""
-    from courses.catalogue import newest_with_dates, next_sessions, with_clock_read
+    from courses.catalogue import clock_read, newest_with_dates, next_sessions, with_session_clock
     from courses.models import CourseSession
 
-    next_ids = next_sessions(default_id, now).values("pk")[:SESSIONS]
-    new_keys = newest_with_dates(locale, default_id, now).values("translation_key")[:NEW_COURSES]
-    sessions = (
-        CourseSession.objects.with_seats()
-        .filter(
-            Q(pk__in=next_ids) | Q(page__translation_key__in=new_keys, page__locale_id=default_id)
+    def build(clock_known, now):
+        next_ids = next_sessions(default_id, now).values("pk")[:SESSIONS]
+        new_keys = newest_with_dates(locale, default_id, now).values("translation_key")
+        sessions = (
+            CourseSession.objects.with_seats()
+            .filter(
+                Q(pk__in=next_ids)
+                | Q(page__translation_key__in=new_keys[:NEW_COURSES], page__locale_id=default_id)
+            )
+            .select_related("venue", "page")
+            .annotate(
+                course_key=F("page__translation_key"),
+                is_next=ExpressionWrapper(Q(pk__in=next_ids), output_field=BooleanField()),
+            )
+            .order_by("start", "sort_order", "pk")
         )
-        .select_related("venue", "page")
-        .annotate(
-            course_key=F("page__translation_key"),
-            is_next=ExpressionWrapper(Q(pk__in=next_ids), output_field=BooleanField()),
-        )
-        .order_by("start", "sort_order", "pk")
+        return sessions if clock_known else with_session_clock(sessions, now)
+
+    return clock_read(
+        lambda clock_known: prepared.rows(
+            _shape("sessions", locale, default_id, clock_known),
+            lambda now: build(clock_known, now),
+            now,
+        ),
+        now,
     )
-    return with_clock_read(sessions, now)
 
 
-def _wanted(locale, default_id, now, session_keys):
-    """The condition on pages that every list's pages meet, and the new
-    courses' ids (a subquery)."""
-    from courses.catalogue import newest_with_dates
+def _wanted(locale, default_id, now, names):
+    """The condition on pages that the pages of the lists `names` meet (with
+    the index pages they link to, and in another language than Italian the
+    translations of the next sessions' courses), and whether a row is one
+    of the new courses (an expression)."""
+    from courses.catalogue import newest_with_dates, next_sessions
     from donations.progress import fund_pages
     from partners.challenge_index import open_calls
     from partners.opportunity_listing import closing_soon_queryset
 
-    new_courses = newest_with_dates(locale, default_id, now)
-    new_ids = new_courses.values("pk")[:NEW_COURSES]
-    wanted = (
-        Q(pk__in=closing_soon_queryset(locale, now).values("pk")[:OPPORTUNITIES])
-        | Q(pk__in=open_calls(locale, now).values("pk")[:CHALLENGES])
-        | Q(pk__in=fund_pages(locale).values("pk")[:1])
-        | Q(pk__in=new_ids)
-        | Q(
-            partnerpage__isnull=False,
-            path__in=new_courses.values("parent_path")[:NEW_COURSES],
-        )
-        | Q(pk__in=index_pages(index_locale_ids()).values("pk"))
-    )
-    if session_keys:
+    wanted = Q(pk__in=[])
+    is_new_course = Value(False)
+    if "opportunities" in names:
+        wanted |= Q(pk__in=closing_soon_queryset(locale, now).values("pk")[:OPPORTUNITIES])
+    if "challenges" in names:
+        wanted |= Q(pk__in=open_calls(locale, now).values("pk")[:CHALLENGES])
+    if "fund" in names:
+        wanted |= Q(pk__in=fund_pages(locale).values("pk")[:1])
+    if "courses" in names:
+        new_courses = newest_with_dates(locale, default_id, now)
+        new_ids = new_courses.values("pk")[:NEW_COURSES]
+        parents = new_courses.values("parent_path")[:NEW_COURSES]
+        wanted |= Q(pk__in=new_ids) | Q(partnerpage__isnull=False, path__in=parents)
+        is_new_course = Q(pk__in=new_ids)
+    if names - {"fund"}:
+        wanted |= Q(pk__in=index_pages(index_locale_ids()).values("pk"))
+    if "sessions" in names and locale.pk != default_id:
+        courses = next_sessions(default_id, now).values("page__translation_key")[:SESSIONS]
         translated = Page.objects.live().public().filter(locale_id=locale.pk)
-        wanted |= Q(pk__in=translated.filter(translation_key__in=session_keys).values("pk"))
-    return wanted, new_ids
+        wanted |= Q(pk__in=translated.filter(translation_key__in=courses).values("pk"))
+    return wanted, ExpressionWrapper(is_new_course, output_field=BooleanField())
 
 
-def _pages(locale, default_id, now, session_keys):
+def _pages(locale, default_id, now, names):
     from partners.opportunity_listing import parent_title
 
-    wanted, new_ids = _wanted(locale, default_id, now, session_keys)
-    return list(
-        Page.objects.filter(wanted)
-        .select_related(
-            "locale",
-            "opportunitypage",
-            "challengepage__listing_image",
-            "donationpage",
-            "coursepage__listing_image",
-            "partnerpage__logo",
+    def build(now):
+        wanted, is_new_course = _wanted(locale, default_id, now, names)
+        # Only the page types of the lists asked for can be among the rows:
+        # only theirs are joined (`_split` reads them).
+        joins = [join for name, join in JOINS.items() if name in names]
+        if names & COURSE_LISTS:
+            joins.append("coursepage__listing_image")
+        return (
+            Page.objects.filter(wanted)
+            .select_related("locale", *joins)
+            .annotate(
+                is_new_course=is_new_course,
+                **({"parent_title": parent_title()} if "opportunities" in names else {}),
+            )
+            .order_by(*_order())
         )
-        .annotate(
-            is_new_course=ExpressionWrapper(Q(pk__in=new_ids), output_field=BooleanField()),
-            parent_title=parent_title(),
-        )
-        .order_by(*_order())
-    )
+
+    return prepared.rows(_shape("pages", locale, default_id, tuple(sorted(names))), build, now)
 
 
 def _split(rows, locale):
@@ -166,43 +214,50 @@ def _split(rows, locale):
         "index": [],
     }
     for row in rows:
-        if (page := _child(row, "opportunitypage")) is not None:
+        kind = row.specific_class._meta.model_name if row.specific_class else None
+        if kind in JOINED:
+            page = getattr(row, kind)  # joined by `_pages` (no query)
+        if kind == "opportunitypage":
             page.locale = row.locale
             page.partner_title = row.parent_title
             lists["opportunities"].append(page)
-        elif (page := _child(row, "challengepage")) is not None:
+        elif kind == "challengepage":
             page.locale = row.locale
             lists["challenges"].append(page)
-        elif (page := _child(row, "donationpage")) is not None:
+        elif kind == "donationpage":
             lists["fund"].append(page)
-        elif (page := _child(row, "coursepage")) is not None:
+        elif kind == "coursepage":
             if row.is_new_course:
                 lists["courses"].append(page)
             if row.locale_id == locale.pk:
                 lists["translations"][row.translation_key] = page
-        elif (page := _child(row, "partnerpage")) is not None:
+        elif kind == "partnerpage":
             lists["partners"][row.path] = page
         elif is_index_page(row):
             lists["index"].append(row.specific_deferred)
     return lists
 
 
-def read(locale, default_id, now):
-    """Read the home page's lists for `locale` (see the module's docstring),
-    remember them for this request's tags and return them ({name: list})."""
+def read(locale, default_id, now, names=NAMES):
+    """Read the home page's lists `names` (all of them by default) for
+    `locale` (see the module's docstring), remember them for this request's
+    tags and return them ({name: list})."""
     from courses.catalogue import SITE_ONLY, keep_many, remember_card_sessions
 
-    sessions = _sessions(locale, default_id, now)
+    names = frozenset(names)
+    sessions = _sessions(locale, default_id, now) if names & COURSE_LISTS else []
     next_ones = [session for session in sessions if session.is_next]
     session_keys = (
-        sorted({session.course_key for session in next_ones}) if locale.pk != default_id else []
+        {session.course_key for session in next_ones} if locale.pk != default_id else set()
     )
-    lists = _split(_pages(locale, default_id, now, session_keys), locale)
+    lists = _split(_pages(locale, default_id, now, names), locale)
     courses = lists["courses"]
-    parents = {course.path[: -Page.steplen] for course in courses}
-    keep_many("partner", {path: lists["partners"].get(path) for path in parents}, SITE_ONLY)
-    remember_card_sessions({course.translation_key for course in courses}, default_id, sessions)
-    remember_index_pages(index_locale_ids(), lists["index"])
+    if "courses" in names:
+        parents = {course.path[: -Page.steplen] for course in courses}
+        keep_many("partner", {path: lists["partners"].get(path) for path in parents}, SITE_ONLY)
+        remember_card_sessions({course.translation_key for course in courses}, default_id, sessions)
+    if names - {"fund"}:
+        remember_index_pages(index_locale_ids(), lists["index"])
     found = lists["translations"]
     translations = {key: found[key] for key in session_keys if key in found}
     found = {
@@ -212,6 +267,7 @@ def read(locale, default_id, now):
         ("challenges", CHALLENGES): lists["challenges"],
         ("fund", None): lists["fund"],
     }
+    found = {(name, limit): value for (name, limit), value in found.items() if name in names}
     for (name, limit), value in found.items():
         remember(_key(name, locale, limit), value)
     return {name: value for (name, _limit), value in found.items()}
@@ -223,5 +279,5 @@ def card_renditions(lists):
     challenges' pictures."""
     return [
         (page.listing_image, type(page).listing_card_image_spec)
-        for page in (*lists["courses"], *lists["challenges"])
+        for page in (*lists.get("courses", ()), *lists.get("challenges", ()))
     ]

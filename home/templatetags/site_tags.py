@@ -2,7 +2,8 @@ import uuid
 
 from django import template
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import InvalidCacheBackendError, cache, caches
+from django.core.cache.utils import make_template_fragment_key
 from django.db.models import BooleanField, ExpressionWrapper, Q, Subquery
 from django.urls import translate_url
 from django.utils import timezone
@@ -184,15 +185,24 @@ def fragment_key(context, page, *more, shows=None, course=None):
     domains it shows besides the site's ("" for none, "courses"), `course`
     the one course it shows (its version keys it; other courses' changes
     leave it)."""
-    request = context["request"]
+    courses = None if course is None else [course.pk]
+    return page_fragment_key(context["request"], page, *more, shows=shows, courses=courses)
+
+
+def page_fragment_key(request, page, *more, shows=None, courses=None):
+    """`fragment_key`, with `courses` the ids of the pages whose course
+    versions key it (the pages a fragment shows: those that are not courses
+    have a version that never moves)."""
     if getattr(request, "is_preview", False):
         return uuid.uuid4().hex
-    if shows is None and course is None:
+    if shows is None and courses is None:
         content = content_generation()
     else:
         content = generation(*(shows or "").split())
-        if course is not None:
-            content = f"{content}:{course_versions([course.pk])[course.pk]}"
+        courses = [pk for pk in dict.fromkeys(courses or ()) if pk is not None]
+        if courses:
+            versions = course_versions(courses)
+            content = ":".join([content, *(str(version) for version in versions.values())])
     return ":".join(
         str(part) for part in (content, request.get_host(), get_language(), page.pk, *more)
     )
@@ -322,24 +332,101 @@ HERO_IMAGE_SPEC = "fill-720x480|format-webp"
 FEATURED_IMAGE_SPEC = "fill-480x270|format-webp"
 
 
-@register.simple_tag
-def read_home(page):
-    """Read what the home page's fragment shows: the hero (`read_hero`), the
+# The home page's fragments (home/home_page.html), each with what it shows:
+# the content domains besides the site's (`fragment_key`'s `shows`), the
+# lists it shows (home/home_lists.py) and whether its key holds the course
+# versions of the pages chosen in it (`_chosen_ids`).
+HOME_FRAGMENTS = {
+    "intro": {"shows": "", "lists": set(), "chosen": True},  # hero, areas
+    "courses": {"shows": "courses", "lists": {"sessions", "courses"}, "chosen": False},
+    "fund": {"shows": "fund", "lists": {"fund"}, "chosen": False},
+    # opportunities, challenges, the featured pages and the rest of the body
+    "network": {"shows": "", "lists": {"opportunities", "challenges"}, "chosen": True},
+}
+
+
+def _chosen_ids(page, name):
+    """The ids of the pages chosen in the blocks of the home page's fragment
+    `name` (read by `localize_chosen_ids`)."""
+    if name == "intro":
+        return localize.chosen_page_ids(page.areas)
+    if name == "network":
+        return localize.chosen_page_ids(page.body)
+    return []
+
+
+def _shown_ids(page, name):
+    """The ids of the pages the home page's fragment `name` shows: those
+    chosen in its blocks, and the hero's link in the hero's."""
+    hero = [page.hero_link_id] if name == "intro" and page.hero_link_id else []
+    return [*hero, *_chosen_ids(page, name)]
+
+
+@register.simple_tag(takes_context=True)
+def home_fragments(context, page):
+    """The keys of the home page's fragments ({name: key}, for its
+    `{% cache %}` tags, named "home_<name>"), and, for the fragments the
+    cache lacks, what they show read together (`read_home`): after a
+    course's change only the course lists are read, where the hero, the
+    chosen pages, the opportunities, the challenges and the fund were read
+    again too; with every fragment cold, what all of them show is read in
+    as many queries as before.
+
+    A fragment that goes from the cache between this look and its own
+    `{% cache %}` tag renders anyway: each tag reads what it was not given."""
+    request = context["request"]
+    keys = {
+        name: page_fragment_key(
+            request,
+            page,
+            shows=spec["shows"],
+            courses=_shown_ids(page, name) if spec["chosen"] else None,
+        )
+        for name, spec in HOME_FRAGMENTS.items()
+    }
+    fragment_keys = {
+        name: make_template_fragment_key(f"home_{name}", [key]) for name, key in keys.items()
+    }
+    kept = _fragment_cache().get_many(list(fragment_keys.values()))
+    read_home(page, [name for name, key in fragment_keys.items() if key not in kept])
+    return keys
+
+
+def _fragment_cache():
+    """The cache the `{% cache %}` tag keeps fragments in."""
+    try:
+        return caches["template_fragments"]
+    except InvalidCacheBackendError:
+        return caches["default"]
+
+
+def read_home(page, fragments=tuple(HOME_FRAGMENTS)):
+    """Read what the home page's `fragments` show: the hero (`read_hero`), the
     pages chosen in its areas and featured blocks (`localize_chosen_pages`),
     its lists (home/home_lists.py, for the tags that show them), and then the
     renditions of every image among them together (home/images.py: one
-    query with an empty cache, where each image was one). Renders nothing."""
+    query with an empty cache, where each image was one). The fund's
+    progress, cold alone, reads its page itself."""
     from courses.catalogue import default_locale_id
 
-    read_hero(page)
-    shown = localize.localize_chosen_ids(localize.chosen_page_ids(page.areas, page.body))
-    lists = home_lists.read(Locale.get_active(), default_locale_id(), timezone.now())
-    featured = localize.chosen_page_ids(page.body, block_type="featured_pages")
+    fragments = set(fragments)
+    if "intro" in fragments:
+        read_hero(page)
+    chosen = [pk for name in fragments for pk in _chosen_ids(page, name)]
+    shown = localize.localize_chosen_ids(chosen) if chosen else {}
+    names = {name for fragment in fragments for name in HOME_FRAGMENTS[fragment]["lists"]}
+    lists = {}
+    if names - {"fund"}:
+        lists = home_lists.read(Locale.get_active(), default_locale_id(), timezone.now(), names)
+    featured = (
+        localize.chosen_page_ids(page.body, block_type="featured_pages")
+        if "network" in fragments
+        else []
+    )
     read_renditions(
         [
-            (page.hero_image, HERO_IMAGE_SPEC),
+            *([(page.hero_image, HERO_IMAGE_SPEC)] if "intro" in fragments else []),
             *((shown[pk].listing_image, FEATURED_IMAGE_SPEC) for pk in featured if pk in shown),
             *home_lists.card_renditions(lists),
         ]
     )
-    return ""
