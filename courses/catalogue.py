@@ -36,10 +36,12 @@ from django.utils import timezone
 
 from wagtail.models import Locale, Page
 
+from home import prepared
 from home.cache import DOMAIN_KEYS, generation, kept
 from home.choices import Comune
 from home.fields import ChoiceListField
 from home.images import with_images
+from home.prepared import hidden_inputs
 from home.request_memo import recall, remember, remembered
 from partners.choices import Audience
 from partners.models import PartnerPage
@@ -703,22 +705,46 @@ def matching_courses(form, data, request, locale, default_id, now, query_key):
     found = cache.get(key)
     topic_keys = None
     if found is None:
-        courses = matching_queryset(data, locale, default_id, now)
-        ids, topic_keys = ids_and_topic_keys(courses)
+        ids, topic_keys = ids_and_topic_keys(matching_rows(data, locale, default_id, now))
         hints = [] if ids else relax_hints(form, data, request, locale, default_id, now)
         found = (ids, hints)
         cache.set(key, found, 3600)
     return (*found, topic_keys)
 
 
-def ids_and_topic_keys(courses):
-    """The ids of `courses` in their order, and {id: its topics' translation
-    keys, by topic name} as the cards read them (`_topic_keys`): one query,
-    a row per course and topic."""
-    ids, topic_keys = [], {}
-    rows = courses.values_list("pk", "topics__translation_key").order_by(
+def id_rows(courses):
+    """(id, a topic's translation key) of `courses`, in their order: a row per
+    course and topic (`ids_and_topic_keys`)."""
+    return courses.values_list("pk", "topics__translation_key").order_by(
         *courses.query.order_by, "topics__name", "topics__pk"
     )
+
+
+def matching_rows(data, locale, default_id, now):
+    """`id_rows` of the courses matching `data`; the SQL compiled once per
+    process for the same filters (home/prepared.py), but for a text search
+    (the ids it finds are the SQL's) and filters of dates relative to today
+    (`prepared` finds they move with the time and builds them each time).
+    What else `filter_conditions` writes into the SQL is in the shape."""
+
+    def build(now):
+        return id_rows(matching_queryset(data, locale, default_id, now))
+
+    if data.get("q"):
+        return list(build(now))
+    filters = tuple(sorted((name, repr(value)) for name, value in data.items()))
+    # What `filter_conditions` reads to write the SQL: the partner's
+    # translation key (a partner's id reused by another partner is another key).
+    read = partner_key(data["partner"]) if data.get("partner") else None
+    shape = ("catalogue", locale.pk, default_id, filters, read, hidden_inputs())
+    return prepared.rows(shape, build, now)
+
+
+def ids_and_topic_keys(rows):
+    """The ids of the courses of `rows` (`id_rows`) in their order, and {id:
+    its topics' translation keys, by topic name} as the cards read them
+    (`_topic_keys`): one query, a row per course and topic."""
+    ids, topic_keys = [], {}
     for pk, key in rows:
         if pk not in topic_keys:
             ids.append(pk)

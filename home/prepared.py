@@ -5,7 +5,8 @@ After a course's change the home page reads its course lists again
 (`.live().public()`, the visitor's language and its fallback, dates ahead,
 the session clock). Django builds and compiles each at every call, and that
 Python took about ten times as long as the database took to answer them
-(docs/performance.md, "The home page after a course's change").
+(docs/performance.md, "The home page after a course's change"). So did the
+catalogue's matches (`courses.catalogue.matching_rows`).
 
 `rows(shape, build, now)` runs the SQL of `build(now)` compiled at its first
 call in this process for `shape`, with this call's `now` put where the first
@@ -13,8 +14,9 @@ call's was, and turns the rows into model instances as the queryset would
 (its joined rows, annotations and its own `_fetch_all`).
 
 - **`shape` names every input of the SQL but `now`**: the locales, which
-  lists, whether the clock is kept, the view restrictions and content types
-  the querysets read (`hidden_inputs`). A new shape compiles anew.
+  lists or filters, whether the clock is kept, the view restrictions and
+  content types the querysets read (`hidden_inputs`). A new shape compiles
+  anew; the process keeps the last `MAX_KEPT` shapes.
 - **`now` must reach the SQL as itself**, as a datetime column compared
   with it does: the first call builds the queryset for two instants (400
   days, an hour, a minute, a second and a microsecond apart) and keeps its
@@ -31,6 +33,7 @@ call's was, and turns the rows into model instances as the queryset would
 
 import copy
 import datetime
+import threading
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections
@@ -39,6 +42,10 @@ from .request_memo import view_restrictions
 
 _kept = {}
 _NEVER = object()  # a shape whose SQL cannot be kept: built at every call
+# Shapes kept at most: the catalogue's filters make many (the oldest kept is
+# forgotten first).
+MAX_KEPT = 256
+_keeping = threading.Lock()
 
 
 class _Kept:
@@ -99,11 +106,16 @@ def forget():
 
 
 def rows(shape, build, now):
-    """The rows of `build(now)` (a queryset of model instances), as a list;
-    its SQL compiled once per process for `shape` (see the module)."""
+    """The rows of `build(now)` (a queryset: of model instances, or of
+    values), as a list; its SQL compiled once per process for `shape` (see
+    the module)."""
     kept = _kept.get(shape)
     if kept is None:
-        kept = _kept[shape] = _prepare(build, now)
+        kept = _prepare(build, now)
+        with _keeping:  # (threads of one process share what is kept)
+            while len(_kept) >= MAX_KEPT:
+                _kept.pop(next(iter(_kept)))
+            _kept[shape] = kept
     if kept is _NEVER:
         return list(build(now))
     queryset = kept.queryset._chain()

@@ -11,9 +11,11 @@ from wagtail.models import Locale
 
 from home import home_lists
 from home.cache import course_versions, generation
+from home.images import read_renditions
 
 from .. import seat_marks
 from ..catalogue import (
+    CARD_IMAGE_SPEC,
     attach_cards,
     card_queryset,
     clock_key,
@@ -94,11 +96,16 @@ def _pk(course):
 
 
 def _card_pages(courses):
-    """{id: course page with its card attached} for `courses` (pages or ids)."""
+    """{id: course page with its card attached} for `courses` (pages or ids).
+    The pictures' renditions of the pages read here come from Wagtail's
+    rendition cache (a query only for those it lacks): after a course's
+    change its card alone is rendered again, and its picture is as it was."""
     pages = [course for course in courses if not isinstance(course, int)]
     ids = [course for course in courses if isinstance(course, int)]
     if ids:
-        pages += card_queryset(CoursePage.objects.filter(pk__in=ids))
+        read = list(CoursePage.objects.filter(pk__in=ids).select_related("listing_image"))
+        read_renditions([(page.listing_image, CARD_IMAGE_SPEC) for page in read])
+        pages += read
     attach_cards(pages)
     return {page.pk: page for page in pages}
 
