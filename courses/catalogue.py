@@ -81,11 +81,19 @@ def course_base_queryset(locale, default_id):
 
 
 def newest_with_dates(locale, default_id, now=None):
-    """The courses of `course_base_queryset` that still have dates ahead,
-    the newest first (the home page's new courses)."""
+    """The courses of `course_base_queryset` that still have dates ahead
+    (a session of their Italian page not over, not cancelled), the newest
+    first (the home page's new courses), with their `parent_path`. Whether
+    a date is ahead is an EXISTS, not the next date itself (as
+    `annotate_dates` finds it): the home page's lists ask for these courses
+    four times in one query, and at scale 20 working out every course's
+    next date made it four times slower."""
+    now = now or timezone.now()
+    ahead = source_sessions(default_id, end__gte=now).exclude(status=SessionStatus.CANCELLED)
     return (
-        annotate_dates(course_base_queryset(locale, default_id), default_id, now)
-        .filter(next_start__isnull=False)
+        course_base_queryset(locale, default_id)
+        .filter(Exists(ahead))
+        .annotate(parent_path=Substr("path", 1, Length("path") - Page.steplen))
         .order_by("-first_published_at", "pk")
     )
 

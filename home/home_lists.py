@@ -116,7 +116,7 @@ def _sessions(locale, default_id, now):
     """The next sessions and every session of the new courses (for their
     cards), in one query; with the session clock when it is not kept."""
     from courses.catalogue import clock_read, newest_with_dates, next_sessions, with_session_clock
-    from courses.models import CourseSession
+    from courses.models import CoursePage, CourseSession
 
     def build(clock_known, now):
         next_ids = next_sessions(default_id, now).values("pk")[:SESSIONS]
@@ -125,7 +125,11 @@ def _sessions(locale, default_id, now):
             CourseSession.objects.with_seats()
             .filter(
                 Q(pk__in=next_ids)
-                | Q(page__translation_key__in=new_keys[:NEW_COURSES], page__locale_id=default_id)
+                | Q(
+                    page_id__in=CoursePage.objects.filter(
+                        translation_key__in=new_keys[:NEW_COURSES], locale_id=default_id
+                    ).values("pk")
+                )
             )
             .select_related("venue", "page")
             .annotate(
@@ -154,6 +158,7 @@ def _wanted(locale, default_id, now, names):
     from courses.catalogue import newest_with_dates, next_sessions
     from donations.progress import fund_pages
     from partners.challenge_index import open_calls
+    from partners.models import PartnerPage
     from partners.opportunity_listing import closing_soon_queryset
 
     wanted = Q(pk__in=[])
@@ -168,7 +173,8 @@ def _wanted(locale, default_id, now, names):
         new_courses = newest_with_dates(locale, default_id, now)
         new_ids = new_courses.values("pk")[:NEW_COURSES]
         parents = new_courses.values("parent_path")[:NEW_COURSES]
-        wanted |= Q(pk__in=new_ids) | Q(partnerpage__isnull=False, path__in=parents)
+        partners = PartnerPage.objects.filter(path__in=parents).values("pk")
+        wanted |= Q(pk__in=new_ids) | Q(pk__in=partners)
         is_new_course = Q(pk__in=new_ids)
     if names - {"fund"}:
         wanted |= Q(pk__in=index_pages(index_locale_ids()).values("pk"))

@@ -36,6 +36,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: PostgreSQL compiles a query it expects to be costly
+    # (tens of ms spent compiling), and the estimates of this site's queries
+    # run far over their few ms (the home page's sessions with their seats
+    # took 76 ms at demo scale 20, 5 without; docs/decisions.md). A
+    # DATABASE_URL's own `options` are kept.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str(

@@ -9,7 +9,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
@@ -72,10 +73,25 @@ class SessionQuerySet(models.QuerySet):
             note_fresh(self._result_cache)
 
     def with_seats(self):
-        """Annotate `seats_taken` and `waiting` in the same query."""
+        """Annotate `seats_taken` and `waiting` in the same query: each a
+        count of the session's sign-ups in a subquery (an index lookup per
+        session read). A join of the sign-ups grouped by session made
+        PostgreSQL read and sort every sign-up of the site to count those
+        of the 18 sessions the home page shows (9 ms at demo scale 20)."""
+
+        def count(**filters):
+            signups = (
+                Signup.objects.filter(session=OuterRef("pk"), **filters)
+                .order_by()
+                .values("session")
+                .annotate(count=Count("pk"))
+                .values("count")
+            )
+            return Coalesce(Subquery(signups), 0, output_field=models.IntegerField())
+
         return self.annotate(
-            seats_taken=Count("signups", filter=Q(signups__status__in=SEAT_STATUSES)),
-            waiting=Count("signups", filter=Q(signups__status=SignupStatus.WAITLISTED)),
+            seats_taken=count(status__in=SEAT_STATUSES),
+            waiting=count(status=SignupStatus.WAITLISTED),
         )
 
 
