@@ -16,8 +16,9 @@ them in two:
   one place), the rows come specific (each page type's table joined, as
   ``search.engine.specific_pages`` does), and one ORDER BY holds each list's
   own order (`_order`: the keys of one list are NULL on the rows of the
-  others). The new courses' partners come along (kept for their cards,
-  ``catalogue.keep_many``), and so do the index pages
+  others). The new courses' partners come along when asked for (kept for
+  their cards, ``catalogue.keep_many``: the home page asks only when the
+  site's part of the content generation moved), and so do the index pages
   (``index_pages.remember_index_pages``) and, in another language than
   Italian, the translations of the next sessions' courses.
 
@@ -42,6 +43,7 @@ from django.apps import apps
 from django.db.models import (
     BooleanField,
     Case,
+    DateTimeField,
     ExpressionWrapper,
     F,
     Q,
@@ -75,7 +77,6 @@ JOINS = {
     "opportunities": "opportunitypage",
     "challenges": "challengepage__listing_image",
     "fund": "donationpage",
-    "courses": "partnerpage__logo",  # the new courses' partners, for their cards
 }
 JOINED = frozenset(
     {"opportunitypage", "challengepage", "donationpage", "coursepage", "partnerpage"}
@@ -100,7 +101,8 @@ def _order():
         F("opportunitypage__deadline").asc(),
         Case(When(opportunitypage__isnull=False, then=F("title"))).asc(),
         F("challengepage__closes_at").asc(),
-        Case(When(is_new_course=True, then=F("first_published_at"))).desc(),
+        # (by its alias: the new courses' subquery is not written again)
+        F("new_course_published").desc(),
         F("pk").asc(),
     ]
 
@@ -150,11 +152,12 @@ def _sessions(locale, default_id, now):
     )
 
 
-def _wanted(locale, default_id, now, names):
+def _wanted(locale, default_id, now, names, partners):
     """The condition on pages that the pages of the lists `names` meet (with
     the index pages they link to, and in another language than Italian the
-    translations of the next sessions' courses), and whether a row is one
-    of the new courses (an expression)."""
+    translations of the next sessions' courses), and when a row was first
+    published if it is one of the new courses (an expression, NULL on every
+    other row: their list's order, and how `_split` knows them)."""
     from courses.catalogue import newest_with_dates, next_sessions
     from donations.progress import fund_pages
     from partners.challenge_index import open_calls
@@ -162,7 +165,7 @@ def _wanted(locale, default_id, now, names):
     from partners.opportunity_listing import closing_soon_queryset
 
     wanted = Q(pk__in=[])
-    is_new_course = Value(False)
+    new_course_published = Value(None)
     if "opportunities" in names:
         wanted |= Q(pk__in=closing_soon_queryset(locale, now).values("pk")[:OPPORTUNITIES])
     if "challenges" in names:
@@ -172,40 +175,44 @@ def _wanted(locale, default_id, now, names):
     if "courses" in names:
         new_courses = newest_with_dates(locale, default_id, now)
         new_ids = new_courses.values("pk")[:NEW_COURSES]
-        parents = new_courses.values("parent_path")[:NEW_COURSES]
-        partners = PartnerPage.objects.filter(path__in=parents).values("pk")
-        wanted |= Q(pk__in=new_ids) | Q(pk__in=partners)
-        is_new_course = Q(pk__in=new_ids)
+        wanted |= Q(pk__in=new_ids)
+        if partners:
+            parents = new_courses.values("parent_path")[:NEW_COURSES]
+            wanted |= Q(pk__in=PartnerPage.objects.filter(path__in=parents).values("pk"))
+        new_course_published = Case(When(Q(pk__in=new_ids), then=F("first_published_at")))
     if names - {"fund"}:
         wanted |= Q(pk__in=index_pages(index_locale_ids()).values("pk"))
     if "sessions" in names and locale.pk != default_id:
         courses = next_sessions(default_id, now).values("page__translation_key")[:SESSIONS]
         translated = Page.objects.live().public().filter(locale_id=locale.pk)
         wanted |= Q(pk__in=translated.filter(translation_key__in=courses).values("pk"))
-    return wanted, ExpressionWrapper(is_new_course, output_field=BooleanField())
+    return wanted, ExpressionWrapper(new_course_published, output_field=DateTimeField())
 
 
-def _pages(locale, default_id, now, names):
+def _pages(locale, default_id, now, names, partners):
     from partners.opportunity_listing import parent_title
 
     def build(now):
-        wanted, is_new_course = _wanted(locale, default_id, now, names)
+        wanted, new_course_published = _wanted(locale, default_id, now, names, partners)
         # Only the page types of the lists asked for can be among the rows:
         # only theirs are joined (`_split` reads them).
         joins = [join for name, join in JOINS.items() if name in names]
         if names & COURSE_LISTS:
             joins.append("coursepage__listing_image")
+        if partners:
+            joins.append("partnerpage__logo")
         return (
             Page.objects.filter(wanted)
             .select_related("locale", *joins)
             .annotate(
-                is_new_course=is_new_course,
+                new_course_published=new_course_published,
                 **({"parent_title": parent_title()} if "opportunities" in names else {}),
             )
             .order_by(*_order())
         )
 
-    return prepared.rows(_shape("pages", locale, default_id, tuple(sorted(names))), build, now)
+    shape = _shape("pages", locale, default_id, tuple(sorted(names)), partners)
+    return prepared.rows(shape, build, now)
 
 
 def _split(rows, locale):
@@ -233,7 +240,7 @@ def _split(rows, locale):
         elif kind == "donationpage":
             lists["fund"].append(page)
         elif kind == "coursepage":
-            if row.is_new_course:
+            if row.new_course_published is not None:
                 lists["courses"].append(page)
             if row.locale_id == locale.pk:
                 lists["translations"][row.translation_key] = page
@@ -244,10 +251,13 @@ def _split(rows, locale):
     return lists
 
 
-def read(locale, default_id, now, names=NAMES):
+def read(locale, default_id, now, names=NAMES, partners=True):
     """Read the home page's lists `names` (all of them by default) for
     `locale` (see the module's docstring), remember them for this request's
-    tags and return them ({name: list})."""
+    tags and return them ({name: list}). With `partners`, the new courses'
+    partners come along for their cards (kept per the site's part of the
+    content generation, they are read again only after a change to it:
+    without, a card finds its partner there, or reads it)."""
     from courses.catalogue import SITE_ONLY, keep_many, remember_card_sessions
 
     names = frozenset(names)
@@ -256,11 +266,12 @@ def read(locale, default_id, now, names=NAMES):
     session_keys = (
         {session.course_key for session in next_ones} if locale.pk != default_id else set()
     )
-    lists = _split(_pages(locale, default_id, now, names), locale)
+    lists = _split(_pages(locale, default_id, now, names, partners), locale)
     courses = lists["courses"]
-    if "courses" in names:
+    if "courses" in names and partners:
         parents = {course.path[: -Page.steplen] for course in courses}
         keep_many("partner", {path: lists["partners"].get(path) for path in parents}, SITE_ONLY)
+    if "courses" in names:
         remember_card_sessions({course.translation_key for course in courses}, default_id, sessions)
     if names - {"fund"}:
         remember_index_pages(index_locale_ids(), lists["index"])

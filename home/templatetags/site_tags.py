@@ -417,7 +417,14 @@ def read_home(page, fragments=tuple(HOME_FRAGMENTS)):
     names = {name for fragment in fragments for name in HOME_FRAGMENTS[fragment]["lists"]}
     lists = {}
     if names - {"fund"}:
-        lists = home_lists.read(Locale.get_active(), default_locale_id(), timezone.now(), names)
+        # The new courses' partners are kept per the site's part of the
+        # content generation, as the hero's and the network's fragments are:
+        # read along when those are cold (the site's part moved, or every
+        # cache is empty), left to the cache after a course's change.
+        partners = bool(fragments & {"intro", "network"})
+        lists = home_lists.read(
+            Locale.get_active(), default_locale_id(), timezone.now(), names, partners
+        )
     featured = (
         localize.chosen_page_ids(page.body, block_type="featured_pages")
         if "network" in fragments

@@ -73,6 +73,11 @@ def test_after_a_course_change_the_home_page_reads_its_course_lists_alone(
     # the lists (two queries), the changed card's dates and topics
     assert len(queries) == 4, [q["sql"][:80] for q in queries]
     assert "Il progetto" in page and "Per cominciare" in page  # the warm fragments
+    # The card rendered again names its partner, kept per the site's part
+    # (not read again with the lists).
+    soup = BeautifulSoup(client.get(furnished.url).content, "html.parser")
+    card = next(c for c in soup.select(".course-card") if "Sartoria e cucito" in c.get_text())
+    assert "Cooperativa Uno" in card.get_text(" ")
 
 
 def test_a_course_chosen_on_the_home_page_shows_its_change_there(client, world, furnished, reads):
