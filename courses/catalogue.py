@@ -85,9 +85,10 @@ def newest_with_dates(locale, default_id, now=None):
     (a session of their Italian page not over, not cancelled), the newest
     first (the home page's new courses), with their `parent_path`. Whether
     a date is ahead is an EXISTS, not the next date itself (as
-    `annotate_dates` finds it): the home page's lists ask for these courses
-    four times in one query, and at scale 20 working out every course's
-    next date made it four times slower."""
+    `annotate_dates` finds it): the home page's lists name these courses
+    more than once in one query, and at demo scale 20 working out every
+    course's next date made that query take 10.4 ms on SQLite, against 6.1
+    with EXISTS."""
     now = now or timezone.now()
     ahead = source_sessions(default_id, end__gte=now).exclude(status=SessionStatus.CANCELLED)
     return (
