@@ -24,6 +24,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Max,
     Min,
     OuterRef,
     Q,
@@ -119,6 +120,18 @@ def source_sessions(default_id, **filters):
     """A subquery: the sessions of the Italian page of the outer course."""
     return CourseSession.objects.filter(
         page__translation_key=OuterRef("translation_key"), page__locale_id=default_id, **filters
+    )
+
+
+def past_keys(default_id, now):
+    """A subquery not tied to the outer course: the translation keys of the
+    courses whose every date is over (`last_end` before `now`)."""
+    return (
+        CourseSession.objects.filter(page__locale_id=default_id)
+        .values("page__translation_key")
+        .annotate(last_end=Max("end"))
+        .filter(last_end__lt=now)
+        .values("page__translation_key")
     )
 
 
@@ -235,10 +248,10 @@ def filter_conditions(data, default_id, now=None, search=None):
             period["start__lt"] = end
         in_period = source_sessions(default_id, **period).exclude(status=SessionStatus.CANCELLED)
         conditions.append(Q(Exists(in_period)))
-    if data.get("archive"):
-        conditions.append(Q(last_end__lt=now))
-    else:
-        conditions.append(Q(last_end__isnull=True) | Q(last_end__gte=now))
+    # Past courses (every date over) only in the archive; courses without
+    # dates yet are never past.
+    past = Q(translation_key__in=past_keys(default_id, now))
+    conditions.append(past if data.get("archive") else ~past)
     return conditions
 
 

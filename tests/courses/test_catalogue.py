@@ -10,7 +10,9 @@ from bs4 import BeautifulSoup
 from django.utils import timezone, translation
 
 from courses.catalogue import date_range
+from courses.choices import SessionStatus
 from courses.forms import CatalogueFilterForm
+from home.demo import translate
 
 from .conftest import local, publish
 from .factories import (
@@ -20,6 +22,7 @@ from .factories import (
     PartnerIndexPageFactory,
     PartnerPageFactory,
 )
+from .test_course_page import translate_section
 
 URL = "/it/corsi/"
 
@@ -126,6 +129,37 @@ def test_archive_lists_past_courses_with_filters(client, world):
     assert titles(get(client, f"archive=1&partner={world.coop.pk}")) == ["Corso passato"]
     assert titles(get(client, f"archive=1&partner={world.artisan.pk}")) == []
     assert "passato" not in " ".join(titles(get(client)))
+
+
+@pytest.mark.django_db
+def test_a_course_is_past_only_when_every_date_is_over(client, world, english, home_en):
+    """Past courses are found as one set for the whole query
+    (`catalogue.past_keys`): by the Italian page's dates, cancelled ones
+    counted (a date moved ahead keeps its course listed), and a course
+    without dates yet is never past, in either language."""
+    today = timezone.localdate()
+    undated = CoursePageFactory(parent=world.coop, title="Date in arrivo", slug="date-in-arrivo")
+    publish(undated)
+    moved = CoursePageFactory(parent=world.coop, title="Rinviato", slug="rinviato")
+    CourseSessionFactory(page=moved, start=local(today - datetime.timedelta(days=10), 9))
+    CourseSessionFactory(
+        page=moved,
+        start=local(today + datetime.timedelta(days=10), 9),
+        status=SessionStatus.CANCELLED,
+    )
+    publish(moved)
+    # In English the past course's translation is past by its Italian dates.
+    translate_section(world, english)
+    translate(world.past, {"Corso passato": "Past course", "passato": "past"}, english)
+
+    listed = titles(get(client))
+    assert listed[:3] == ["Sartoria per ricominciare", "Saldatura a filo", "Excel per il lavoro"]
+    # No date ahead: after the dated courses, by title.
+    assert listed[3:] == ["Date in arrivo", "Rinviato"]
+    assert titles(get(client, "archive=1")) == ["Corso passato"]
+    english_archive = client.get("/en/courses/?archive=1")
+    assert titles(english_archive) == ["Past course"]
+    assert "Past course" not in titles(client.get("/en/courses/"))
 
 
 @pytest.mark.django_db
