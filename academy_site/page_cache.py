@@ -26,7 +26,7 @@ from django.utils.cache import has_vary_header, patch_response_headers
 from django.utils.functional import lazy
 from django.utils.translation import get_language
 
-from courses.seat_marks import filled_page
+from courses.seat_marks import filled_page, generations_from
 from home.cache import (
     DOMAIN_KEYS,
     GENERATION_KEY,
@@ -38,7 +38,6 @@ from home.cache import (
     per_visitor_value,
     placeholder,
     rendering_for_cache,
-    seats_generation,
 )
 
 
@@ -106,7 +105,7 @@ class PageCacheMiddleware:
         found = cache.get_many([GENERATION_KEY, *DOMAIN_KEYS.values(), SEATS_KEY, key])
         generation = generation_from(found, *DOMAIN_KEYS)
         # The places are kept under what they depend on (courses/seat_marks.py).
-        seats = (generation_from(found, "courses"), found.get(SEATS_KEY) or seats_generation())
+        seats = generations_from(found)
         kept = found.get(key)
         if kept is not None and len(kept) == 3 and kept[0] == generation:
             _generation, cached, version = kept

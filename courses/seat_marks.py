@@ -20,10 +20,13 @@ a fresh render's, and a sign-up leaves every cached page warm.
 
 The state of a session (status, capacity, seats taken, waiting) is read
 once: from the rows this request already read with `with_seats()`
-(recorded by `SessionQuerySet`), else from the cache under the content and
-seats generations it was read in, else from the database in one query for
-all the sessions a page shows. Any content change (a session edited, its
-capacity changed) makes every kept state stale with the rest.
+(recorded by `SessionQuerySet`), else from the cache, else from the
+database in one query for all the sessions a page shows. A mark names each
+session with its course page, and a state is kept under the site's part of
+the content generation, its course's version and the seats generation: a
+change to a course (a session edited, its capacity changed) makes only its
+own sessions' states stale, a change to other content every state, as
+before (`states`).
 
 Marks are written only while this middleware is handling a request; outside
 one (e-mails, commands, templates rendered by tests) the same templates
@@ -49,7 +52,7 @@ from home.cache import (
     GENERATION_KEY,
     SEATS_KEY,
     bump_seats_generation_now_and_on_commit,
-    generation,
+    course_versions,
     generation_from,
     seats_generation,
 )
@@ -115,7 +118,7 @@ def _token():
 @lru_cache(maxsize=1)
 def _pattern():
     token = re.escape(_token())
-    return re.compile(rf"\[\[seats:{token}:([a-z-]+):([A-Za-z-]+):([0-9,]+)\]\]".encode())
+    return re.compile(rf"\[\[seats:{token}:([a-z-]+):([A-Za-z-]+):([0-9,.]+)\]\]".encode())
 
 
 def marking():
@@ -131,7 +134,7 @@ def mark(variant, sessions):
     if not marking() or any(session.pk is None for session in listed):
         # (A session not saved yet, in a preview, has no state to read.)
         return _render(variant, get_language(), [_as_state(s) for s in listed])
-    ids = ",".join(str(session.pk) for session in listed) or "0"
+    ids = ",".join(f"{session.pk}.{session.page_id}" for session in listed) or "0"
     return mark_safe(f"[[seats:{_token()}:{variant}:{get_language()}:{ids}]]")  # noqa: S308
 
 
@@ -195,39 +198,80 @@ def note_fresh(sessions):
 
 
 def request_generations():
-    """The content and seats generations, read once in the request (before
-    any seats it reads, so a state kept under them is never newer than them)."""
-    return remembered(_GENERATIONS, lambda: (generation("courses"), seats_generation()))
+    """The generations (`generations_from`), read once in the request before
+    any seats it reads: a state is kept only under generations read before
+    it, so it is never older than they say."""
+    return remembered(_GENERATIONS, lambda: generations_from(cache.get_many(GENERATION_KEYS)))
 
 
-def _key(generations, pk):
-    return f"seat-state:{generations[0]}:{generations[1]}:{pk}"
+GENERATION_KEYS = (GENERATION_KEY, COURSES_KEY, SEATS_KEY)
 
 
-def states(ids, generations=None):
-    """{pk: SeatState} of the sessions `ids`, current: this request's rows,
-    the cache, then the database for the rest (one query). `generations`:
-    the content and seats generations, when the caller has just read them."""
+def generations_from(found):
+    """(the site's part of the content generation, the courses' part, the
+    seats generation) from `found`, a ``get_many`` that asked for
+    `GENERATION_KEYS` (with other keys, or alone)."""
+    return (generation_from(found), generation_from(found, "courses"), _seats(found))
+
+
+def _seats(found):
+    return found.get(SEATS_KEY) or seats_generation()
+
+
+def _key(site, course_version, seats, pk):
+    return f"seat-state:{site}:{course_version}:{seats}:{pk}"
+
+
+def _parse(ids):
+    """[(session id, its course's id or None)] of a mark's `ids` (bytes):
+    "12.7,13.7" (a session and the course page it belongs to), or "12,13"
+    as marks were written before they named the course (still in caches)."""
+    found = []
+    for item in ids.split(b","):
+        pk, _dot, course = item.partition(b".")
+        if pk != b"0":
+            found.append((int(pk), int(course) if course else None))
+    return found
+
+
+def states(sessions, generations=None):
+    """{pk: SeatState} of `sessions` ({session id: its course page's id, or
+    None when not known}), current: this request's rows, the cache, then
+    the database for the rest (one query).
+
+    A state is kept under the site's part of the content generation, its
+    course's version (home/cache.py) and the seats generation: a sign-up
+    makes every state cold (it may change any), a change to a course (its
+    sessions' capacity or status, say) only its own sessions'. A session
+    whose course is not known is kept under the courses' part instead, as
+    before. `generations` (`generations_from`): when the caller has just
+    read them, else they are read here, before the rows."""
     from .models import CourseSession
+
+    now = generations_from(cache.get_many(GENERATION_KEYS)) if generations is None else generations
+    courses = {course for course in sessions.values() if course is not None}
+    versions = course_versions(sorted(courses)) if courses else {}
+
+    def key(generations, pk):
+        site, courses_part, seats = generations
+        course = sessions[pk]
+        return _key(site, versions[course] if course else f"g{courses_part}", seats, pk)
 
     found, to_keep = {}, {}
     fresh = recall(_FRESH) or {}
-    for pk in ids:
+    for pk in sessions:
         if pk in fresh:
-            generations, state = fresh[pk]
+            read_under, state = fresh[pk]
             found[pk] = state
-            to_keep[_key(generations, pk)] = state
-    missing = [pk for pk in ids if pk not in found]
+            # Kept only if no course changed since the generations were read
+            # before the row: the versions read now are then as old as it.
+            if read_under == now:
+                to_keep[key(now, pk)] = state
+    missing = [pk for pk in sessions if pk not in found]
     if missing:
-        if generations is None:
-            current = cache.get_many([GENERATION_KEY, COURSES_KEY, SEATS_KEY])
-            generations = (
-                generation_from(current, "courses"),
-                current.get(SEATS_KEY) or seats_generation(),
-            )
-        kept = cache.get_many([_key(generations, pk) for pk in missing])
+        kept = cache.get_many([key(now, pk) for pk in missing])
         for pk in missing:
-            state = kept.get(_key(generations, pk))
+            state = kept.get(key(now, pk))
             if state is not None:
                 found[pk] = state
         missing = [pk for pk in missing if pk not in found]
@@ -237,7 +281,7 @@ def states(ids, generations=None):
                 "pk", "status", "capacity", "seats_taken", "waiting"
             ):
                 found[pk] = state = SeatState(pk, status, capacity, taken, waiting)
-                to_keep[_key(generations, pk)] = state
+                to_keep[key(now, pk)] = state
     if to_keep:
         cache.set_many(to_keep, STATE_SECONDS)
     return found
@@ -255,11 +299,16 @@ def fill(content, generations=None):
     marks = set(pattern.findall(content))
     if not marks:
         return content
-    wanted = {int(pk) for _v, _l, ids in marks for pk in ids.split(b",") if pk != b"0"}
-    found = states(sorted(wanted), generations)
+    parsed = {ids: _parse(ids) for _v, _l, ids in marks}
+    wanted = {}
+    for pairs in parsed.values():
+        for pk, course in pairs:
+            if wanted.get(pk) is None:
+                wanted[pk] = course
+    found = states(wanted, generations)
     written = {}
     for variant, language, ids in marks:
-        listed = [found[int(pk)] for pk in ids.split(b",") if int(pk) in found]
+        listed = [found[pk] for pk, _course in parsed[ids] if pk in found]
         name = variant.decode()
         if not listed and name not in SEVERAL:
             written[(variant, language, ids)] = b""  # a session deleted since
@@ -298,7 +347,7 @@ _filled = _Filled()
 
 def filled_page(version, generations, content):
     """`content` of the kept page `version` (a token unique to each page
-    the page cache keeps) filled for `generations` (content, seats); None
+    the page cache keeps) filled for `generations` (`generations_from`); None
     when it has no mark."""
     if MARKED not in content:
         return None

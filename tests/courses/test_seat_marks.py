@@ -5,6 +5,8 @@ left as they are now."""
 import pytest
 from bs4 import BeautifulSoup
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils.translation import override
 
 from courses import booking, seat_marks
@@ -169,3 +171,84 @@ def test_a_session_not_saved_yet_is_written_directly(rf):
     with override("it"):
         response = RequestMemoMiddleware(seat_marks.SeatMarksMiddleware(view))(rf.get("/"))
     assert response.content.decode().strip() == "8 posti"
+
+
+def test_a_course_change_makes_only_its_own_places_cold(client, world):
+    """Places are kept per their course's version (home/cache.py): a change
+    to one course (its session's capacity here) makes its sessions' places
+    cold and leaves every other course's as they were kept."""
+    [changed] = world.saldatura.sessions.all()
+    [other] = world.excel.sessions.all()
+    wanted = {changed.pk: changed.page_id, other.pk: other.page_id}
+    seat_marks.states(wanted)
+    with CaptureQueriesContext(connection) as queries:
+        seat_marks.states(wanted)
+    assert len(queries) == 0
+
+    changed.capacity = 3
+    changed.save()
+    with CaptureQueriesContext(connection) as queries:
+        found = seat_marks.states(wanted)
+    assert found[changed.pk].capacity == 3
+    assert found[other.pk].capacity == other.capacity
+    [read] = queries
+    assert f'"courses_coursesession"."id" IN ({changed.pk})' in read["sql"]
+
+    # Through the catalogue: the changed card shows its new places.
+    client.get(world.catalogue.url)
+    changed.capacity = 2
+    changed.save()
+    content = client.get(world.catalogue.url).content
+    assert "2 posti liberi su 2" in _item(content, ".course-card", "Saldatura a filo").get_text(
+        " ", strip=True
+    )
+
+
+def test_marks_name_their_sessions_courses_and_older_marks_still_fill(rf, world):
+    """A mark names each session with its course ("12.7"); a mark written
+    before they did ("12"), still in a cache after an upgrade, is filled
+    the same."""
+    from django.http import HttpResponse
+
+    from home.request_memo import RequestMemoMiddleware
+
+    [session] = CourseSession.objects.with_seats().filter(page=world.saldatura)
+    token = seat_marks._token()
+    written = []
+
+    def view(request):
+        written.append(str(seat_marks.mark("places", session)))
+        return HttpResponse(written[-1])
+
+    with override("it"):
+        response = RequestMemoMiddleware(seat_marks.SeatMarksMiddleware(view))(rf.get("/"))
+    assert written == [f"[[seats:{token}:places:it:{session.pk}.{world.saldatura.pk}]]"]
+    assert response.content.decode().strip() == "12 posti liberi su 12"
+    page = (
+        f"<p>[[seats:{token}:places:it:{session.pk}.{session.page_id}]]</p>"
+        f"<p>[[seats:{token}:places:it:{session.pk}]]</p>"
+    ).encode()
+    filled = seat_marks.fill(page).decode()
+    assert filled.count("12 posti liberi su 12") == 2
+
+
+def test_places_read_before_their_course_changed_are_not_kept_under_it(rf, world):
+    """A request reads a session's places, then its course changes before
+    the page leaves: what it read is shown on that page, but never kept
+    under the course's new version, where the next page would find it."""
+    from django.http import HttpResponse
+
+    from home.request_memo import RequestMemoMiddleware
+
+    [session] = world.saldatura.sessions.all()
+
+    def view(request):
+        [counted] = CourseSession.objects.with_seats().filter(pk=session.pk)
+        session.capacity = 4
+        session.save()  # another editor's change, committed meanwhile
+        return HttpResponse(seat_marks.mark("places", counted))
+
+    with override("it"):
+        response = RequestMemoMiddleware(seat_marks.SeatMarksMiddleware(view))(rf.get("/"))
+    assert response.content.decode().strip() == "12 posti liberi su 12"
+    assert seat_marks.states({session.pk: session.page_id})[session.pk].capacity == 4
