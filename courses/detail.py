@@ -5,13 +5,16 @@ content (the Italian source page with its sign-up questions, the partner,
 the topics, co-organisers and labour needs in the visitor's language, the
 image) is kept per the site's generation and the course's version
 (home/cache.py; a change to another course leaves it): a page rendered
-again costs none of those queries. The sessions and their seats are read at
+again costs none of those queries. After a change to the course itself, its
+topics, co-organisers and labour needs, which are the site's content, come
+from the cache when its links are as they were (`localized_links`). The sessions and their seats are read at
 every render (one query), so seats and the split between dates to come and
 past dates are exact whatever the cache holds. A preview neither reads nor
 fills the cache: its draft is not what visitors see.
 """
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, prefetch_related_objects
+from django.core.cache import cache
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from wagtail.models import Locale, Page
@@ -23,7 +26,6 @@ from partners.models import LabourNeed, PartnerPage
 from .catalogue import (
     clock_key,
     default_locale_id,
-    localized_topics,
     with_clock_read,
 )
 from .choices import SessionStatus
@@ -35,13 +37,14 @@ SOURCE_FIELDS = ("id", "translation_key", "locale_id", "signup_mode")
 IMAGE_SPECS = ("fill-960x540|format-webp", SHARED_IMAGE_SPEC)
 
 
-def localized_related(manager, model, locale, preview=False, fallback_id=None):
-    """The objects linked through the many-to-many `manager`, each replaced
-    by its translation in `locale` where there is one (else, with
-    `fallback_id`, in that locale), for pages live and public ones only, in
-    one query."""
-    # A draft (preview) keeps its links in memory, not in the database.
-    linked = [obj.pk for obj in manager.all()] if preview else manager.all().values("pk")
+def localized_related(linked, model, locale, fallback_id=None):
+    """The objects of `model` linked (`linked`: their ids, or a subquery of
+    them), each replaced by its translation in `locale` where there is one
+    (else, with `fallback_id`, in that locale), for pages live and public
+    ones only, in the order of the linked objects' own model, in one query;
+    with the ids of the linked objects found."""
+    if not isinstance(linked, QuerySet) and not linked:
+        return [], []
     locales = {locale.pk} if fallback_id is None else {locale.pk, fallback_id}
     found = model.objects.filter(
         Q(pk__in=linked)
@@ -55,7 +58,68 @@ def localized_related(manager, model, locale, preview=False, fallback_id=None):
     found = list(found)
     translated = {obj.translation_key: obj for obj in found if obj.locale_id == fallback_id}
     translated.update({obj.translation_key: obj for obj in found if obj.locale_id == locale.pk})
-    return [translated.get(obj.translation_key, obj) for obj in found if obj.is_linked]
+    linked_found = [obj for obj in found if obj.is_linked]
+    return (
+        sorted(obj.pk for obj in linked_found),
+        [translated.get(obj.translation_key, obj) for obj in linked_found],
+    )
+
+
+# What a course page shows of the content a course links to.
+LINKS = {"topics": Topic, "co_organisers": PartnerPage, "labour_needs": LabourNeed}
+# Shown in Italian where there is no translation in the visitor's language.
+ITALIAN_FALLBACK = {"topics"}
+
+
+def linked_ids(course):
+    """{relation: ids} of what `course` links to (`LINKS`), in one query (a
+    row per combination: a course links to a handful of each)."""
+    found = {name: set() for name in LINKS}
+    for row in CoursePage.objects.filter(pk=course.pk).values_list(*LINKS):
+        for name, pk in zip(LINKS, row, strict=True):
+            if pk is not None:
+                found[name].add(pk)
+    return {name: sorted(ids) for name, ids in found.items()}
+
+
+def localized_links(course, locale, default_id, preview=False):
+    """{relation: objects} of what `course` links to (`LINKS`), in `locale`.
+
+    The objects are the site's content, not the course's: they are kept per
+    the site's generation, with the ids they were read for. Read
+    again after a change to the course (its version moved, so its facts
+    are cold), the links' ids are read (one query) and, if they are the
+    same, the objects kept are shown: a publish that leaves a course's
+    topics, co-organisers and labour needs as they were costs no more
+    queries for them. Found cold (the site's content changed, or the cache
+    was emptied), each relation is read with its ids' subquery (one query
+    each), as without the cache. A preview reads its draft's links, kept in
+    memory, and neither reads nor fills the cache."""
+
+    def read(linked):
+        found = {
+            name: localized_related(
+                linked[name], model, locale, default_id if name in ITALIAN_FALLBACK else None
+            )
+            for name, model in LINKS.items()
+        }
+        return {name: ids for name, (ids, _objects) in found.items()}, {
+            name: objects for name, (_ids, objects) in found.items()
+        }
+
+    if preview:
+        return read({name: [obj.pk for obj in getattr(course, name).all()] for name in LINKS})[1]
+    key = f"course:links:{generation()}:{course.pk}:{locale.pk}"
+    kept = cache.get(key)
+    if kept is None:
+        ids, links = read({name: getattr(course, name).all().values("pk") for name in LINKS})
+    else:
+        ids = linked_ids(course)
+        if ids == kept[0]:
+            return kept[1]
+        links = read(ids)[1]
+    cache.set(key, (ids, links), 3600)
+    return links
 
 
 def source_page(course, default_id):
@@ -75,11 +139,7 @@ def course_facts(course, locale, default_id, preview=False):
     parent = getattr(course, "_cached_parent_obj", None)  # found by HomePage.route
     if parent is None or parent.path != course.path[: -Page.steplen]:
         parent = Page.objects.filter(path=course.path[: -Page.steplen]).first()
-    if preview:
-        topics_by_key = localized_topics(locale, default_id)
-        topics = [topics_by_key.get(t.translation_key, t) for t in course.topics.all()]
-    else:  # (in the order of their own names, as course.topics.all() gives them)
-        topics = localized_related(course.topics, Topic, locale, fallback_id=default_id)
+    links = localized_links(course, locale, default_id, preview)
     source = source_page(course, default_id)
     questions = None
     if source is not None:
@@ -100,9 +160,9 @@ def course_facts(course, locale, default_id, preview=False):
         "source": None if source is course else source,
         "questions": questions,  # for the sign-up form (a queryset with its results)
         "partner": parent if parent is not None and parent.specific_class is PartnerPage else None,
-        "topics": topics,
-        "co_organisers": localized_related(course.co_organisers, PartnerPage, locale, preview),
-        "labour_needs": localized_related(course.labour_needs, LabourNeed, locale, preview),
+        "topics": links["topics"],
+        "co_organisers": links["co_organisers"],
+        "labour_needs": links["labour_needs"],
         "image": image,
     }
 

@@ -62,6 +62,32 @@ def test_a_course_change_leaves_the_other_courses_pages_warm(client, world, fact
     assert _built_for(facts_built) == [world.sartoria.pk]
 
 
+def test_a_publish_that_keeps_a_courses_links_reads_only_their_ids(client, world):
+    """A course's topics, co-organisers and labour needs are the site's
+    content, kept per the site's generation with the ids they were read for
+    (`detail.localized_links`): a publish that leaves them as they were
+    reads their ids alone; one that changes them shows the change."""
+    world.saldatura.topics = [world.topic_sartoria]
+    publish(world.saldatura)
+    header = _text(client.get(world.saldatura.url), ".course-header")
+    assert "Sartoria" in header and "Cooperativa Uno" in header
+
+    world.saldatura.intro = "Si salda in coppia."
+    publish(world.saldatura)
+    with CaptureQueriesContext(connection) as queries:
+        header = _text(client.get(world.saldatura.url), ".course-header")
+    assert "Si salda in coppia." in header
+    assert "Sartoria" in header and "Cooperativa Uno" in header
+    assert not [query for query in queries if "is_linked" in query["sql"]]
+
+    world.saldatura.topics = [world.topic_digitale]
+    world.saldatura.co_organisers = []
+    publish(world.saldatura)
+    header = _text(client.get(world.saldatura.url), ".course-header")
+    assert "Digitale" in header and "Sartoria" not in header
+    assert "Cooperativa Uno" not in header
+
+
 def test_a_course_change_shows_on_its_card_and_in_every_list(client, world, home):
     catalogue = client.get(world.catalogue.url)
     assert "Digitale" not in _card(catalogue, "Sartoria per ricominciare")
