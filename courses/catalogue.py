@@ -25,7 +25,6 @@ from django.db.models import (
     F,
     IntegerField,
     Max,
-    Min,
     OuterRef,
     Q,
     Subquery,
@@ -567,10 +566,16 @@ def session_clock(now=None):
     until = known_session_clock(now)
     if until is not None:
         return until
-    ahead = CourseSession.objects.aggregate(
-        **{name: Min(name, filter=Q(**{f"{name}__gte": now})) for name in CLOCK_FIELDS}
-    )
-    return keep_session_clock(now, ahead.values())
+    # The first of each from now, one indexed row each (as `with_session_clock`
+    # finds them), read on any one session (none at all: none ahead); the
+    # SQL compiled once per process (home/prepared.py).
+    names = [f"clock_{name}" for name in CLOCK_FIELDS]
+
+    def build(now):
+        return with_session_clock(CourseSession.objects.order_by("pk"), now).values_list(*names)[:1]
+
+    found = prepared.rows(("session-clock",), build, now)
+    return keep_session_clock(now, found[0] if found else [None] * len(CLOCK_FIELDS))
 
 
 def _clock_cache_key():

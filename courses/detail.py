@@ -7,10 +7,11 @@ image) is kept per the site's generation and the course's version
 (home/cache.py; a change to another course leaves it): a page rendered
 again costs none of those queries. After a change to the course itself, its
 topics, co-organisers and labour needs, which are the site's content, come
-from the cache when its links are as they were (`localized_links`). The sessions and their seats are read at
-every render (one query), so seats and the split between dates to come and
-past dates are exact whatever the cache holds. A preview neither reads nor
-fills the cache: its draft is not what visitors see.
+from the cache when its links are as they were (`localized_links`). The
+sessions and their seats are read at every render (one query), so seats and
+the split between dates to come and past dates are exact whatever the cache
+holds. A preview neither reads nor fills the cache: its draft is not what
+visitors see.
 """
 
 from django.core.cache import cache

@@ -131,3 +131,35 @@ def test_the_session_clock_is_never_read_back_for_an_earlier_time(courses, day):
     assert session_clock(local(day, 12)) > local(day, 11)
     assert session_clock(local(day, 10)) == local(day, 11)
     assert session_clock(local(day, 10, 30)) == local(day, 11)
+
+
+@pytest.mark.django_db
+def test_the_session_clock_is_the_next_start_end_or_sign_up_deadline(world):
+    """The first start, end or sign-up deadline at or after now of any
+    session (an index each, read on one session row), and no end ahead
+    when there is no session at all."""
+    from django.core.cache import cache
+
+    from courses.catalogue import NO_END_AHEAD
+    from courses.models import CourseSession
+
+    now = timezone.now()
+    instants = [
+        instant
+        for session in CourseSession.objects.all()
+        for instant in (session.start, session.end, session.signup_deadline)
+        if instant and instant >= now
+    ]
+    assert session_clock(now) == min(instants)
+
+    soon = now + datetime.timedelta(minutes=5)
+    CourseSessionFactory(
+        page=world.excel,
+        start=now + datetime.timedelta(days=3),
+        signup_deadline=soon,
+    )
+    assert session_clock(now) == soon
+
+    CourseSession.objects.all().delete()
+    cache.clear()
+    assert session_clock(now) == NO_END_AHEAD
