@@ -53,8 +53,10 @@ from home.cache import (
     SEATS_KEY,
     bump_seats_generation_now_and_on_commit,
     course_versions,
+    courses_mark,
     generation_from,
     seats_generation,
+    versions_since,
 )
 from home.request_memo import recall, remember, remembered
 
@@ -208,14 +210,14 @@ GENERATION_KEYS = (GENERATION_KEY, COURSES_KEY, SEATS_KEY)
 
 
 def generations_from(found):
-    """(the site's part of the content generation, the courses' part, the
-    seats generation) from `found`, a ``get_many`` that asked for
+    """(the site's part of the content generation, the courses' part of it,
+    the seats generation) from `found`, a ``get_many`` that asked for
     `GENERATION_KEYS` (with other keys, or alone)."""
-    return (generation_from(found), generation_from(found, "courses"), _seats(found))
-
-
-def _seats(found):
-    return found.get(SEATS_KEY) or seats_generation()
+    return (
+        generation_from(found),
+        found.get(COURSES_KEY) or courses_mark(),
+        found.get(SEATS_KEY) or seats_generation(),
+    )
 
 
 def _key(site, course_version, seats, pk):
@@ -249,29 +251,35 @@ def states(sessions, generations=None):
     from .models import CourseSession
 
     now = generations_from(cache.get_many(GENERATION_KEYS)) if generations is None else generations
-    courses = {course for course in sessions.values() if course is not None}
-    versions = course_versions(sorted(courses)) if courses else {}
 
-    def key(generations, pk):
+    def key(generations, versions, pk):
         site, courses_part, seats = generations
         course = sessions[pk]
         return _key(site, versions[course] if course else f"g{courses_part}", seats, pk)
 
-    found, to_keep = {}, {}
+    def courses_of(pks):
+        return sorted({sessions[pk] for pk in pks if sessions[pk] is not None})
+
+    found, to_keep, read_fresh = {}, {}, {}
     fresh = recall(_FRESH) or {}
     for pk in sessions:
         if pk in fresh:
-            read_under, state = fresh[pk]
-            found[pk] = state
-            # Kept only if no course changed since the generations were read
-            # before the row: the versions read now are then as old as it.
-            if read_under == now:
-                to_keep[key(now, pk)] = state
+            read_under, found[pk] = fresh[pk]
+            read_fresh.setdefault(read_under, []).append(pk)
+    # This request's rows are kept under the generations read before them,
+    # with their courses' versions if no course changed since (else not
+    # kept: a version read now may be newer than the row).
+    for read_under, pks in read_fresh.items():
+        versions = versions_since(read_under[1], courses_of(pks))
+        if versions is not None:
+            to_keep.update({key(read_under, versions, pk): found[pk] for pk in pks})
     missing = [pk for pk in sessions if pk not in found]
     if missing:
-        kept = cache.get_many([key(now, pk) for pk in missing])
+        # (the versions read before the rows: a state is never older than its key)
+        versions = course_versions(courses_of(missing))
+        kept = cache.get_many([key(now, versions, pk) for pk in missing])
         for pk in missing:
-            state = kept.get(key(now, pk))
+            state = kept.get(key(now, versions, pk))
             if state is not None:
                 found[pk] = state
         missing = [pk for pk in missing if pk not in found]
@@ -281,7 +289,7 @@ def states(sessions, generations=None):
                 "pk", "status", "capacity", "seats_taken", "waiting"
             ):
                 found[pk] = state = SeatState(pk, status, capacity, taken, waiting)
-                to_keep[key(now, pk)] = state
+                to_keep[key(now, versions, pk)] = state
     if to_keep:
         cache.set_many(to_keep, STATE_SECONDS)
     return found

@@ -252,3 +252,29 @@ def test_places_read_before_their_course_changed_are_not_kept_under_it(rf, world
         response = RequestMemoMiddleware(seat_marks.SeatMarksMiddleware(view))(rf.get("/"))
     assert response.content.decode().strip() == "12 posti liberi su 12"
     assert seat_marks.states({session.pk: session.page_id})[session.pk].capacity == 4
+
+
+def test_places_read_before_their_course_changed_are_not_kept_under_generations_read_earlier(
+    rf, world
+):
+    """The whole-page cache fills a page with the generations it read when
+    the request began: a row read later, before its course changed, is
+    still never kept under the course's new version."""
+    from django.http import HttpResponse
+
+    from home.request_memo import RequestMemoMiddleware
+
+    [session] = world.saldatura.sessions.all()
+
+    def view(request):
+        began = seat_marks.request_generations()
+        [counted] = CourseSession.objects.with_seats().filter(pk=session.pk)
+        session.capacity = 4
+        session.save()  # another editor's change, committed meanwhile
+        content = f"<p>{seat_marks.mark('places', counted)}</p>".encode()
+        return HttpResponse(seat_marks.fill(content, began))
+
+    with override("it"):
+        response = RequestMemoMiddleware(seat_marks.SeatMarksMiddleware(view))(rf.get("/"))
+    assert "12 posti liberi su 12" in response.content.decode()
+    assert seat_marks.states({session.pk: session.page_id})[session.pk].capacity == 4
