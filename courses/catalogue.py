@@ -124,7 +124,10 @@ def source_sessions(default_id, **filters):
 
 def past_keys(default_id, now):
     """A subquery not tied to the outer course: the translation keys of the
-    courses whose every date is over (`last_end` before `now`)."""
+    courses whose every date is over (`last_end` before `now`), grouped in
+    one pass over the Italian pages' sessions for the whole query, where
+    each course's last date was worked out for it (docs/decisions.md,
+    "Courses: sessions on the Italian page, catalogue by subqueries")."""
     return (
         CourseSession.objects.filter(page__locale_id=default_id)
         .values("page__translation_key")
