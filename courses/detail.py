@@ -87,10 +87,10 @@ def localized_links(course, locale, default_id, preview=False):
     """{relation: objects} of what `course` links to (`LINKS`), in `locale`.
 
     The objects are the site's content, not the course's: they are kept per
-    the site's generation, with the ids they were read for. Read
-    again after a change to the course (its version moved, so its facts
-    are cold), the links' ids are read (one query) and, if they are the
-    same, the objects kept are shown: a publish that leaves a course's
+    the site's generation, with the ids they were read for. Read again
+    after a change to the course (its version moved, so its facts are
+    cold), the links' ids are read (one query) and, if they are the same,
+    the objects kept are shown: a publish that leaves a course's
     topics, co-organisers and labour needs as they were costs no more
     queries for them. Found cold (the site's content changed, or the cache
     was emptied), each relation is read with its ids' subquery (one query
@@ -98,15 +98,11 @@ def localized_links(course, locale, default_id, preview=False):
     memory, and neither reads nor fills the cache."""
 
     def read(linked):
-        found = {
-            name: localized_related(
-                linked[name], model, locale, default_id if name in ITALIAN_FALLBACK else None
-            )
-            for name, model in LINKS.items()
-        }
-        return {name: ids for name, (ids, _objects) in found.items()}, {
-            name: objects for name, (_ids, objects) in found.items()
-        }
+        ids, links = {}, {}
+        for name, model in LINKS.items():
+            fallback_id = default_id if name in ITALIAN_FALLBACK else None
+            ids[name], links[name] = localized_related(linked[name], model, locale, fallback_id)
+        return ids, links
 
     if preview:
         return read({name: [obj.pk for obj in getattr(course, name).all()] for name in LINKS})[1]

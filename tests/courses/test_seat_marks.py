@@ -6,6 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from django.db import connection
+from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.utils.translation import override
 
@@ -13,6 +14,7 @@ from courses import booking, seat_marks
 from courses.models import CourseSession, SignupStatus
 from home.cache import content_generation, seats_generation
 from home.models import SiteFooter
+from home.request_memo import RequestMemoMiddleware
 
 from .signup_factories import SignupFactory
 
@@ -43,6 +45,12 @@ def _item(content, selector, title):
         if title in item.get_text(" ", strip=True):
             return item
     raise AssertionError(f"{title} not in {selector}")
+
+
+def _served(rf, view):
+    """The response of `view` to a GET, through the middleware that lets
+    templates write marks and fills them."""
+    return RequestMemoMiddleware(seat_marks.SeatMarksMiddleware(view))(rf.get("/"))
 
 
 def _sign_up(session, email):
@@ -158,10 +166,6 @@ def test_a_state_kept_is_never_older_than_its_generations(client, world):
 def test_a_session_not_saved_yet_is_written_directly(rf):
     """A preview can show sessions that have no row yet: no state to read,
     so their places are written as they are, never left as a mark."""
-    from django.http import HttpResponse
-
-    from home.request_memo import RequestMemoMiddleware
-
     unsaved = CourseSession(capacity=8, status="scheduled")
 
     def view(request):
@@ -169,7 +173,7 @@ def test_a_session_not_saved_yet_is_written_directly(rf):
         return HttpResponse(seat_marks.mark("places", unsaved))
 
     with override("it"):
-        response = RequestMemoMiddleware(seat_marks.SeatMarksMiddleware(view))(rf.get("/"))
+        response = _served(rf, view)
     assert response.content.decode().strip() == "8 posti"
 
 
@@ -208,10 +212,6 @@ def test_marks_name_their_sessions_courses_and_older_marks_still_fill(rf, world)
     """A mark names each session with its course ("12.7"); a mark written
     before they did ("12"), still in a cache after an upgrade, is filled
     the same."""
-    from django.http import HttpResponse
-
-    from home.request_memo import RequestMemoMiddleware
-
     [session] = CourseSession.objects.with_seats().filter(page=world.saldatura)
     token = seat_marks._token()
     written = []
@@ -221,7 +221,7 @@ def test_marks_name_their_sessions_courses_and_older_marks_still_fill(rf, world)
         return HttpResponse(written[-1])
 
     with override("it"):
-        response = RequestMemoMiddleware(seat_marks.SeatMarksMiddleware(view))(rf.get("/"))
+        response = _served(rf, view)
     assert written == [f"[[seats:{token}:places:it:{session.pk}.{world.saldatura.pk}]]"]
     assert response.content.decode().strip() == "12 posti liberi su 12"
     page = (
@@ -236,10 +236,6 @@ def test_places_read_before_their_course_changed_are_not_kept_under_it(rf, world
     """A request reads a session's places, then its course changes before
     the page leaves: what it read is shown on that page, but never kept
     under the course's new version, where the next page would find it."""
-    from django.http import HttpResponse
-
-    from home.request_memo import RequestMemoMiddleware
-
     [session] = world.saldatura.sessions.all()
 
     def view(request):
@@ -249,7 +245,7 @@ def test_places_read_before_their_course_changed_are_not_kept_under_it(rf, world
         return HttpResponse(seat_marks.mark("places", counted))
 
     with override("it"):
-        response = RequestMemoMiddleware(seat_marks.SeatMarksMiddleware(view))(rf.get("/"))
+        response = _served(rf, view)
     assert response.content.decode().strip() == "12 posti liberi su 12"
     assert seat_marks.states({session.pk: session.page_id})[session.pk].capacity == 4
 
@@ -260,10 +256,6 @@ def test_places_read_before_their_course_changed_are_not_kept_under_generations_
     """The whole-page cache fills a page with the generations it read when
     the request began: a row read later, before its course changed, is
     still never kept under the course's new version."""
-    from django.http import HttpResponse
-
-    from home.request_memo import RequestMemoMiddleware
-
     [session] = world.saldatura.sessions.all()
 
     def view(request):
@@ -275,6 +267,6 @@ def test_places_read_before_their_course_changed_are_not_kept_under_generations_
         return HttpResponse(seat_marks.fill(content, began))
 
     with override("it"):
-        response = RequestMemoMiddleware(seat_marks.SeatMarksMiddleware(view))(rf.get("/"))
+        response = _served(rf, view)
     assert "12 posti liberi su 12" in response.content.decode()
     assert seat_marks.states({session.pk: session.page_id})[session.pk].capacity == 4
