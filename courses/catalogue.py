@@ -619,20 +619,11 @@ def with_session_clock(queryset, now):
     )
 
 
-def with_clock_read(sessions, now):
-    """`sessions` (a queryset of sessions read anyway) as a list, with the
-    session clock worked out by the same query when it is not kept
-    (`with_session_clock`), and then kept: after a change, one query where
-    there were two."""
-    return clock_read(
-        lambda clock_known: list(sessions if clock_known else with_session_clock(sessions, now)),
-        now,
-    )
-
-
 def clock_read(read, now):
-    """`with_clock_read` for `read(clock_known)`, which reads the sessions
-    (a list), with `with_session_clock` unless `clock_known`."""
+    """The sessions `read(clock_known)` reads (a list of sessions read
+    anyway: with `with_session_clock` unless `clock_known`), with the session
+    clock kept from them when it was not: after a change, one query where
+    there were two."""
     clock_known = known_session_clock(now) is not None
     sessions = read(clock_known)
     if sessions and not clock_known:

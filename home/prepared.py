@@ -8,23 +8,27 @@ Python took about ten times as long as the database took to answer them
 (docs/performance.md, "The home page after a course's change"). So did the
 catalogue's matches (`courses.catalogue.matching_rows`).
 
-`rows(shape, build, now)` runs the SQL of `build(now)` compiled at its first
-call in this process for `shape`, with this call's `now` put where the first
-call's was, and turns the rows into model instances as the queryset would
-(its joined rows, annotations and its own `_fetch_all`).
+`rows(shape, build, now, *ids)` runs the SQL of `build(now, *ids)` compiled
+at its first call in this process for `shape`, with this call's `now` and
+`ids` put where the first call's were, and turns the rows into model
+instances as the queryset would (its joined rows, annotations and its own
+`_fetch_all`). So does a course page's list of dates, whose one input
+besides the time is its course's id (courses/detail.py).
 
-- **`shape` names every input of the SQL but `now`**: the locales, which
-  lists or filters, whether the clock is kept, the view restrictions and
-  content types the querysets read (`hidden_inputs`). A new shape compiles
-  anew; the process keeps the last `MAX_KEPT` shapes.
-- **`now` must reach the SQL as itself**, as a datetime column compared
-  with it does: the first call builds the queryset for two instants (400
-  days, an hour, a minute, a second and a microsecond apart) and keeps its
-  SQL only when the two differ in those parameters alone, each the instant
-  as the database is given it. A queryset that derived another
-  parameter from `now` (a day earlier, its date) is never kept: it is built
-  at every call, as before (and `tests/home/test_prepared.py` fails for the
-  home page's lists).
+- **`shape` names every input of the SQL but `now` and `ids`**: the
+  locales, which lists or filters, whether the clock is kept, the view
+  restrictions and content types the querysets read (`hidden_inputs`). A
+  new shape compiles anew; the process keeps the last `MAX_KEPT` shapes.
+- **`now` and `ids` must reach the SQL as themselves**, as a datetime
+  column compared with `now` does, or a foreign key with an id: the first
+  call builds the queryset for two instants (400 days, an hour, a minute, a
+  second and a microsecond apart) and two sets of ids (each id moved by its
+  own distance), and keeps its SQL only when the two differ in those
+  parameters alone, each the instant or the id as the database is given
+  it. A queryset that derived another parameter from `now` (a day earlier,
+  its date) or from an id is never kept: it is built at every call, as
+  before (and `tests/courses/test_prepared_lists.py` fails for the home
+  page's lists).
 - The rows are the queryset's own: the queryset kept from the first call is
   cloned and iterated with the kept compiler (``SQLCompiler``), which
   answers with the kept SQL and this call's parameters instead of compiling
@@ -51,6 +55,8 @@ _keeping = threading.Lock()
 class _Kept:
     def __init__(self, queryset, compiler, sql, params, positions):
         self.queryset, self.compiler = queryset, compiler
+        # positions: ((index of a parameter, index of its input: 0 for `now`,
+        # then the ids'), ...)
         self.sql, self.params, self.positions = sql, params, positions
 
 
@@ -73,25 +79,37 @@ def _compiled(queryset):
     return compiler, sql, tuple(params)
 
 
-def _prepare(build, now):
-    """The SQL of `build(now)`, kept, or `_NEVER` when a parameter other than
-    `now` moved with `now`."""
+# How far each id is moved for the second build: far apart, so that two
+# inputs with the same value are still told apart.
+_ID_SHIFT = 1_000_003
+
+
+def _prepare(build, now, ids):
+    """The SQL of `build(now, *ids)`, kept, or `_NEVER` when a parameter
+    other than `now` and `ids` moved with them."""
     # Another year, month, day, hour, minute, second and microsecond: a
     # parameter derived from any of them differs between the two.
     other = now + datetime.timedelta(days=400, seconds=3661, microseconds=1)
-    queryset = build(now)
+    other_ids = tuple(pk + _ID_SHIFT * n for n, pk in enumerate(ids, start=1))
+    queryset = build(now, *ids)
     compiler, sql, params = _compiled(queryset)
-    _compiler, other_sql, other_params = _compiled(build(other))
+    _compiler, other_sql, other_params = _compiled(build(other, *other_ids))
     connection = connections[queryset.db]
     if other_sql != sql or len(other_params) != len(params):
         return _NEVER
+    inputs = [(now, other)] + list(zip(ids, other_ids, strict=True))
+    adapted = [
+        (_adapted(connection, now), _adapted(connection, other)),
+        *inputs[1:],
+    ]
     positions = []
     for index, (value, other_value) in enumerate(zip(params, other_params, strict=True)):
         if value == other_value:
             continue
-        if value != _adapted(connection, now) or other_value != _adapted(connection, other):
+        sources = [n for n, pair in enumerate(adapted) if pair == (value, other_value)]
+        if len(sources) != 1:
             return _NEVER
-        positions.append(index)
+        positions.append((index, sources[0]))
     return _Kept(queryset, compiler, sql, params, tuple(positions))
 
 
@@ -105,24 +123,27 @@ def forget():
     _kept.clear()
 
 
-def rows(shape, build, now):
-    """The rows of `build(now)` (a queryset: of model instances, or of
+def rows(shape, build, now, *ids):
+    """The rows of `build(now, *ids)` (a queryset: of model instances, or of
     values), as a list; its SQL compiled once per process for `shape` (see
-    the module)."""
+    the module). `ids` are integers (primary keys)."""
+    if not all(type(pk) is int for pk in ids):
+        raise TypeError(f"ids must be integers, not {ids!r}")
     kept = _kept.get(shape)
     if kept is None:
-        kept = _prepare(build, now)
+        kept = _prepare(build, now, ids)
         with _keeping:  # (threads of one process share what is kept)
             while len(_kept) >= MAX_KEPT:
                 _kept.pop(next(iter(_kept)))
             _kept[shape] = kept
     if kept is _NEVER:
-        return list(build(now))
+        return list(build(now, *ids))
     queryset = kept.queryset._chain()
     connection = connections[queryset.db]
+    values = (_adapted(connection, now), *ids)
     params = list(kept.params)
-    for index in kept.positions:
-        params[index] = _adapted(connection, now)
+    for index, source in kept.positions:
+        params[index] = values[source]
     compiler = copy.copy(kept.compiler)
     compiler.connection = connection
     compiler.as_sql = lambda *args, **kwargs: (kept.sql, tuple(params))

@@ -10,6 +10,7 @@ from unittest import mock
 import pytest
 from bs4 import BeautifulSoup
 
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone, translation
 
@@ -196,3 +197,66 @@ def test_a_process_keeps_the_last_shapes_only(world, monkeypatch):
     for name in ("a", "b", "c"):
         assert _pks(prepared.rows(("test", name), _next, now)) == _pks(_next(now))
     assert list(prepared._kept) == [("test", "b"), ("test", "c")]
+
+
+def _sessions_of(now, page_id):
+    return CourseSession.objects.with_seats().filter(page_id=page_id).order_by("start", "pk")
+
+
+def test_kept_sql_takes_ids_as_inputs(world):
+    build = mock.Mock(side_effect=_sessions_of)
+    now = timezone.now()
+    shape = ("test", "sessions-of")
+    courses = [world.excel, world.saldatura, world.sartoria]
+    for course in courses:
+        rows = prepared.rows(shape, build, now, course.pk)
+        assert _pks(rows) == _pks(course.sessions.order_by("start", "pk")), course
+        assert all(row.page_id == course.pk for row in rows)
+    assert prepared.is_kept(shape)
+    assert build.call_count == 2  # the first call's two builds only
+    assert [row.seats_taken for row in rows] == [
+        row.seats_taken for row in _sessions_of(now, world.sartoria.pk)
+    ]
+
+
+def test_two_ids_of_the_same_value_are_told_apart(world):
+    def either(now, first, second):
+        return CourseSession.objects.filter(Q(page_id=first) | Q(page_id=second)).order_by("pk")
+
+    now = timezone.now()
+    excel, sartoria = world.excel.pk, world.sartoria.pk
+    assert _pks(prepared.rows(("test", "either"), either, now, excel, excel)) == _pks(
+        either(now, excel, excel)
+    )
+    assert prepared.is_kept(("test", "either"))
+    rows = prepared.rows(("test", "either"), either, now, excel, sartoria)
+    assert _pks(rows) == _pks(either(now, excel, sartoria))
+    assert {row.page_id for row in rows} == {excel, sartoria}
+
+
+def test_a_parameter_derived_from_an_id_is_never_kept(world):
+    def up_to(now, page_id):  # below the next id: not the id itself
+        return CourseSession.objects.filter(page_id__lt=page_id + 1).order_by("pk")
+
+    now = timezone.now()
+    courses = sorted([world.excel, world.saldatura, world.sartoria], key=lambda page: page.pk)
+    for course in courses:
+        rows = prepared.rows(("test", "up-to"), up_to, now, course.pk)
+        assert _pks(rows) == _pks(up_to(now, course.pk))
+    assert len({len(up_to(now, course.pk)) for course in courses}) > 1  # (the ids tell)
+    assert not prepared.is_kept(("test", "up-to"))
+    with pytest.raises(TypeError):
+        prepared.rows(("test", "up-to"), up_to, now, str(world.excel.pk))
+
+
+def test_course_pages_read_their_dates_with_kept_sql(client, world):
+    now = timezone.now()
+    for course in (world.excel, world.sartoria, world.excel):
+        cache.clear()  # the page's dates read again, with the session clock
+        soup = BeautifulSoup(client.get(course.url).content, "html.parser")
+        shown = {card["id"] for card in soup.select(".session-card")}
+        ahead = course.sessions.filter(end__gte=now)
+        assert shown == {f"session-{uid}" for uid in ahead.values_list("uid", flat=True)}
+        assert shown, course
+    kept = [shape for shape in prepared._kept if shape[0] == "course-sessions"]
+    assert kept and all(prepared.is_kept(shape) for shape in kept)
