@@ -1,8 +1,17 @@
-from django import template
+import threading
 
-from home.cache import allow_cached_form
+from django import template
+from django.utils.translation import get_language
+
+from home.cache import allow_cached_form, is_rendering_for_cache
 
 register = template.Library()
+
+# The fields of empty sign-up forms rendered for the shared cache, by what
+# they show (`signup_fields`); a process keeps the last MAX_FIELDS_KEPT.
+_fields_kept = {}
+MAX_FIELDS_KEPT = 64
+_keeping = threading.Lock()
 
 
 @register.inclusion_tag("courses/signup/_form.html", takes_context=True)
@@ -27,3 +36,38 @@ def signup_form(context, session):
     if anchor.pk != session.pk:
         return {"hidden": True}
     return signup_context(request, session, new_form(session), known, course)
+
+
+@register.simple_tag(takes_context=True)
+def signup_fields(context):
+    """The fields of the sign-up form `form` (courses/signup/_fields.html).
+
+    Rendered for the shared cache (home/cache.py), an empty form is the
+    same HTML for every session of every course that asks the same
+    questions, in the same language, with the same privacy notice: its
+    per-visitor value (the time the form was shown) is a placeholder,
+    filled for each visitor. That HTML is kept in the process, so the
+    first render of a course page after a change does not render its
+    fields' widgets again (about 2 ms at every change). A form with data or
+    errors, or rendered for one visitor, is rendered as it is."""
+    form = context["form"]
+    fields = context.template.engine.get_template("courses/signup/_fields.html")
+    if form.is_bound or not is_rendering_for_cache():
+        return fields.render(context)
+    language = get_language()
+    key = (
+        language,
+        context.get("privacy_url"),
+        tuple(
+            (question.pk, question.label_for(language), question.kind, question.required)
+            for question in form.questions
+        ),
+    )
+    html = _fields_kept.get(key)
+    if html is None:
+        html = fields.render(context)
+        with _keeping:  # (threads of one process share what is kept)
+            while len(_fields_kept) >= MAX_FIELDS_KEPT:
+                _fields_kept.pop(next(iter(_fields_kept)))
+            _fields_kept[key] = html
+    return html

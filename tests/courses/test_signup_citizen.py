@@ -21,6 +21,8 @@ from courses import booking
 from courses.choices import SessionStatus, SignupMode
 from courses.models import Signup, SignupReminder, SignupStatus
 from courses.signup_links import action_url, participant_token
+from courses.templatetags import signup_tags
+from home.cache import placeholder, rendering_for_cache
 
 from .signup_factories import (
     add_question,
@@ -653,6 +655,62 @@ def test_signup_form_tag_renders_the_form(course_and_session, home):
     )
     assert f'action="/it/signup/{session.uid}/"' in html
     assert 'name="privacy"' in html
+
+
+def _form_fields(session, language, data=None, privacy_url="/it/privacy/"):
+    """The sign-up form's fields as the course page renders them for the
+    shared cache (a preview or a single visitor's page: `for_cache=False`)."""
+    from courses.signup_views import new_form
+
+    with translation.override(language):
+        form = new_form(session, data)
+        if data is not None:
+            form.is_valid()
+        context = Context({"form": form, "privacy_url": privacy_url})
+        return Template("{% load signup_tags %}{% signup_fields %}").render(context)
+
+
+@pytest.fixture
+def nothing_kept():
+    signup_tags._fields_kept.clear()
+    yield signup_tags._fields_kept
+    signup_tags._fields_kept.clear()
+
+
+def test_empty_forms_fields_are_kept_per_questions_and_language(partner, nothing_kept):
+    asked, _session = make_course(partner)
+    add_question(asked)
+    asked_session = asked.sessions.get()
+    plain_session = make_course(partner)[1][0]
+    with rendering_for_cache():
+        italian = _form_fields(asked_session, "it")
+        english = _form_fields(asked_session, "en")
+        plain = _form_fields(plain_session, "it")
+        plain_english = _form_fields(plain_session, "en")
+        assert _form_fields(asked_session, "it") == italian
+        other_site = _form_fields(asked_session, "it", privacy_url="/it/dati-personali/")
+    assert len(nothing_kept) == 5
+    assert 'href="/it/privacy/"' in italian and 'href="/it/dati-personali/"' in other_site
+    assert "Ti serve il servizio di baby-sitting?" in italian and "Nome" in italian
+    assert "Do you need childcare?" in english and "First name" in english
+    assert "baby-sitting" not in plain and "Nome" in plain
+    assert "First name" in plain_english
+    # The per-visitor value stays a placeholder, filled for each visitor.
+    assert all(placeholder("signup-started") in html for html in nothing_kept.values())
+
+
+def test_a_form_with_errors_or_for_one_visitor_is_rendered_as_it_is(
+    course_and_session, nothing_kept
+):
+    _course, session = course_and_session
+    with rendering_for_cache():
+        _form_fields(session, "it")
+        with_errors = _form_fields(session, "it", form_data(first_name="", email="no"))
+    assert 'class="errorlist' in with_errors and 'value="Maria"' not in with_errors
+    assert 'value="Rossi"' in with_errors  # what was typed is kept
+    own = _form_fields(session, "it")
+    assert placeholder("signup-started") not in own and 'name="started"' in own
+    assert len(nothing_kept) == 1
 
 
 def test_session_marked_full_by_its_organiser_offers_only_the_waiting_list(
