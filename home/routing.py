@@ -14,7 +14,9 @@ generation (any page saved or deleted starts a new one, but a course,
 whose change moves its version: the versions of the courses among the rows
 are kept with them and checked) for the addresses that end on a page,
 as read, before the page's view has run: a page rendered again is routed
-without a query, and a made-up address keeps nothing. The home page in
+without a query, and a made-up address keeps nothing. After a course's
+change only that course's rows are read again, with all its translations,
+as specific pages with their images: one query (``_refreshed``). The home page in
 every language (every site's, when there are several) is kept in the cache
 per structure generation (``home.sites.home_pages``, which Wagtail's page
 URLs are worked out from too), so the home page itself is routed without a
@@ -39,11 +41,12 @@ import hashlib
 from django.core.cache import cache
 from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
+from django.utils import timezone
 
 from wagtail.images.models import AbstractImage
 from wagtail.models import Locale, Page, Site
 
-from . import sites
+from . import prepared, sites
 from .cache import course_versions, courses_mark, generation, versions_since
 from .request_memo import in_request, locale_by_id, locales_known, remember_locales
 
@@ -80,18 +83,22 @@ def with_images(page):
     shows (its foreign keys to images: a listing image for link previews, a
     logo, a hero) joined, where each was one query more when the template
     asked for it. Kept with the routing rows, they cost nothing when the page
-    is rendered again."""
+    is rendered again. The query's SQL is compiled once per process for
+    each page type, with the page's id as its input (home/prepared.py)."""
     model = page.specific_class
     if "specific" in page.__dict__ or model is None or isinstance(page, model):
         return page.specific
-    images = [
-        field.name
-        for field in model._meta.concrete_fields
-        if field.many_to_one and issubclass(field.related_model, AbstractImage)
-    ]
-    if not images:
-        return page.specific
-    specific = model._default_manager.select_related(*images).get(id=page.id)
+    images = _image_fields(model)
+
+    def build(now, pk):
+        found = model._default_manager.filter(id=pk)
+        return found.select_related(*images) if images else found
+
+    # (its SQL compiled once per process for each page type)
+    found = prepared.rows(("routing-specific", model._meta.label), build, timezone.now(), page.id)
+    if not found:
+        raise model.DoesNotExist(f"{model._meta.object_name} {page.id} is gone")
+    specific = found[0]
     for name, value in page.__dict__.items():
         specific.__dict__.setdefault(name, value)  # as get_specific does
     page.__dict__["specific"] = specific
@@ -149,10 +156,13 @@ def _route(request, path):
     components = [component for component in path.split("/") if component]
     rows_key = _rows_key(root, locale, components)
     # (not kept when the site's root pages are not: the rows are read with them)
-    rows = None if homes is None else _current(cache.get(rows_key))
-    fresh = rows is None
+    rows, changed = (None, ()) if homes is None else _current(cache.get(rows_key))
+    fresh = rows is None or bool(changed)
     if fresh:
         mark = courses_mark()
+    if changed:
+        rows = _refreshed(rows, changed)
+    if rows is None:
         rows = _read_rows(root, homes, home_urls.get(locale.pk, root.url_path), components)
     translations = {}
     for row in rows:
@@ -186,13 +196,41 @@ def _course_ids(rows):
 
 
 def _current(kept):
-    """The rows kept, if the courses among them are as they were read."""
+    """The rows kept (None: none), and the ids of the courses among them
+    that changed since they were read (their versions moved)."""
     if kept is None:
-        return None
+        return None, ()
     versions, rows = kept
-    if versions and course_versions(list(versions)) != versions:
+    if not versions:
+        return rows, ()
+    now = course_versions(list(versions))
+    return rows, {pk for pk, version in versions.items() if now.get(pk) != version}
+
+
+def _refreshed(rows, changed):
+    """`rows` with the courses among them that changed (`changed`: their
+    ids) read again, each with all its translations, as their specific
+    pages with their images (`with_images`): one query, where reading every
+    row again and then the page served was two. None when they are not all
+    pages of one type (read every row again)."""
+    stale = [row for row in rows if row.pk in changed]
+    model = stale[0].specific_class if stale else None
+    if model is None or any(row.specific_class is not model for row in stale):
         return None
-    return rows
+    images = _image_fields(model)
+
+    def build(now, *ids):
+        keys = Page.objects.filter(pk__in=ids).values("translation_key")
+        found = model._default_manager.filter(translation_key__in=keys)
+        return found.select_related(*images) if images else found
+
+    # (its SQL compiled once per process for each model and number of ids:
+    # compiling it took longer than the two queries it replaces)
+    ids = sorted(row.pk for row in stale)
+    shape = ("routing-refresh", model._meta.label, len(ids))
+    found = prepared.rows(shape, build, timezone.now(), *ids)
+    keys = {row.translation_key for row in stale} | {row.translation_key for row in found}
+    return sorted([row for row in rows if row.translation_key not in keys] + found, key=_path)
 
 
 def _read_rows(root, homes, home_url, components):
@@ -213,6 +251,15 @@ def _read_rows(root, homes, home_url, components):
         return rows
     known = {row.pk for row in homes}
     return sorted(homes + [row for row in rows if row.pk not in known], key=_path)
+
+
+def _image_fields(model):
+    """The names of `model`'s foreign keys to images."""
+    return [
+        field.name
+        for field in model._meta.concrete_fields
+        if field.many_to_one and issubclass(field.related_model, AbstractImage)
+    ]
 
 
 def _relative(components):

@@ -230,3 +230,51 @@ def test_rows_read_while_a_course_changed_are_not_kept(client, world):
         client.get(world.excel.url)
     assert len(_queries(client, world.excel.url)) > 1  # routed again: nothing was kept
     assert len(_queries(client, world.excel.url)) == 1
+
+
+def test_after_its_own_change_a_course_page_reads_its_rows_alone(client, world):
+    """Routing's rows kept for a course's address (home/routing.py) are
+    read again only for the course that changed, with its translations, as
+    its specific pages: one query for the pages where there were two."""
+    for course in (world.excel, world.sartoria):  # (the second with the first's SQL kept)
+        client.get(course.url)
+        course.intro = f"Nuova presentazione di {course.title}."
+        publish(course)
+        queries = _queries(client, course.url)
+        pages = [sql for sql in queries if '"wagtailcore_page"."url_path"' in sql]
+        assert len(pages) == 1 and 'FROM "courses_coursepage"' in pages[0]
+        assert course.intro in _text(client.get(course.url))
+        assert len(_queries(client, course.url)) == 1  # the rows read again were kept
+
+
+def test_a_course_renamed_or_deleted_after_its_rows_were_kept_is_routed_as_it_is(client, world):
+    old_url = world.excel.url
+    client.get(old_url)
+    world.excel.slug = "excel-base"
+    publish(world.excel)
+    world.excel.refresh_from_db()
+    assert world.excel.url != old_url
+    moved = client.get(old_url)  # not found, or Wagtail's redirect if it made one
+    assert moved.status_code in (301, 404)
+    assert moved.get("Location", world.excel.url) == world.excel.url
+    assert "Excel per il lavoro" in _text(client.get(world.excel.url))
+    world.excel.delete()
+    assert client.get(world.excel.url).status_code == 404
+
+
+def test_rows_read_again_while_their_course_changed_are_not_kept(client, world):
+    from home import routing
+
+    client.get(world.excel.url)
+    world.excel.sessions.get().save()  # the rows kept now name an older version
+    refreshed = routing._refreshed
+
+    def refreshed_while_the_course_changes(*args):
+        rows = refreshed(*args)
+        world.excel.sessions.get().save()  # another request's change, meanwhile
+        return rows
+
+    with mock.patch.object(routing, "_refreshed", side_effect=refreshed_while_the_course_changes):
+        client.get(world.excel.url)
+    assert len(_queries(client, world.excel.url)) > 1  # routed again
+    assert len(_queries(client, world.excel.url)) == 1
