@@ -10,7 +10,7 @@ Kinds: "academy" (no object), "course" and "partner" (a page), "topic" (a
 Topic), "comune" (its key), "filter" (request.GET of the catalogue)."""
 
 import datetime
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django import template
 from django.urls import reverse
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from courses import feeds
 from courses.signup_links import participant_token
+from home.request_memo import remembered
 
 register = template.Library()
 
@@ -93,35 +94,40 @@ def feed_subscribe(context, kind, obj=None):
 
 @register.inclusion_tag("courses/feeds/add_to_calendar.html", takes_context=True)
 def add_to_calendar(context, session, course=None):
-    """One session into one's own calendar: .ics, Google, Outlook."""
-    title = (course or session.page).title
-    location = f"{session.venue.name}, {session.venue.address}" if session.venue_id else ""
-    url = absolute(context, (course or session.page).url or "")
+    """One session into one's own calendar: .ics, Google, Outlook. What the
+    sessions of a course share (its title and address, each venue's place)
+    is worked out once per request: a course page shows a dozen dates."""
+    page = course or session.page
+    title, url = remembered(
+        ("add_to_calendar", page.pk, page.title),
+        lambda: (quote_plus(page.title), quote_plus(absolute(context, page.url or ""))),
+    )
+    location = ""
+    if session.venue_id:
+        venue = session.venue
+        location = remembered(
+            ("add_to_calendar:venue", venue.pk),
+            lambda: quote_plus(f"{venue.name}, {venue.address}"),
+        )
     start = session.start.astimezone(datetime.UTC)
     end = session.end.astimezone(datetime.UTC)
-    google = {
-        "action": "TEMPLATE",
-        "text": title,
-        "dates": f"{start:%Y%m%dT%H%M%SZ}/{end:%Y%m%dT%H%M%SZ}",
-        "details": url,
-        "location": location,
-        "ctz": "Europe/Rome",
-    }
-    outlook = {
-        "path": "/calendar/action/compose",
-        "rru": "addevent",
-        "subject": title,
-        "startdt": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "enddt": end.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "body": url,
-        "location": location,
-    }
+    # (as urlencode writes them, in the same order)
+    google = (
+        f"action=TEMPLATE&text={title}"
+        f"&dates={start:%Y%m%dT%H%M%SZ}%2F{end:%Y%m%dT%H%M%SZ}"
+        f"&details={url}&location={location}&ctz=Europe%2FRome"
+    )
+    outlook = (
+        f"path=%2Fcalendar%2Faction%2Fcompose&rru=addevent&subject={title}"
+        f"&startdt={start:%Y-%m-%dT%H%%3A%M%%3A%SZ}&enddt={end:%Y-%m-%dT%H%%3A%M%%3A%SZ}"
+        f"&body={url}&location={location}"
+    )
     return {
         "session": session,
-        "title": title,
+        "title": page.title,
         "ics": absolute(context, reverse("feeds:session", args=[session.uid])),
-        "google": f"{GOOGLE_RENDER}?{urlencode(google)}",
-        "outlook": f"{OUTLOOK_COMPOSE}?{urlencode(outlook)}",
+        "google": f"{GOOGLE_RENDER}?{google}",
+        "outlook": f"{OUTLOOK_COMPOSE}?{outlook}",
     }
 
 

@@ -312,19 +312,48 @@ def test_a_page_id_beyond_any_page_is_not_found(client, world, name):
 
 
 def test_add_to_calendar_links(rf, world):
+    from urllib.parse import parse_qs, urlsplit
+
+    from bs4 import BeautifulSoup
+
     from django.template import Context, Template
 
     session = world["sessions"]["computer1"]
+    course = session.page
+    course.title = "Cucito & riparazioni: più facile?"  # (as a page being rendered)
+    venue = session.venue
     request = rf.get("/")
-    html = Template("{% load feed_tags %}{% add_to_calendar session %}").render(
-        Context({"session": session, "request": request})
-    )
+    html = Template(
+        "{% load feed_tags %}{% add_to_calendar session course %}{% add_to_calendar session %}"
+    ).render(Context({"session": session, "course": course, "request": request}))
     start = session.start.astimezone(datetime.UTC)
+    end = session.end.astimezone(datetime.UTC)
     assert f"http://testserver/it/feeds/session/{session.uid}.ics" in html
-    assert "calendar.google.com/calendar/render?action=TEMPLATE" in html
-    assert f"dates={start:%Y%m%dT%H%M%SZ}%2F" in html
-    assert "outlook.live.com/calendar/0/deeplink/compose" in html
-    assert f"startdt={start:%Y-%m-%dT%H}%3A" in html
+    links = BeautifulSoup(html, "html.parser").select("a[target=_blank]")
+    assert len(links) == 4
+    place = f"{venue.name}, {venue.address}"
+    url = f"http://testserver{course.url}"
+    for google, outlook in (links[0:2], links[2:4]):
+        google, outlook = urlsplit(google["href"]), urlsplit(outlook["href"])
+        assert google[:3] == ("https", "calendar.google.com", "/calendar/render")
+        assert parse_qs(google.query) == {
+            "action": ["TEMPLATE"],
+            "text": [course.title],
+            "dates": [f"{start:%Y%m%dT%H%M%SZ}/{end:%Y%m%dT%H%M%SZ}"],
+            "details": [url],
+            "location": [place],
+            "ctz": ["Europe/Rome"],
+        }
+        assert outlook[:3] == ("https", "outlook.live.com", "/calendar/0/deeplink/compose")
+        assert parse_qs(outlook.query) == {
+            "path": ["/calendar/action/compose"],
+            "rru": ["addevent"],
+            "subject": [course.title],
+            "startdt": [f"{start:%Y-%m-%dT%H:%M:%SZ}"],
+            "enddt": [f"{end:%Y-%m-%dT%H:%M:%SZ}"],
+            "body": [url],
+            "location": [place],
+        }
 
 
 def test_a_sign_up_changes_the_personal_feed_and_leaves_public_feeds_cached(client, world):
