@@ -24,6 +24,7 @@ from wagtail.models import Locale, Page
 from home import prepared
 from home.cache import course_versions, generation, kept
 from home.images import SHARED_IMAGE_SPEC, image_with_renditions, read_renditions
+from home.routing import translations_of
 from partners.models import LabourNeed, PartnerPage
 
 from .catalogue import (
@@ -122,10 +123,21 @@ def localized_links(course, locale, default_id, preview=False):
     return links
 
 
-def source_page(course, default_id):
-    """The Italian page holding the sessions (None if it is gone)."""
+def source_page(course, default_id, routed=()):
+    """The Italian page holding the sessions (None if it is gone): among
+    `routed` (the course's translations routing read, home/routing.py) when
+    it was read there as a course page with its image, as after a change
+    to the course."""
     if course.locale_id == default_id:
         return course
+    image = CoursePage.listing_image.field
+    for row in routed:
+        if (
+            row.locale_id == default_id
+            and isinstance(row, CoursePage)
+            and (row.listing_image_id is None or image.is_cached(row))
+        ):
+            return row
     return (
         CoursePage.objects.filter(translation_key=course.translation_key, locale_id=default_id)
         .only(*SOURCE_FIELDS, "listing_image")
@@ -134,13 +146,14 @@ def source_page(course, default_id):
     )
 
 
-def course_facts(course, locale, default_id, preview=False):
-    """What the page shows besides its sessions, the same for every visitor."""
+def course_facts(course, locale, default_id, preview=False, routed=()):
+    """What the page shows besides its sessions, the same for every visitor
+    (`routed`: the course's translations routing read)."""
     parent = getattr(course, "_cached_parent_obj", None)  # found by HomePage.route
     if parent is None or parent.path != course.path[: -Page.steplen]:
         parent = Page.objects.filter(path=course.path[: -Page.steplen]).first()
     links = localized_links(course, locale, default_id, preview)
-    source = source_page(course, default_id)
+    source = source_page(course, default_id, routed)
     questions = None
     if source is not None:
         prefetch_related_objects([source], "signup_questions")
@@ -177,7 +190,9 @@ def cached_course_facts(course, request, locale, default_id):
     version = course_versions([course.pk])[course.pk]
     return kept(
         f"course:facts:{generation()}:{course.pk}:{version}:{locale.pk}",
-        lambda: course_facts(course, locale, default_id),
+        lambda: course_facts(
+            course, locale, default_id, routed=translations_of(request, course) or ()
+        ),
     )
 
 

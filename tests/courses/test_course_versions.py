@@ -143,6 +143,29 @@ def test_a_date_changed_in_italian_shows_on_the_english_card_and_page(
     assert english_excel.pk in _built_for(facts_built)
 
 
+def test_an_english_course_page_takes_its_italian_page_from_routing_after_a_change(
+    client, world, english, home_en
+):
+    """After a change to a course, routing reads it with its translations as
+    course pages with their images (home/routing.py): the English page's
+    Italian original, which holds the dates, is not read again."""
+    translate_section(world, english)
+    english_excel = translate(world.excel, {"Excel per il lavoro": "Excel for work"}, english)
+    client.get(english_excel.url)
+    session = world.excel.sessions.get()
+    session.note = "Portate il portatile"
+    session.save()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(english_excel.url)
+    assert "Portate il portatile" in _text(response, ".session-cards")
+    pages = [
+        query["sql"]
+        for query in captured
+        if '"wagtailcore_page"."translation_key"' in query["sql"].split(" FROM ")[0]
+    ]
+    assert len(pages) == 1 and '"wagtailcore_page"."url_path"' in pages[0]  # routing's
+
+
 def test_the_partners_new_name_reaches_every_course_page_and_card(client, world, facts_built):
     client.get(world.excel.url)
     client.get(world.catalogue.url)
