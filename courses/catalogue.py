@@ -435,10 +435,11 @@ def _partners(paths):
     return {p.path: p for p in PartnerPage.objects.filter(path__in=paths).select_related("logo")}
 
 
-def card_sessions(keys, default_id):
-    """The sessions cards show for the courses `keys` (translation keys):
-    every session of their Italian pages, with its venue, its seats
-    counted and its course's key (`course_key`), in order."""
+def card_sessions(ids, default_id):
+    """The sessions cards show for the courses `ids` (pages in any language):
+    every session of their Italian pages, with its venue, its seats counted
+    and its course's key (`course_key`), in order."""
+    keys = Page.objects.filter(pk__in=ids).values("translation_key")
     return (
         CourseSession.objects.with_seats()
         .filter(page__translation_key__in=keys, page__locale_id=default_id)
@@ -449,7 +450,7 @@ def card_sessions(keys, default_id):
 
 
 def remember_card_sessions(keys, default_id, sessions):
-    """Keep `sessions` (every session of `card_sessions(keys, default_id)`,
+    """Keep `sessions` (every session of `card_sessions` for the courses `keys`,
     and maybe others) for this request's cards of the courses `keys`, when
     they were read along with something else."""
     by_key = {key: [] for key in keys}
@@ -459,16 +460,27 @@ def remember_card_sessions(keys, default_id, sessions):
     remember(("card-sessions", default_id, frozenset(keys)), by_key)
 
 
-def _read_card_sessions(keys, default_id):
-    """{translation key: its sessions} for the courses `keys`: as this
-    request read them already (`remember_card_sessions`), else in one query."""
-    if not keys:
+def _read_card_sessions(courses, default_id):
+    """{translation key: its sessions} for `courses`: as this request read
+    them already (`remember_card_sessions`), else in one query, its SQL
+    compiled once per process for each number of courses (home/prepared.py:
+    a catalogue rendered again after a change to a course it shows reads
+    that course's card again, and compiling the query took longer than
+    running it)."""
+    if not courses:
         return {}
+    keys = {course.translation_key for course in courses}
     known = recall(("card-sessions", default_id, frozenset(keys)))
     if known is not None:
         return known
+    ids = sorted(course.pk for course in courses)
+
+    def build(now, default_id, *ids):
+        return card_sessions(ids, default_id)
+
     sessions_by_key = {}
-    for session in card_sessions(keys, default_id):
+    shape = ("card-sessions", len(ids))
+    for session in prepared.rows(shape, build, timezone.now(), default_id, *ids):
         sessions_by_key.setdefault(session.course_key, []).append(session)
     return sessions_by_key
 
@@ -487,8 +499,7 @@ def attach_cards(
     now = now or timezone.now()
     if topics_by_key is None:
         topics_by_key = localized_topics(locale, default_id)
-    keys = {course.translation_key for course in courses}
-    sessions_by_key = _read_card_sessions(keys, default_id)
+    sessions_by_key = _read_card_sessions(courses, default_id)
     known = partners or {}
     parent_paths = {course.path[: -Page.steplen] for course in courses} - known.keys()
     partners = {**per_generation_many("partner", parent_paths, _partners, SITE_ONLY), **known}

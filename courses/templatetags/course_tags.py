@@ -4,12 +4,13 @@ partner profiles), so that no other app needs to import it."""
 from django import template
 from django.core.cache import cache
 from django.template.loader import get_template
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from wagtail.models import Locale
 
-from home import home_lists
+from home import home_lists, prepared
 from home.cache import course_versions, generation
 from home.images import read_renditions
 
@@ -103,11 +104,17 @@ def _card_pages(courses):
     pages = [course for course in courses if not isinstance(course, int)]
     ids = [course for course in courses if isinstance(course, int)]
     if ids:
-        read = list(CoursePage.objects.filter(pk__in=ids).select_related("listing_image"))
+        # (its SQL compiled once per process for each number of pages)
+        ids = sorted(ids)
+        read = prepared.rows(("card-pages", len(ids)), _pages_by_id, timezone.now(), *ids)
         read_renditions([(page.listing_image, CARD_IMAGE_SPEC) for page in read])
         pages += read
     attach_cards(pages)
     return {page.pk: page for page in pages}
+
+
+def _pages_by_id(now, *ids):
+    return CoursePage.objects.filter(pk__in=ids).select_related("listing_image")
 
 
 def _render_card(template, course, request):

@@ -264,3 +264,25 @@ def test_course_pages_read_their_dates_with_kept_sql(client, world):
         assert shown, course
     kept = [shape for shape in prepared._kept if shape[0] == "course-sessions"]
     assert kept and all(prepared.is_kept(shape) for shape in kept)
+
+
+def test_a_changed_courses_card_is_read_with_kept_sql_of_its_own(client, world):
+    """After a change to a course the catalogue shows, its card alone is
+    read again (its page, its dates), with SQL kept per number of cards."""
+
+    def cards():
+        soup = BeautifulSoup(client.get(world.catalogue.url).content, "html.parser")
+        return {
+            card.h3.get_text(" ", strip=True): {t["datetime"] for t in card.select("time")}
+            for card in soup.select(".course-card")
+        }
+
+    before = cards()
+    for course in (world.excel, world.sartoria):
+        old_title = course.title
+        course.title = f"{old_title} (nuova edizione)"
+        publish(course)
+        shown = cards()
+        assert old_title not in shown and len(shown) == len(before)
+        assert shown[course.title] == before[old_title], course.title  # its own dates
+    assert prepared.is_kept(("card-pages", 1)) and prepared.is_kept(("card-sessions", 1))
