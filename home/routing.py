@@ -16,8 +16,8 @@ are kept with them and checked) for the addresses that end on a page,
 as read, before the page's view has run: a page rendered again is routed
 without a query, and a made-up address keeps nothing. After a course's
 change only that course's rows are read again, with all its translations,
-as specific pages with their images: one query (``_refreshed``). The home page in
-every language (every site's, when there are several) is kept in the cache
+as specific pages with their images: one query (``_refreshed``). The home
+page in every language (every site's, when there are several) is kept in the cache
 per structure generation (``home.sites.home_pages``, which Wagtail's page
 URLs are worked out from too), so the home page itself is routed without a
 query for the pages, and every other page without reading the home pages

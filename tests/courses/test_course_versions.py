@@ -239,17 +239,23 @@ def test_a_new_translation_shows_in_the_language_links_at_once(client, world, en
     assert english_link()["href"].endswith(english_excel.url)
 
 
-def test_rows_read_while_a_course_changed_are_not_kept(client, world):
+@pytest.mark.parametrize("reader", ["_read_rows", "_refreshed"])
+def test_rows_read_while_a_course_changed_are_not_kept(client, world, reader):
+    """Whether routing read every row (nothing kept yet) or only the
+    course that changed since they were kept (`_refreshed`)."""
     from home import routing
 
-    read = routing._read_rows
+    if reader == "_refreshed":
+        client.get(world.excel.url)
+        world.excel.sessions.get().save()  # the rows kept now name an older version
+    read = getattr(routing, reader)
 
     def read_while_a_course_changes(*args):
         rows = read(*args)
         world.excel.sessions.get().save()  # another request's change, meanwhile
         return rows
 
-    with mock.patch.object(routing, "_read_rows", side_effect=read_while_a_course_changes):
+    with mock.patch.object(routing, reader, side_effect=read_while_a_course_changes):
         client.get(world.excel.url)
     assert len(_queries(client, world.excel.url)) > 1  # routed again: nothing was kept
     assert len(_queries(client, world.excel.url)) == 1
@@ -283,21 +289,3 @@ def test_a_course_renamed_or_deleted_after_its_rows_were_kept_is_routed_as_it_is
     assert "Excel per il lavoro" in _text(client.get(world.excel.url))
     world.excel.delete()
     assert client.get(world.excel.url).status_code == 404
-
-
-def test_rows_read_again_while_their_course_changed_are_not_kept(client, world):
-    from home import routing
-
-    client.get(world.excel.url)
-    world.excel.sessions.get().save()  # the rows kept now name an older version
-    refreshed = routing._refreshed
-
-    def refreshed_while_the_course_changes(*args):
-        rows = refreshed(*args)
-        world.excel.sessions.get().save()  # another request's change, meanwhile
-        return rows
-
-    with mock.patch.object(routing, "_refreshed", side_effect=refreshed_while_the_course_changes):
-        client.get(world.excel.url)
-    assert len(_queries(client, world.excel.url)) > 1  # routed again
-    assert len(_queries(client, world.excel.url)) == 1
