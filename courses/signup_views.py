@@ -73,9 +73,11 @@ def signup_context(request, session, form, known_sessions=None, course=None):
     }
 
 
-def new_form(session, data=None):
+def new_form(session, data=None, auto_id="id_%s"):
+    """The sign-up form of `session` (`auto_id`: its fields' ids, unique on
+    a page with several forms)."""
     questions = list(session.page.signup_questions.all())
-    return SignupForm(data, questions=questions, language=get_language())
+    return SignupForm(data, questions=questions, language=get_language(), auto_id=auto_id)
 
 
 def message(request, title, text, status=400, **extra):

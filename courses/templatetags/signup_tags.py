@@ -35,7 +35,11 @@ def signup_form(context, session):
     anchor = booking.series_anchor(session, known)
     if anchor.pk != session.pk:
         return {"hidden": True}
-    return signup_context(request, session, new_form(session), known, course)
+    # A course signed up for date by date shows a form for each date: the
+    # first one's fields keep their plain ids, the others' name their date.
+    shown = context.get("upcoming_sessions")
+    auto_id = "id_%s" if not shown or shown[0].pk == session.pk else f"id_{session.pk}_%s"
+    return signup_context(request, session, new_form(session, auto_id=auto_id), known, course)
 
 
 @register.simple_tag(takes_context=True)
@@ -44,7 +48,8 @@ def signup_fields(context):
 
     Rendered for the shared cache (home/cache.py), an empty form is the
     same HTML for every session of every course that asks the same
-    questions, in the same language, with the same privacy notice: its
+    questions, in the same language, with the same privacy notice and
+    fields' ids: its
     per-visitor value (the time the form was shown) is a placeholder,
     filled for each visitor. That HTML is kept in the process, so the
     first render of a course page after a change does not render its
@@ -57,6 +62,7 @@ def signup_fields(context):
     language = get_language()
     key = (
         language,
+        form.auto_id,
         context.get("privacy_url"),
         tuple(
             (question.pk, question.label_for(language), question.kind, question.required)

@@ -20,6 +20,7 @@ from academy_site.date_articles import date_with_article
 from courses import booking
 from courses.choices import SessionStatus, SignupMode
 from courses.models import Signup, SignupReminder, SignupStatus
+from courses.models.bookings import QuestionKind
 from courses.signup_links import action_url, participant_token
 from courses.templatetags import signup_tags
 from home.cache import placeholder, rendering_for_cache
@@ -655,6 +656,27 @@ def test_signup_form_tag_renders_the_form(course_and_session, home):
     )
     assert f'action="/it/signup/{session.uid}/"' in html
     assert 'name="privacy"' in html
+
+
+def test_a_course_page_with_a_form_for_each_date_gives_every_field_its_own_id(client, partner):
+    course, sessions = make_course(partner, sessions=2)
+    add_question(course, kind=QuestionKind.YES_NO)
+    soup = BeautifulSoup(client.get(course.url).content, "html.parser")
+    ids = [element["id"] for element in soup.select("[id]")]
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    forms = soup.select("form.signup-form")
+    assert len(forms) == 2
+    for form in forms:
+        for label in form.select("label[for]"):
+            assert form.select_one(f'[id="{label["for"]}"]'), label["for"]
+        for described in form.select("[aria-describedby]"):
+            for name in described["aria-describedby"].split():
+                assert form.select_one(f'[id="{name}"]'), name
+    assert forms[0].select_one("#id_first_name")  # the first date's as on the sign-up page
+    for session, section in zip(sessions, soup.select("section.signup"), strict=True):
+        heading = soup.select_one(f'[id="{section["aria-labelledby"]}"]')
+        assert heading.name == "h3" and heading.parent is section
+        assert section.find_parent(id=f"signup-{session.uid}")  # the date's sign-up anchor
 
 
 def _form_fields(session, language, data=None, privacy_url="/it/privacy/"):
