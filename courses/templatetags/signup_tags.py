@@ -49,12 +49,12 @@ def signup_fields(context):
     Rendered for the shared cache (home/cache.py), an empty form is the
     same HTML for every session of every course that asks the same
     questions, in the same language, with the same privacy notice and
-    fields' ids: its
-    per-visitor value (the time the form was shown) is a placeholder,
-    filled for each visitor. That HTML is kept in the process, so the
-    first render of a course page after a change does not render its
-    fields' widgets again (about 2 ms at every change). A form with data or
-    errors, or rendered for one visitor, is rendered as it is."""
+    fields' ids: its per-visitor value (the time the form was shown) is a
+    placeholder, filled for each visitor. That HTML is kept in the
+    process, so the first render of a course page after a change does not
+    render its fields' widgets again (about 2 ms at every change). A form
+    with data or errors, or rendered for one visitor, is rendered as it
+    is."""
     form = context["form"]
     fields = context.template.engine.get_template("courses/signup/_fields.html")
     if form.is_bound or not is_rendering_for_cache():
