@@ -19,6 +19,7 @@ besides the time is its course's id (courses/detail.py).
   locales, which lists or filters, whether the clock is kept, the view
   restrictions and content types the querysets read (`hidden_inputs`). A
   new shape compiles anew; the process keeps the last `MAX_KEPT` shapes.
+  More than `MAX_IDS` ids are built at every call.
 - **`now` and `ids` must reach the SQL as themselves**, as a datetime
   column compared with `now` does, or a foreign key with an id: the first
   call builds the queryset for two instants (400 days, an hour, a minute, a
@@ -49,6 +50,9 @@ _NEVER = object()  # a shape whose SQL cannot be kept: built at every call
 # Shapes kept at most: the catalogue's filters make many (the oldest kept is
 # forgotten first).
 MAX_KEPT = 256
+# Ids at most in a kept SQL: a longer list (an export of every course) is
+# rare, and would keep a shape of its own for every length.
+MAX_IDS = 50
 _keeping = threading.Lock()
 
 
@@ -129,6 +133,8 @@ def rows(shape, build, now, *ids):
     the module). `ids` are integers (primary keys)."""
     if not all(type(pk) is int for pk in ids):
         raise TypeError(f"ids must be integers, not {ids!r}")
+    if len(ids) > MAX_IDS:
+        return list(build(now, *ids))
     kept = _kept.get(shape)
     if kept is None:
         kept = _prepare(build, now, ids)

@@ -286,3 +286,16 @@ def test_a_changed_courses_card_is_read_with_kept_sql_of_its_own(client, world):
         assert old_title not in shown and len(shown) == len(before)
         assert shown[course.title] == before[old_title], course.title  # its own dates
     assert prepared.is_kept(("card-pages", 1)) and prepared.is_kept(("card-sessions", 1))
+
+
+def test_a_long_list_of_ids_is_built_at_every_call(world, monkeypatch):
+    monkeypatch.setattr(prepared, "MAX_IDS", 2)
+    ids = sorted(CourseSession.objects.values_list("page_id", flat=True).distinct())[:3]
+
+    def sessions_of(now, *ids):
+        return CourseSession.objects.filter(page_id__in=ids).order_by("pk")
+
+    now = timezone.now()
+    rows = prepared.rows(("test", "long"), sessions_of, now, *ids)
+    assert _pks(rows) == _pks(sessions_of(now, *ids)) and len(ids) == 3
+    assert ("test", "long") not in prepared._kept
