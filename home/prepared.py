@@ -34,12 +34,26 @@ besides the time is its course's id (courses/detail.py).
   cloned and iterated with the kept compiler (``SQLCompiler``), which
   answers with the kept SQL and this call's parameters instead of compiling
   again. Nothing may be chained to it; `rows` returns a list.
+
+On PostgreSQL the kept SQL is also a prepared statement of the connection
+(`_Preparing`): the database plans it once per connection, not at
+every call. Planning these queries of a dozen subqueries took longer than
+running them (at demo scale 20 the home page's two lists: about 7 ms of
+planning for 5 of execution). Django's own cursors bind parameters on the
+client and prepare nothing, so the connection's `plan_cache_mode` of
+`force_generic_plan` (academy_site/settings/base.py) reaches these
+statements alone: they are planned for any time and ids, once. A
+connection kept between requests (``DATABASE_CONN_MAX_AGE``) keeps them;
+a new one prepares each statement at its first call, for about what
+planning it cost before. ``settings.PREPARED_STATEMENTS`` false (behind a
+pooler that cannot hold them) runs the kept SQL unprepared.
 """
 
 import copy
 import datetime
 import threading
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections
 
@@ -151,7 +165,76 @@ def rows(shape, build, now, *ids):
     for index, source in kept.positions:
         params[index] = values[source]
     compiler = copy.copy(kept.compiler)
-    compiler.connection = connection
+    compiler.connection = _preparing(connection)
     compiler.as_sql = lambda *args, **kwargs: (kept.sql, tuple(params))
     queryset.query.get_compiler = lambda *args, **kwargs: compiler
     return list(queryset)
+
+
+def _preparing(connection):
+    """`connection`, or on PostgreSQL (``settings.PREPARED_STATEMENTS``) a
+    stand-in for it whose cursors prepare what they run (the compiler asks
+    its connection for a cursor; everything else is the connection's)."""
+    if connection.vendor != "postgresql" or not getattr(settings, "PREPARED_STATEMENTS", True):
+        return connection
+    return _Preparing(connection)
+
+
+class _Preparing:
+    def __init__(self, connection):
+        self._connection = connection
+
+    def __getattr__(self, name):
+        return getattr(self._connection, name)
+
+    def cursor(self):
+        """A cursor as ``connection.cursor()`` gives (the same checks; its
+        queries logged and counted as any, with their parameters in the
+        SQL logged), binding its parameters on the server and preparing
+        what it runs."""
+        from psycopg.pq import Format
+
+        from django.db.backends.postgresql.base import TIMESTAMPTZ_OID
+        from django.db.backends.postgresql.psycopg_any import register_tzloader
+
+        cursor_class, debug_wrapper = _classes()
+        connection = self._connection
+        connection.close_if_health_check_failed()
+        connection.ensure_connection()
+        with connection.wrap_database_errors:
+            raw = cursor_class(connection.connection)
+            # As the connection's own cursors do: times in its time zone.
+            loader = connection.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
+            if connection.timezone != loader.timezone:
+                register_tzloader(connection.timezone, raw)
+        connection.validate_thread_sharing()
+        if connection.queries_logged:
+            return debug_wrapper(raw, connection)
+        return connection.make_cursor(raw)
+
+
+_made = None
+
+
+def _classes():
+    """Django's cursor binding on the server, executing with
+    ``prepare=True``, and a debug wrapper that logs its SQL with the
+    parameters written in, as for Django's own cursors (psycopg keeps no
+    text of a prepared statement's run). Made once: psycopg is imported
+    only on PostgreSQL."""
+    global _made
+    if _made is None:
+        from django.db.backends.postgresql.base import CursorDebugWrapper, ServerBindingCursor
+        from django.db.backends.utils import CursorWrapper
+
+        class PreparedCursor(ServerBindingCursor):
+            def execute(self, query, params=None, **kwargs):
+                return super().execute(query, params, **{**kwargs, "prepare": True})
+
+        class PreparedDebugWrapper(CursorDebugWrapper):
+            def execute(self, sql, params=None):
+                with self.debug_sql(self.db.ops.compose_sql(sql, params), params):
+                    return CursorWrapper.execute(self, sql, params)
+
+        _made = PreparedCursor, PreparedDebugWrapper
+    return _made

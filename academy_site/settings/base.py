@@ -40,9 +40,24 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT compilation: PostgreSQL compiles a query it expects to be costly
     # (tens of ms spent compiling), and the estimates of this site's queries
     # run far over their few ms (the home page's sessions with their seats
-    # took 76 ms at demo scale 20, 5 without; docs/decisions.md). A
-    # DATABASE_URL's own `options` are kept.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # took 76 ms at demo scale 20, 5 without; docs/decisions.md). Prepared
+    # statements get a plan for any parameters, made once per connection:
+    # only home/prepared.py prepares any (Django binds parameters on the
+    # client and prepares nothing). A DATABASE_URL's own `options` are kept.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", "-c jit=off -c plan_cache_mode=force_generic_plan"
+    )
+# The SQL home/prepared.py keeps runs as a prepared statement on PostgreSQL:
+# false behind a connection pooler that cannot hold prepared statements
+# (PgBouncer in transaction mode before 1.21).
+PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
+if PREPARED_STATEMENTS and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django turns psycopg's prepared statements off (None); home/prepared.py
+    # asks for them (`prepare=True`), and nothing else prepares anything:
+    # Django's cursors bind parameters on the client, and psycopg prepares
+    # a query of its own accord only after this many runs on a cursor that
+    # binds on the server.
+    DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 1_000_000)
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str(

@@ -29,7 +29,9 @@ def test_a_database_urls_own_options_are_kept(monkeypatch):
         assert settings.DATABASES["default"]["OPTIONS"]["options"] == "-c statement_timeout=5000"
         monkeypatch.setenv("DATABASE_URL", "postgres://u@localhost/db")
         settings = importlib.reload(base)
-        assert settings.DATABASES["default"]["OPTIONS"]["options"] == "-c jit=off"
+        assert settings.DATABASES["default"]["OPTIONS"]["options"] == (
+            "-c jit=off -c plan_cache_mode=force_generic_plan"
+        )
     finally:
         monkeypatch.undo()
         importlib.reload(base)

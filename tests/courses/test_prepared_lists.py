@@ -11,6 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone, translation
 
@@ -299,3 +300,44 @@ def test_a_long_list_of_ids_is_built_at_every_call(world, monkeypatch):
     rows = prepared.rows(("test", "long"), sessions_of, now, *ids)
     assert _pks(rows) == _pks(sessions_of(now, *ids)) and len(ids) == 3
     assert ("test", "long") not in prepared._kept
+
+
+def _prepared_statements():
+    """{statement: (generic plans, custom plans)} of this connection."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements")
+        return {statement: plans for statement, *plans in cursor.fetchall()}
+
+
+@pytest.fixture
+def postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+
+
+def test_kept_sql_runs_as_a_statement_planned_once_on_postgresql(postgresql, world):
+    """On PostgreSQL the kept SQL is a prepared statement with one plan for
+    any time (academy_site/settings/base.py): neither compiled nor planned
+    again, and the rows are still the queryset's."""
+    now = timezone.now()
+    shape = ("test", "prepared", uuid.uuid4().hex)  # (a statement of its own)
+    before = _prepared_statements()
+    for days in (0, 21, 41):
+        at = now + datetime.timedelta(days=days)
+        assert _pks(prepared.rows(shape, _next, at)) == _pks(_next(at)), days
+    new = {sql: plans for sql, plans in _prepared_statements().items() if sql not in before}
+    assert len(new) == 1, new
+    ((statement, (generic, custom)),) = new.items()
+    assert '"courses_coursesession"' in statement and "$1" in statement
+    assert (generic, custom) == (3, 0)
+
+
+def test_kept_sql_runs_unprepared_when_prepared_statements_are_off(postgresql, world, settings):
+    settings.PREPARED_STATEMENTS = False
+    now = timezone.now()
+    before = _prepared_statements()
+    for days in (0, 21):
+        at = now + datetime.timedelta(days=days)
+        assert _pks(prepared.rows(("test", "unprepared"), _next, at)) == _pks(_next(at))
+    assert prepared.is_kept(("test", "unprepared"))
+    assert _prepared_statements() == before
